@@ -1,0 +1,84 @@
+import { PassThrough } from "node:stream";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { isbot } from "isbot";
+import { renderToPipeableStream } from "react-dom/server";
+import { seedDemoIfEmpty } from "~db/seed";
+import { getDb, migrateToLatest } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
+import { getLogger } from "~/services/logger.server";
+
+export { getLogger };
+export const isProduction = process.env.NODE_ENV === "production";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    requestId: string;
+    cspNonce: string;
+    ip: string | null;
+  }
+}
+
+/** Called by server.mjs before the port opens: validate configuration, migrate, seed an empty database. */
+export async function prepare(): Promise<void> {
+  const env = getEnv();
+  const log = getLogger();
+  const applied = await migrateToLatest(getDb());
+  if (applied.length) log.info({ applied }, "migrations applied");
+  if (process.env.SEED_DEMO !== "off") {
+    const seeded = await seedDemoIfEmpty(getDb());
+    if (seeded) log.info("empty database: demo data seeded");
+  }
+  log.info({ database: env.DATABASE_PATH }, "database ready");
+}
+
+const ABORT_DELAY = 5_000;
+
+/** Unexpected errors are logged with the request id the error page shows; never sent to the browser. */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  const ctx = context as Partial<AppLoadContext> | undefined;
+  getLogger().error(
+    { requestId: ctx?.requestId, url: request.url, method: request.method, err: error },
+    "unhandled error",
+  );
+}
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
+  const nonce = loadContext?.cspNonce;
+  const waitForAll = isbot(request.headers.get("user-agent") || "");
+  return new Promise((resolve, reject) => {
+    let shellRendered = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />,
+      {
+        nonce,
+        [waitForAll ? "onAllReady" : "onShellReady"]() {
+          shellRendered = true;
+          const body = new PassThrough();
+          const stream = createReadableStreamFromReadable(body);
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (shellRendered) {
+            getLogger().error({ requestId: loadContext?.requestId, err: error }, "render error");
+          }
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY);
+  });
+}

@@ -1,0 +1,225 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getTranslator } from "~/i18n";
+import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
+import { getUser, homePathFor, type SessionUser } from "~/services/session.server";
+import stylesHref from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const locale = localeFromRequest(request);
+  return data({
+    locale,
+    requestId: context?.requestId ?? null,
+    cspNonce: context?.cspNonce,
+    user: user ? { name: user.display_name, role: user.role, home: homePathFor(user.role) } : null,
+  });
+}
+
+type RootData = {
+  locale: Locale;
+  requestId: string | null;
+  cspNonce?: string;
+  user: { name: string; role: SessionUser["role"]; home: string } | null;
+};
+
+function LanguageSwitch({ locale }: { locale: Locale }) {
+  const location = useLocation();
+  const returnTo = encodeURIComponent(location.pathname + location.search);
+  const t = getTranslator(locale);
+  return (
+    <nav className="lang-switch" aria-label={t("site.language")}>
+      <ul>
+        <li>
+          {locale === "en" ? (
+            <span aria-current="true">English</span>
+          ) : (
+            <a href={`/language?lang=en&returnTo=${returnTo}`} lang="en" hrefLang="en">
+              English
+            </a>
+          )}
+        </li>
+        <li>
+          {locale === "zh-Hans" ? (
+            <span aria-current="true">简体中文</span>
+          ) : (
+            <a href={`/language?lang=zh-Hans&returnTo=${returnTo}`} lang="zh-Hans" hrefLang="zh-Hans">
+              简体中文
+            </a>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+function Header({ data }: { data: RootData | undefined }) {
+  const locale = data?.locale ?? DEFAULT_LOCALE;
+  const t = getTranslator(locale);
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <div className="width-container site-header__inner">
+        <a href="/" className="site-header__brand">
+          <span className="site-header__mark" aria-hidden="true">
+            CDA
+          </span>
+          <span>
+            <span className="site-header__name">{t("site.name")}</span>
+            <span className="site-header__authority">{t("site.authority")}</span>
+          </span>
+        </a>
+        <LanguageSwitch locale={locale} />
+      </div>
+      <nav className="site-nav" aria-label={t("nav.main")}>
+        <ul className="width-container site-nav__list">
+          <li>
+            <a href="/">{t("nav.calls")}</a>
+          </li>
+          {user?.role === "applicant" ? (
+            <li>
+              <a href="/proposals">{t("nav.myProposals")}</a>
+            </li>
+          ) : null}
+          {user && user.role !== "applicant" ? (
+            <li>
+              <a href="/review">{t("nav.review")}</a>
+            </li>
+          ) : null}
+          {user && (user.role === "official" || user.role === "admin") ? (
+            <li>
+              <a href="/admin">{t("nav.admin")}</a>
+            </li>
+          ) : null}
+          <li className="site-nav__spacer" />
+          {user ? (
+            <>
+              <li>
+                <a href="/account">{t("nav.account")}</a>
+              </li>
+              <li>
+                <form method="post" action="/logout" className="inline-form">
+                  <button type="submit" className="link-button">
+                    {t("nav.signOut")}
+                  </button>
+                </form>
+              </li>
+            </>
+          ) : (
+            <>
+              <li>
+                <a href="/login">{t("nav.signIn")}</a>
+              </li>
+              <li>
+                <a href="/register">{t("nav.register")}</a>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData("root") as RootData | undefined;
+  const locale = data?.locale ?? DEFAULT_LOCALE;
+  const t = getTranslator(locale);
+  const nonce = data?.cspNonce;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main-content" className="skip-link">
+          {t("site.skip")}
+        </a>
+        <Header data={data} />
+        <div className="width-container">
+          <main id="main-content" className="main" tabIndex={-1}>
+            {children}
+          </main>
+        </div>
+        <footer className="site-footer">
+          <div className="width-container">
+            <p>{t("site.footer.purpose")}</p>
+            <p>{t("site.footer.contact", { email: "investment@cda.gov.pk" })}</p>
+            <p>{t("site.footer.times")}</p>
+          </div>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData("root") as RootData | undefined;
+  const t = getTranslator(data?.locale ?? DEFAULT_LOCALE);
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <>
+        <title>{t("error.notFound.title")}</title>
+        <h1>{t("error.notFound.title")}</h1>
+        <p>{t("error.notFound.body")}</p>
+        <p>
+          <a href="/">{t("error.home")}</a>
+        </p>
+      </>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 403) {
+    return (
+      <>
+        <title>{t("error.forbidden.title")}</title>
+        <h1>{t("error.forbidden.title")}</h1>
+        <p>{t("error.forbidden.body")}</p>
+        <p>
+          <a href="/">{t("error.home")}</a>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <title>{t("error.title")}</title>
+      <h1>{t("error.title")}</h1>
+      <p>{t("error.body")}</p>
+      {data?.requestId ? (
+        <p>
+          <strong>{t("error.reference", { id: data.requestId })}</strong>
+        </p>
+      ) : null}
+      <p>
+        <a href="/">{t("error.home")}</a>
+      </p>
+    </>
+  );
+}

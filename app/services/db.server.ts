@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
+import type { Database } from "~db/schema";
+import { migrationProvider } from "~db/migrations";
+import { getEnv } from "./env.server";
+
+export type DB = Kysely<Database>;
+
+let instance: { db: DB; sqlite: SQLite.Database } | undefined;
+
+/**
+ * Opens a SQLite file with the portal's settings. WAL lets readers run beside the single writer;
+ * synchronous=FULL because a submission that got a reference number must survive a power cut
+ * (NORMAL can lose the last transactions on power loss, though never corrupt the file).
+ */
+export function openDatabase(file: string): { db: DB; sqlite: SQLite.Database } {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, sqlite };
+}
+
+/** The process's one connection, opened on first use. */
+export function getDb(): DB {
+  if (!instance) instance = openDatabase(getEnv().DATABASE_PATH);
+  return instance.db;
+}
+
+export function getSqlite(): SQLite.Database {
+  getDb();
+  return instance!.sqlite;
+}
+
+/** Closes the process's connection (tests and graceful shutdown). */
+export async function closeDb(): Promise<void> {
+  if (!instance) return;
+  const { db } = instance;
+  instance = undefined;
+  await db.destroy();
+}
+
+export async function migrateToLatest(db: DB = getDb()): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Current time as the ISO 8601 UTC string the database stores. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

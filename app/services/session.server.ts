@@ -1,0 +1,154 @@
+import crypto from "node:crypto";
+import { createCookie, redirect } from "@remix-run/node";
+import type { Role, User } from "~db/schema";
+import { getDb, nowIso, type DB } from "./db.server";
+import { getEnv } from "./env.server";
+
+/** A session ends after this long without a request… */
+export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
+/** …and in any case this long after sign-in. */
+export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+let sessionCookie: ReturnType<typeof createCookie> | undefined;
+function getSessionCookie() {
+  if (!sessionCookie) {
+    const env = getEnv();
+    sessionCookie = createCookie("__session", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      path: "/",
+      secrets: env.SESSION_SECRETS,
+      maxAge: ABSOLUTE_LIFETIME_MS / 1000,
+    });
+  }
+  return sessionCookie;
+}
+
+function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+export type SessionUser = Pick<User, "id" | "email" | "role" | "display_name" | "locale" | "organisation_id">;
+
+/** Creates a new session row (a fresh id at every sign-in) and returns its Set-Cookie header. */
+export async function createSession(
+  db: DB,
+  userId: number,
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<string> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const now = Date.now();
+  await db
+    .insertInto("sessions")
+    .values({
+      id_hash: hashToken(token),
+      user_id: userId,
+      created_at: new Date(now).toISOString(),
+      last_seen_at: new Date(now).toISOString(),
+      expires_at: new Date(now + ABSOLUTE_LIFETIME_MS).toISOString(),
+      ip: meta.ip ?? null,
+      user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return getSessionCookie().serialize(token);
+}
+
+async function readToken(request: Request): Promise<string | null> {
+  const value = await getSessionCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+/** The signed-in, enabled user, or null. Expired or idle sessions are ended here. */
+export async function getUser(request: Request, db: DB = getDb()): Promise<SessionUser | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  const idHash = hashToken(token);
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select([
+      "sessions.last_seen_at",
+      "sessions.expires_at",
+      "users.id",
+      "users.email",
+      "users.role",
+      "users.display_name",
+      "users.locale",
+      "users.organisation_id",
+      "users.disabled_at",
+    ])
+    .where("sessions.id_hash", "=", idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = Date.now();
+  if (row.disabled_at || Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + IDLE_TIMEOUT_MS <= now) {
+    await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    return null;
+  }
+  if (now - Date.parse(row.last_seen_at) > 60_000) {
+    await db.updateTable("sessions").set({ last_seen_at: nowIso() }).where("id_hash", "=", idHash).execute();
+  }
+  const { last_seen_at: _l, expires_at: _e, disabled_at: _d, ...user } = row;
+  return user;
+}
+
+/** Ends the request's session; returns the Set-Cookie header that clears the cookie. */
+export async function destroySession(request: Request, db: DB = getDb()): Promise<string> {
+  const token = await readToken(request);
+  if (token) await db.deleteFrom("sessions").where("id_hash", "=", hashToken(token)).execute();
+  return getSessionCookie().serialize("", { maxAge: 0 });
+}
+
+/** Ends every session of a user (password change, account disabled), optionally keeping one. */
+export async function destroyUserSessions(db: DB, userId: number, keepRequest?: Request): Promise<void> {
+  const keep = keepRequest ? await readToken(keepRequest) : null;
+  let q = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (keep) q = q.where("id_hash", "!=", hashToken(keep));
+  await q.execute();
+}
+
+function safeReturnTo(request: Request): string {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+}
+
+/** The signed-in user, or a redirect to /login that comes back here afterwards. */
+export async function requireUser(request: Request, db: DB = getDb()): Promise<SessionUser> {
+  const user = await getUser(request, db);
+  if (!user) {
+    throw redirect(`/login?returnTo=${encodeURIComponent(safeReturnTo(request))}`);
+  }
+  return user;
+}
+
+/** The signed-in user if their role is one of `roles`; a visitor is sent to sign in, others get 403. */
+export async function requireRole(request: Request, roles: readonly Role[], db: DB = getDb()): Promise<SessionUser> {
+  const user = await requireUser(request, db);
+  if (!roles.includes(user.role)) {
+    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
+}
+
+export const STAFF_ROLES = ["reviewer", "official", "admin"] as const satisfies readonly Role[];
+export const OFFICIAL_ROLES = ["official", "admin"] as const satisfies readonly Role[];
+
+/** Where each role lands after signing in. */
+export function homePathFor(role: Role): string {
+  switch (role) {
+    case "applicant":
+      return "/proposals";
+    case "reviewer":
+      return "/review";
+    case "official":
+    case "admin":
+      return "/admin";
+  }
+}
+
+/** Only same-site relative paths are followed after sign-in (no open redirect). */
+export function sanitizeReturnTo(value: unknown): string | null {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
+  return value;
+}

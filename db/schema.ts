@@ -1,0 +1,340 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** ISO 8601 UTC timestamp with a database default. */
+type CreatedAt = ColumnType<string, string | undefined, string>;
+
+export type Role = "applicant" | "reviewer" | "official" | "admin";
+export type Locale = "en" | "zh-Hans";
+export type CallStatus = "draft" | "open" | "closed" | "decided" | "archived";
+export type ProposalStatus =
+  | "draft"
+  | "submitted"
+  | "under_review"
+  | "clarification_requested"
+  | "shortlisted"
+  | "reserve"
+  | "rejected"
+  | "withdrawn";
+export type ReviewStatus = "draft" | "submitted" | "returned";
+export type DecisionOutcome = "shortlisted" | "reserve" | "rejected";
+export type Currency = "USD" | "PKR" | "CNY";
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  legal_name_en: string;
+  legal_name_zh: string | null;
+  country: Generated<string>;
+  uscc: string | null;
+  uscc_needs_check: Generated<number>;
+  registration_number: string | null;
+  province: string | null;
+  city: string | null;
+  parent_group: string | null;
+  profile_json: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string | null;
+  role: Role;
+  display_name: string;
+  locale: Generated<Locale>;
+  organisation_id: number | null;
+  email_verified_at: string | null;
+  disabled_at: string | null;
+  password_changed_at: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuthTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  purpose: "verify_email" | "reset_password" | "invite";
+  user_id: number | null;
+  email: string;
+  role: Role | null;
+  created_by: number | null;
+  expires_at: string;
+  used_at: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RateLimitEventsTable {
+  id: Generated<number>;
+  bucket: string;
+  key: string;
+  at: CreatedAt;
+}
+
+export interface CallsTable {
+  id: Generated<number>;
+  slug: string;
+  title_en: string;
+  title_zh: string;
+  description_en: Generated<string>;
+  description_zh: Generated<string>;
+  status: Generated<CallStatus>;
+  opens_at: string;
+  closes_at: string;
+  min_reviews: Generated<number>;
+  qualifying_score: Generated<number>;
+  disagreement_spread: Generated<number>;
+  disagreement_sd: Generated<number>;
+  calibration_min_reviews: Generated<number>;
+  /** JSON array of scored criterion keys, in published tie-break order. */
+  tie_break_json: Generated<string>;
+  contact_email: Generated<string>;
+  decided_at: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface CriteriaVersionsTable {
+  id: Generated<number>;
+  call_id: number;
+  version: number;
+  published_at: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CriteriaTable {
+  id: Generated<number>;
+  criteria_version_id: number;
+  key: string;
+  kind: "scored" | "gate";
+  position: number;
+  title_en: string;
+  title_zh: string;
+  description_en: Generated<string>;
+  description_zh: Generated<string>;
+  weight: number | null;
+  min_level: number | null;
+  /** JSON array of six {en, zh} level descriptors (0..5). */
+  descriptors_json: Generated<string>;
+  applies_to_track: string | null;
+}
+
+export interface ReferenceCountersTable {
+  year: number;
+  last_value: number;
+}
+
+export interface ProposalsTable {
+  id: Generated<number>;
+  call_id: number;
+  owner_id: number;
+  organisation_id: number | null;
+  status: Generated<ProposalStatus>;
+  reference: string | null;
+  title: string | null;
+  tracks: string | null;
+  company_en: string | null;
+  company_zh: string | null;
+  investment_amount: string | null;
+  investment_currency: Currency | null;
+  investment_usd_cents: number | null;
+  uscc_needs_check: Generated<number>;
+  last_step: string | null;
+  snapshot_json: string | null;
+  criteria_version_id: number | null;
+  submission_key: string | null;
+  submitted_at: string | null;
+  withdrawn_at: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ProposalAnswersTable {
+  proposal_id: number;
+  step: string;
+  data_json: string;
+  complete: Generated<number>;
+  updated_at: CreatedAt;
+}
+
+export interface ClarificationMessagesTable {
+  id: Generated<number>;
+  proposal_id: number;
+  author_id: number;
+  kind: "question" | "answer";
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  message_id: number | null;
+  kind: string;
+  original_name: string;
+  stored_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number;
+  created_at: CreatedAt;
+  removed_at: string | null;
+}
+
+export interface ConflictsTable {
+  id: Generated<number>;
+  reviewer_id: number;
+  organisation_id: number | null;
+  parent_group: string | null;
+  proposal_id: number | null;
+  reason: string;
+  declared_at: CreatedAt;
+}
+
+export interface ReviewerAssignmentsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  reviewer_id: number;
+  assigned_by: number | null;
+  assigned_at: CreatedAt;
+  due_at: string | null;
+  attested_at: string | null;
+  unassigned_at: string | null;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  reviewer_id: number;
+  criteria_version_id: number;
+  status: Generated<ReviewStatus>;
+  overall_comment: Generated<string>;
+  revision: Generated<number>;
+  return_note: string | null;
+  submitted_at: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ReviewScoresTable {
+  review_id: number;
+  criterion_id: number;
+  level: number | null;
+  gate_pass: number | null;
+  rationale: Generated<string>;
+}
+
+export interface ReviewRevisionsTable {
+  id: Generated<number>;
+  review_id: number;
+  revision: number;
+  snapshot_json: string;
+  returned_by: number | null;
+  return_note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ModerationsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  criterion_id: number | null;
+  kind: "gate_decision" | "disagreement_note";
+  gate_pass: number | null;
+  note: string;
+  official_id: number;
+  created_at: CreatedAt;
+}
+
+export interface DecisionsTable {
+  proposal_id: number;
+  outcome: DecisionOutcome;
+  reason: string;
+  decided_by: number;
+  decided_at: CreatedAt;
+}
+
+export interface ExchangeRatesTable {
+  id: Generated<number>;
+  currency: Currency;
+  /** Decimal string: US dollars per one unit of the currency. */
+  usd_per_unit: string;
+  rate_date: string;
+  source: string;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  template: string;
+  locale: string;
+  status: Generated<"stored" | "sent" | "failed">;
+  error: string | null;
+  created_at: CreatedAt;
+  sent_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: number | null;
+  actor_email: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  call_id: number | null;
+  proposal_id: number | null;
+  before_json: string | null;
+  after_json: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  auth_tokens: AuthTokensTable;
+  rate_limit_events: RateLimitEventsTable;
+  calls: CallsTable;
+  criteria_versions: CriteriaVersionsTable;
+  criteria: CriteriaTable;
+  reference_counters: ReferenceCountersTable;
+  proposals: ProposalsTable;
+  proposal_answers: ProposalAnswersTable;
+  clarification_messages: ClarificationMessagesTable;
+  attachments: AttachmentsTable;
+  conflicts: ConflictsTable;
+  reviewer_assignments: ReviewerAssignmentsTable;
+  reviews: ReviewsTable;
+  review_scores: ReviewScoresTable;
+  review_revisions: ReviewRevisionsTable;
+  moderations: ModerationsTable;
+  decisions: DecisionsTable;
+  exchange_rates: ExchangeRatesTable;
+  mail_outbox: MailOutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Call = Selectable<CallsTable>;
+export type Criterion = Selectable<CriteriaTable>;
+export type Proposal = Selectable<ProposalsTable>;
+export type ProposalUpdate = Updateable<ProposalsTable>;
+export type AuditEntry = Insertable<AuditLogTable>;

@@ -1,0 +1,15 @@
+// npm run db:migrate | db:seed — the same code the server runs at start-up.
+import { seedDemoIfEmpty } from "~db/seed";
+import { closeDb, getDb, migrateToLatest } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
+
+const command = process.argv[2];
+const env = getEnv();
+const applied = await migrateToLatest(getDb());
+console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database already at the latest migration.");
+if (command === "seed") {
+  const seeded = await seedDemoIfEmpty(getDb());
+  console.log(seeded ? "Demo data seeded." : "The database already has data: nothing seeded.");
+}
+console.log(`Database: ${env.DATABASE_PATH}`);
+await closeDb();
