@@ -60,7 +60,11 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
           {locale === "zh-Hans" ? (
             <span aria-current="true">简体中文</span>
           ) : (
-            <a href={`/language?lang=zh-Hans&returnTo=${returnTo}`} lang="zh-Hans" hrefLang="zh-Hans">
+            <a
+              href={`/language?lang=zh-Hans&returnTo=${returnTo}`}
+              lang="zh-Hans"
+              hrefLang="zh-Hans"
+            >
               简体中文
             </a>
           )}

@@ -6,7 +6,9 @@ import { getEnv } from "~/services/env.server";
 const command = process.argv[2];
 const env = getEnv();
 const applied = await migrateToLatest(getDb());
-console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database already at the latest migration.");
+console.log(
+  applied.length ? `Applied: ${applied.join(", ")}` : "Database already at the latest migration.",
+);
 if (command === "seed") {
   const seeded = await seedDemoIfEmpty(getDb());
   console.log(seeded ? "Demo data seeded." : "The database already has data: nothing seeded.");

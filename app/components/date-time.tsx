@@ -18,7 +18,14 @@ export function DateTime({ iso }: { iso: string }) {
     <>
       <time dateTime={iso}>{t("time.pkt", { time: formatDateTime(iso, locale) })}</time>
       {viewerZone ? (
-        <span className="date-local"> ({t("common.yourTime", { time: `${formatDateTime(iso, locale, viewerZone)} ${viewerZone}` })})</span>
+        <span className="date-local">
+          {" "}
+          (
+          {t("common.yourTime", {
+            time: `${formatDateTime(iso, locale, viewerZone)} ${viewerZone}`,
+          })}
+          )
+        </span>
       ) : null}
     </>
   );

@@ -35,7 +35,10 @@ export function getEnv(): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
-  cached = { ...env, SESSION_SECRETS: resolveSessionSecrets(env.SESSION_SECRET, env.DATABASE_PATH) };
+  cached = {
+    ...env,
+    SESSION_SECRETS: resolveSessionSecrets(env.SESSION_SECRET, env.DATABASE_PATH),
+  };
   return cached;
 }
 
@@ -49,7 +52,11 @@ export function resetEnvCache() {
  * Without it, a random secret is generated once and kept beside the database, never in the repo.
  */
 function resolveSessionSecrets(configured: string | undefined, databasePath: string): string[] {
-  if (configured) return configured.split(",").map((s) => s.trim()).filter(Boolean);
+  if (configured)
+    return configured
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const dir = databasePath === ":memory:" ? "data" : path.dirname(databasePath);
   const file = path.join(dir, "session-secret");
   try {

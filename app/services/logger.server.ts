@@ -7,7 +7,10 @@ let logger: pino.Logger | undefined;
 export function getLogger(): pino.Logger {
   if (!logger) {
     const env = getEnv();
-    logger = pino({ level: env.NODE_ENV === "test" ? "silent" : env.LOG_LEVEL, base: { app: "cda-portal" } });
+    logger = pino({
+      level: env.NODE_ENV === "test" ? "silent" : env.LOG_LEVEL,
+      base: { app: "cda-portal" },
+    });
   }
   return logger;
 }

@@ -19,7 +19,12 @@ const KEYLEN = 32;
 export async function hashPassword(password: string): Promise<string> {
   const N = process.env.NODE_ENV === "test" ? TEST_N : PRODUCTION_N;
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password.normalize("NFKC"), salt, KEYLEN, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
+  const key = await scrypt(password.normalize("NFKC"), salt, KEYLEN, {
+    N,
+    r: R,
+    p: P,
+    maxmem: 128 * N * R * 2,
+  });
   return `scrypt$${N}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
@@ -30,12 +35,17 @@ export async function verifyPassword(password: string, stored: string | null): P
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];
   const N = Number(n);
   const expected = Buffer.from(keyB64, "base64");
-  const key = await scrypt(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), expected.length, {
-    N,
-    r: Number(r),
-    p: Number(p),
-    maxmem: 128 * N * Number(r) * 2,
-  });
+  const key = await scrypt(
+    password.normalize("NFKC"),
+    Buffer.from(saltB64, "base64"),
+    expected.length,
+    {
+      N,
+      r: Number(r),
+      p: Number(p),
+      maxmem: 128 * N * Number(r) * 2,
+    },
+  );
   return stored !== null && crypto.timingSafeEqual(key, expected);
 }
 

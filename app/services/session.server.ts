@@ -29,7 +29,10 @@ function hashToken(token: string): string {
   return crypto.createHash("sha256").update(token).digest("hex");
 }
 
-export type SessionUser = Pick<User, "id" | "email" | "role" | "display_name" | "locale" | "organisation_id">;
+export type SessionUser = Pick<
+  User,
+  "id" | "email" | "role" | "display_name" | "locale" | "organisation_id"
+>;
 
 /** Creates a new session row (a fresh id at every sign-in) and returns its Set-Cookie header. */
 export async function createSession(
@@ -82,12 +85,20 @@ export async function getUser(request: Request, db: DB = getDb()): Promise<Sessi
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();
-  if (row.disabled_at || Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + IDLE_TIMEOUT_MS <= now) {
+  if (
+    row.disabled_at ||
+    Date.parse(row.expires_at) <= now ||
+    Date.parse(row.last_seen_at) + IDLE_TIMEOUT_MS <= now
+  ) {
     await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
     return null;
   }
   if (now - Date.parse(row.last_seen_at) > 60_000) {
-    await db.updateTable("sessions").set({ last_seen_at: nowIso() }).where("id_hash", "=", idHash).execute();
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: nowIso() })
+      .where("id_hash", "=", idHash)
+      .execute();
   }
   const { last_seen_at: _l, expires_at: _e, disabled_at: _d, ...user } = row;
   return user;
@@ -101,7 +112,11 @@ export async function destroySession(request: Request, db: DB = getDb()): Promis
 }
 
 /** Ends every session of a user (password change, account disabled), optionally keeping one. */
-export async function destroyUserSessions(db: DB, userId: number, keepRequest?: Request): Promise<void> {
+export async function destroyUserSessions(
+  db: DB,
+  userId: number,
+  keepRequest?: Request,
+): Promise<void> {
   const keep = keepRequest ? await readToken(keepRequest) : null;
   let q = db.deleteFrom("sessions").where("user_id", "=", userId);
   if (keep) q = q.where("id_hash", "!=", hashToken(keep));
@@ -123,7 +138,11 @@ export async function requireUser(request: Request, db: DB = getDb()): Promise<S
 }
 
 /** The signed-in user if their role is one of `roles`; a visitor is sent to sign in, others get 403. */
-export async function requireRole(request: Request, roles: readonly Role[], db: DB = getDb()): Promise<SessionUser> {
+export async function requireRole(
+  request: Request,
+  roles: readonly Role[],
+  db: DB = getDb(),
+): Promise<SessionUser> {
   const user = await requireUser(request, db);
   if (!roles.includes(user.role)) {
     throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
@@ -149,6 +168,12 @@ export function homePathFor(role: Role): string {
 
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function sanitizeReturnTo(value: unknown): string | null {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
+  if (
+    typeof value !== "string" ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.startsWith("/\\")
+  )
+    return null;
   return value;
 }

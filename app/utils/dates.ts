@@ -5,7 +5,11 @@ export const PAKISTAN_TZ = "Asia/Karachi";
 const intlLocale = (locale: Locale) => (locale === "zh-Hans" ? "zh-Hans-CN" : "en-GB");
 
 /** A UTC instant shown as a date and time in Pakistan (or another zone), in the viewer's language. */
-export function formatDateTime(iso: string, locale: Locale, timeZone: string = PAKISTAN_TZ): string {
+export function formatDateTime(
+  iso: string,
+  locale: Locale,
+  timeZone: string = PAKISTAN_TZ,
+): string {
   return new Intl.DateTimeFormat(intlLocale(locale), {
     dateStyle: "long",
     timeStyle: "short",
@@ -14,10 +18,16 @@ export function formatDateTime(iso: string, locale: Locale, timeZone: string = P
 }
 
 export function formatDate(iso: string, locale: Locale, timeZone: string = PAKISTAN_TZ): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone }).format(
+    new Date(iso),
+  );
 }
 
-export function formatNumber(value: number, locale: Locale, options?: Intl.NumberFormatOptions): string {
+export function formatNumber(
+  value: number,
+  locale: Locale,
+  options?: Intl.NumberFormatOptions,
+): string {
   return new Intl.NumberFormat(intlLocale(locale), options).format(value);
 }
 
@@ -25,5 +35,10 @@ export function formatNumber(value: number, locale: Locale, options?: Intl.Numbe
 export function timeUntil(iso: string, now: number = Date.now()) {
   const ms = Math.max(0, Date.parse(iso) - now);
   const minutes = Math.floor(ms / 60_000);
-  return { days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60, passed: ms === 0 };
+  return {
+    days: Math.floor(minutes / 1440),
+    hours: Math.floor((minutes % 1440) / 60),
+    minutes: minutes % 60,
+    passed: ms === 0,
+  };
 }

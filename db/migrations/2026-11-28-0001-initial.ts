@@ -22,8 +22,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .addColumn("updated_at", "text", (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex("organisations_parent_group").on("organisations").column("parent_group").execute();
-  await db.schema.createIndex("organisations_name_en").on("organisations").column("legal_name_en").execute();
+  await db.schema
+    .createIndex("organisations_parent_group")
+    .on("organisations")
+    .column("parent_group")
+    .execute();
+  await db.schema
+    .createIndex("organisations_name_en")
+    .on("organisations")
+    .column("legal_name_en")
+    .execute();
 
   await db.schema
     .createTable("users")
@@ -34,7 +42,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().check(sql`role in ('applicant','reviewer','official','admin')`),
     )
     .addColumn("display_name", "text", (c) => c.notNull())
-    .addColumn("locale", "text", (c) => c.notNull().defaultTo("en").check(sql`locale in ('en','zh-Hans')`))
+    .addColumn("locale", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("en")
+        .check(sql`locale in ('en','zh-Hans')`),
+    )
     .addColumn("organisation_id", "integer", (c) => c.references("organisations.id"))
     .addColumn("email_verified_at", "text")
     .addColumn("disabled_at", "text")
@@ -80,7 +93,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("at", "text", (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex("rate_limit_lookup").on("rate_limit_events").columns(["bucket", "key", "at"]).execute();
+  await db.schema
+    .createIndex("rate_limit_lookup")
+    .on("rate_limit_events")
+    .columns(["bucket", "key", "at"])
+    .execute();
 
   await db.schema
     .createTable("calls")
@@ -91,13 +108,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("description_en", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("description_zh", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("draft").check(sql`status in ('draft','open','closed','decided','archived')`),
+      c
+        .notNull()
+        .defaultTo("draft")
+        .check(sql`status in ('draft','open','closed','decided','archived')`),
     )
     .addColumn("opens_at", "text", (c) => c.notNull())
     .addColumn("closes_at", "text", (c) => c.notNull())
-    .addColumn("min_reviews", "integer", (c) => c.notNull().defaultTo(3).check(sql`min_reviews >= 1`))
+    .addColumn("min_reviews", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(3)
+        .check(sql`min_reviews >= 1`),
+    )
     .addColumn("qualifying_score", "real", (c) =>
-      c.notNull().defaultTo(65).check(sql`qualifying_score between 0 and 100`),
+      c
+        .notNull()
+        .defaultTo(65)
+        .check(sql`qualifying_score between 0 and 100`),
     )
     .addColumn("disagreement_spread", "integer", (c) => c.notNull().defaultTo(2))
     .addColumn("disagreement_sd", "real", (c) => c.notNull().defaultTo(15))
@@ -110,7 +138,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull().defaultTo(now))
     .addCheckConstraint("calls_window", sql`closes_at > opens_at`)
     .execute();
-  await db.schema.createIndex("calls_status_closes").on("calls").columns(["status", "closes_at"]).execute();
+  await db.schema
+    .createIndex("calls_status_closes")
+    .on("calls")
+    .columns(["status", "closes_at"])
+    .execute();
 
   // Criteria are versioned per call; a version is frozen once published.
   await db.schema
@@ -127,7 +159,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("criteria")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("criteria_version_id", "integer", (c) => c.notNull().references("criteria_versions.id"))
+    .addColumn("criteria_version_id", "integer", (c) =>
+      c.notNull().references("criteria_versions.id"),
+    )
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('scored','gate')`))
     .addColumn("position", "integer", (c) => c.notNull())
@@ -193,14 +227,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute();
   await db.schema.createIndex("proposals_owner").on("proposals").column("owner_id").execute();
-  await db.schema.createIndex("proposals_call_status").on("proposals").columns(["call_id", "status"]).execute();
-  await db.schema.createIndex("proposals_call_submitted").on("proposals").columns(["call_id", "submitted_at"]).execute();
-  await db.schema.createIndex("proposals_call_usd").on("proposals").columns(["call_id", "investment_usd_cents"]).execute();
+  await db.schema
+    .createIndex("proposals_call_status")
+    .on("proposals")
+    .columns(["call_id", "status"])
+    .execute();
+  await db.schema
+    .createIndex("proposals_call_submitted")
+    .on("proposals")
+    .columns(["call_id", "submitted_at"])
+    .execute();
+  await db.schema
+    .createIndex("proposals_call_usd")
+    .on("proposals")
+    .columns(["call_id", "investment_usd_cents"])
+    .execute();
 
   // Per-step answers of a proposal, saved as the applicant goes.
   await db.schema
     .createTable("proposal_answers")
-    .addColumn("proposal_id", "integer", (c) => c.notNull().references("proposals.id").onDelete("cascade"))
+    .addColumn("proposal_id", "integer", (c) =>
+      c.notNull().references("proposals.id").onDelete("cascade"),
+    )
     .addColumn("step", "text", (c) => c.notNull())
     .addColumn("data_json", "text", (c) => c.notNull())
     .addColumn("complete", "integer", (c) => c.notNull().defaultTo(0))
@@ -217,7 +265,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex("clarifications_proposal").on("clarification_messages").column("proposal_id").execute();
+  await db.schema
+    .createIndex("clarifications_proposal")
+    .on("clarification_messages")
+    .column("proposal_id")
+    .execute();
 
   await db.schema
     .createTable("attachments")
@@ -234,7 +286,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .addColumn("removed_at", "text")
     .execute();
-  await db.schema.createIndex("attachments_proposal").on("attachments").columns(["proposal_id", "kind"]).execute();
+  await db.schema
+    .createIndex("attachments_proposal")
+    .on("attachments")
+    .columns(["proposal_id", "kind"])
+    .execute();
 
   await db.schema
     .createTable("conflicts")
@@ -263,17 +319,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("attested_at", "text") // "no conflict" attested before the content opens
     .addColumn("unassigned_at", "text")
     .execute();
-  await sql`create unique index reviewer_assignments_active on reviewer_assignments (proposal_id, reviewer_id) where unassigned_at is null`.execute(db);
-  await db.schema.createIndex("reviewer_assignments_reviewer").on("reviewer_assignments").column("reviewer_id").execute();
+  await sql`create unique index reviewer_assignments_active on reviewer_assignments (proposal_id, reviewer_id) where unassigned_at is null`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex("reviewer_assignments_reviewer")
+    .on("reviewer_assignments")
+    .column("reviewer_id")
+    .execute();
 
   await db.schema
     .createTable("reviews")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("proposal_id", "integer", (c) => c.notNull().references("proposals.id"))
     .addColumn("reviewer_id", "integer", (c) => c.notNull().references("users.id"))
-    .addColumn("criteria_version_id", "integer", (c) => c.notNull().references("criteria_versions.id"))
+    .addColumn("criteria_version_id", "integer", (c) =>
+      c.notNull().references("criteria_versions.id"),
+    )
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("draft").check(sql`status in ('draft','submitted','returned')`),
+      c
+        .notNull()
+        .defaultTo("draft")
+        .check(sql`status in ('draft','submitted','returned')`),
     )
     .addColumn("overall_comment", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("revision", "integer", (c) => c.notNull().defaultTo(1))
@@ -283,12 +350,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull().defaultTo(now))
     .addUniqueConstraint("reviews_one_per_reviewer", ["proposal_id", "reviewer_id"])
     .execute();
-  await db.schema.createIndex("reviews_proposal_status").on("reviews").columns(["proposal_id", "status"]).execute();
-  await db.schema.createIndex("reviews_reviewer").on("reviews").columns(["reviewer_id", "status"]).execute();
+  await db.schema
+    .createIndex("reviews_proposal_status")
+    .on("reviews")
+    .columns(["proposal_id", "status"])
+    .execute();
+  await db.schema
+    .createIndex("reviews_reviewer")
+    .on("reviews")
+    .columns(["reviewer_id", "status"])
+    .execute();
 
   await db.schema
     .createTable("review_scores")
-    .addColumn("review_id", "integer", (c) => c.notNull().references("reviews.id").onDelete("cascade"))
+    .addColumn("review_id", "integer", (c) =>
+      c.notNull().references("reviews.id").onDelete("cascade"),
+    )
     .addColumn("criterion_id", "integer", (c) => c.notNull().references("criteria.id"))
     .addColumn("level", "integer", (c) => c.check(sql`level between 0 and 5`))
     .addColumn("gate_pass", "integer", (c) => c.check(sql`gate_pass in (0,1)`))
@@ -314,18 +391,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("proposal_id", "integer", (c) => c.notNull().references("proposals.id"))
     .addColumn("criterion_id", "integer", (c) => c.references("criteria.id"))
-    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('gate_decision','disagreement_note')`))
+    .addColumn("kind", "text", (c) =>
+      c.notNull().check(sql`kind in ('gate_decision','disagreement_note')`),
+    )
     .addColumn("gate_pass", "integer", (c) => c.check(sql`gate_pass in (0,1)`))
     .addColumn("note", "text", (c) => c.notNull())
     .addColumn("official_id", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex("moderations_proposal").on("moderations").column("proposal_id").execute();
+  await db.schema
+    .createIndex("moderations_proposal")
+    .on("moderations")
+    .column("proposal_id")
+    .execute();
 
   await db.schema
     .createTable("decisions")
     .addColumn("proposal_id", "integer", (c) => c.primaryKey().references("proposals.id"))
-    .addColumn("outcome", "text", (c) => c.notNull().check(sql`outcome in ('shortlisted','reserve','rejected')`))
+    .addColumn("outcome", "text", (c) =>
+      c.notNull().check(sql`outcome in ('shortlisted','reserve','rejected')`),
+    )
     .addColumn("reason", "text", (c) => c.notNull())
     .addColumn("decided_by", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("decided_at", "text", (c) => c.notNull().defaultTo(now))
@@ -355,7 +440,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("template", "text", (c) => c.notNull())
     .addColumn("locale", "text", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("stored").check(sql`status in ('stored','sent','failed')`),
+      c
+        .notNull()
+        .defaultTo("stored")
+        .check(sql`status in ('stored','sent','failed')`),
     )
     .addColumn("error", "text")
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
@@ -382,10 +470,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("audit_at").on("audit_log").column("at").execute();
   await db.schema.createIndex("audit_actor").on("audit_log").columns(["actor_id", "at"]).execute();
   await db.schema.createIndex("audit_action").on("audit_log").columns(["action", "at"]).execute();
-  await db.schema.createIndex("audit_proposal").on("audit_log").columns(["proposal_id", "at"]).execute();
+  await db.schema
+    .createIndex("audit_proposal")
+    .on("audit_log")
+    .columns(["proposal_id", "at"])
+    .execute();
   // Append-only, enforced by the database itself.
-  await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-  await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+  await sql`create trigger audit_log_no_update before update on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
+    db,
+  );
+  await sql`create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

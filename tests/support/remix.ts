@@ -17,7 +17,11 @@ export interface RouteResult<T = unknown> {
 type Loader = (args: LoaderFunctionArgs) => unknown;
 type Action = (args: ActionFunctionArgs) => unknown;
 
-export const testContext: AppLoadContext = { requestId: "test-request", cspNonce: "test-nonce", ip: "127.0.0.1" };
+export const testContext: AppLoadContext = {
+  requestId: "test-request",
+  cspNonce: "test-nonce",
+  ip: "127.0.0.1",
+};
 
 async function normalise<T>(value: unknown): Promise<RouteResult<T>> {
   if (value instanceof Response) {
@@ -31,10 +35,20 @@ async function normalise<T>(value: unknown): Promise<RouteResult<T>> {
       setCookie: value.headers.get("Set-Cookie"),
     };
   }
-  if (value && typeof value === "object" && (value as { type?: string }).type === "DataWithResponseInit") {
+  if (
+    value &&
+    typeof value === "object" &&
+    (value as { type?: string }).type === "DataWithResponseInit"
+  ) {
     const d = value as { data: T; init: ResponseInit | null };
     const headers = new Headers(d.init?.headers);
-    return { status: d.init?.status ?? 200, headers, data: d.data, location: headers.get("Location"), setCookie: headers.get("Set-Cookie") };
+    return {
+      status: d.init?.status ?? 200,
+      headers,
+      data: d.data,
+      location: headers.get("Location"),
+      setCookie: headers.get("Set-Cookie"),
+    };
   }
   return { status: 200, headers: new Headers(), data: value as T, location: null, setCookie: null };
 }
@@ -75,7 +89,8 @@ export function callAction<T = any>(
   if (fields instanceof FormData) body = fields;
   else {
     body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    for (const [k, v] of Object.entries(fields))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   }
   const request = new Request(new URL(path, BASE), { method: "POST", headers, body });
   return run<T>(() => action({ request, params: options.params ?? {}, context: testContext }));

@@ -36,7 +36,9 @@ describe("language choice", () => {
   });
 
   it("the cookie wins over Accept-Language", () => {
-    const request = new Request("http://x/", { headers: { Cookie: "a=1; lang=en", "Accept-Language": "zh-CN" } });
+    const request = new Request("http://x/", {
+      headers: { Cookie: "a=1; lang=en", "Accept-Language": "zh-CN" },
+    });
     expect(localeFromRequest(request)).toBe("en");
   });
 });

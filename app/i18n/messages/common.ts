@@ -28,12 +28,15 @@ export const en = {
   "common.yourTime": "Your time: {time}",
   "time.pkt": "{time} Pakistan time",
   "error.title": "Sorry, there is a problem with the service",
-  "error.body": "Your information has not been lost. Try again later; if the problem continues, contact us and quote this reference.",
+  "error.body":
+    "Your information has not been lost. Try again later; if the problem continues, contact us and quote this reference.",
   "error.reference": "Reference: {id}",
   "error.notFound.title": "Page not found",
-  "error.notFound.body": "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
+  "error.notFound.body":
+    "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
   "error.forbidden.title": "You do not have access to this page",
-  "error.forbidden.body": "Your account cannot open this page. If you think it should, contact the CDA.",
+  "error.forbidden.body":
+    "Your account cannot open this page. If you think it should, contact the CDA.",
   "error.home": "Go to the home page",
   "status.draft": "Draft",
   "status.submitted": "Submitted",
@@ -81,7 +84,8 @@ export const zh: Record<keyof typeof en, string> = {
   "error.body": "您的信息没有丢失。请稍后再试；如果问题持续，请联系我们并提供此编号。",
   "error.reference": "编号：{id}",
   "error.notFound.title": "找不到页面",
-  "error.notFound.body": "如果您是手动输入的网址，请检查是否正确；如果是粘贴的，请确认复制了完整网址。",
+  "error.notFound.body":
+    "如果您是手动输入的网址，请检查是否正确；如果是粘贴的，请确认复制了完整网址。",
   "error.forbidden.title": "您无权访问此页面",
   "error.forbidden.body": "您的账户无法打开此页面。如认为有误，请联系首都发展局。",
   "error.home": "返回首页",
