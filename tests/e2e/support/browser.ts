@@ -1,0 +1,64 @@
+// playwright-core driving Debian's Chromium (never a downloaded browser), and axe-core checks.
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+
+export const baseUrl = () => inject("baseUrl");
+
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ARGS,
+  });
+}
+
+export async function newContext(
+  browser: Browser,
+  options: { javaScriptEnabled?: boolean; locale?: string } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    locale: options.locale ?? "en-GB",
+    timezoneId: "Asia/Shanghai",
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Runs axe on the page and fails on any serious or critical violation, naming them. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const described = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")}`,
+  );
+  expect(described, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** Signs in through the real login form. */
+export async function signIn(page: Page, email: string, password = "demo-password-2026") {
+  await page.goto("/login");
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form:has(input[name="password"]) button[type="submit"]').first().click();
+  await page.waitForLoadState("load");
+}
