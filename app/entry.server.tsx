@@ -9,6 +9,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import "~/i18n/catalog.server";
 import { seedDemoIfEmpty } from "~db/seed";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";

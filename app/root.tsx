@@ -12,9 +12,11 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getTranslator } from "~/i18n";
+import { getTranslator, registerDictionary, type Dictionary } from "~/i18n";
+import { dictionaries } from "~/i18n/catalog.server";
 import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
-import { getUser, homePathFor, type SessionUser } from "~/services/session.server";
+import { SessionTimeout } from "~/components/session-timeout";
+import { getUser, homePathFor, IDLE_TIMEOUT_MS, type SessionUser } from "~/services/session.server";
 import stylesHref from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -27,17 +29,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = localeFromRequest(request);
   return data({
     locale,
+    // Only the page language's words go to the browser (see app/i18n/index.ts).
+    messages: dictionaries[locale],
     requestId: context?.requestId ?? null,
     cspNonce: context?.cspNonce,
     user: user ? { name: user.display_name, role: user.role, home: homePathFor(user.role) } : null,
+    idleTimeoutMs: user ? IDLE_TIMEOUT_MS : null,
   });
 }
 
 type RootData = {
   locale: Locale;
+  messages: Dictionary;
   requestId: string | null;
   cspNonce?: string;
   user: { name: string; role: SessionUser["role"]; home: string } | null;
+  idleTimeoutMs?: number | null;
 };
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -145,6 +152,7 @@ function Header({ data }: { data: RootData | undefined }) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootData | undefined;
   const locale = data?.locale ?? DEFAULT_LOCALE;
+  if (data?.messages) registerDictionary(locale, data.messages);
   const t = getTranslator(locale);
   const nonce = data?.cspNonce;
   return (
@@ -172,6 +180,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>{t("site.footer.times")}</p>
           </div>
         </footer>
+        {data?.user && data.idleTimeoutMs ? (
+          <SessionTimeout idleTimeoutMs={data.idleTimeoutMs} />
+        ) : null}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

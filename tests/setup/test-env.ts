@@ -14,6 +14,7 @@ Object.assign(process.env, {
   SEED_DEMO: "off",
 });
 
+await import("~/i18n/catalog.server");
 const { closeDb, getDb, migrateToLatest } = await import("~/services/db.server");
 await migrateToLatest(getDb());
 

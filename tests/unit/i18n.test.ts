@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dictionaries, translate } from "~/i18n";
+import { translate } from "~/i18n";
+import { dictionaries } from "~/i18n/catalog.server";
 import { localeFromAcceptLanguage, localeFromRequest } from "~/i18n/locales";
 
 describe("dictionaries", () => {

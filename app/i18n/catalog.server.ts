@@ -1,0 +1,35 @@
+// Every dictionary, registered for server-side rendering, mail and PDFs. Server-only: the
+// browser receives just the page language's dictionary from the root loader.
+import { registerDictionary, type Dictionary } from "./index";
+import type { Locale } from "./locales";
+import * as common from "./messages/common";
+import * as validation from "./messages/validation";
+import * as callAdmin from "./messages/call-admin";
+import * as auth from "./messages/auth";
+import * as proposal from "./messages/proposal";
+import * as submission from "./messages/submission";
+import * as review from "./messages/review";
+import * as publicPages from "./messages/public";
+import * as session from "./messages/session";
+import * as decision from "./messages/decision";
+
+const AREAS = [
+  common,
+  validation,
+  auth,
+  callAdmin,
+  proposal,
+  submission,
+  review,
+  publicPages,
+  session,
+  decision,
+] as const;
+
+export const dictionaries: Record<Locale, Dictionary> = {
+  en: Object.assign({}, ...AREAS.map((a) => a.en)),
+  "zh-Hans": Object.assign({}, ...AREAS.map((a) => a.zh)),
+};
+
+registerDictionary("en", dictionaries.en);
+registerDictionary("zh-Hans", dictionaries["zh-Hans"]);

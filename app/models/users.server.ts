@@ -1,0 +1,549 @@
+// Accounts: applicants who register themselves, staff invited by an admin. Each state change runs
+// in one transaction with its audit row. E-mail addresses are stored lower-cased and trimmed.
+import { sql } from "kysely";
+import type { Locale, Role, User } from "~db/schema";
+import { writeAudit } from "~/models/audit.server";
+import { nowIso, type DB } from "~/services/db.server";
+import { createSession, destroySession, destroyUserSessions } from "~/services/session.server";
+import { consumeAuthToken, issueAuthToken, type TokenCheck } from "./auth-tokens.server";
+
+export interface ActorContext {
+  actorId: number | null;
+  actorEmail?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export type UserStatus = "active" | "unverified" | "invited" | "disabled";
+
+export function userStatus(
+  u: Pick<User, "disabled_at" | "password_hash" | "email_verified_at">,
+): UserStatus {
+  if (u.disabled_at) return "disabled";
+  if (!u.password_hash) return "invited";
+  if (!u.email_verified_at) return "unverified";
+  return "active";
+}
+
+/** What the audit log keeps about an account (never the password hash). */
+function auditView(u: User) {
+  return {
+    email: u.email,
+    role: u.role,
+    display_name: u.display_name,
+    locale: u.locale,
+    status: userStatus(u),
+  };
+}
+
+function audit(
+  db: DB,
+  ctx: ActorContext,
+  action: string,
+  user: User,
+  before?: unknown,
+  after?: unknown,
+) {
+  return writeAudit(db, {
+    actorId: ctx.actorId,
+    actorEmail: ctx.actorEmail ?? null,
+    action,
+    entityType: "user",
+    entityId: user.id,
+    before,
+    after,
+    ip: ctx.ip ?? null,
+    requestId: ctx.requestId ?? null,
+  });
+}
+
+export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom("users")
+    .selectAll()
+    .where(sql<string>`lower(email)`, "=", email.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function getUserById(db: DB, id: number): Promise<User | undefined> {
+  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (
+    !!err &&
+    typeof err === "object" &&
+    "code" in err &&
+    String((err as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT")
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applicants: registration and e-mail confirmation
+
+export async function registerApplicant(
+  db: DB,
+  input: { email: string; displayName: string; passwordHash: string; locale: Locale },
+  ctx: Omit<ActorContext, "actorId">,
+): Promise<{ status: "created"; user: User; token: string } | { status: "taken" }> {
+  if (await findUserByEmail(db, input.email)) return { status: "taken" };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const user = await trx
+        .insertInto("users")
+        .values({
+          email: input.email,
+          password_hash: input.passwordHash,
+          role: "applicant",
+          display_name: input.displayName,
+          locale: input.locale,
+          password_changed_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const token = await issueAuthToken(trx, {
+        purpose: "verify_email",
+        email: user.email,
+        userId: user.id,
+      });
+      await audit(
+        trx,
+        { ...ctx, actorId: user.id, actorEmail: user.email },
+        "user.registered",
+        user,
+        null,
+        auditView(user),
+      );
+      return { status: "created" as const, user, token };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { status: "taken" };
+    throw err;
+  }
+}
+
+/** A fresh confirmation link for an enabled account that still needs one, else null. */
+export async function issueVerificationLink(
+  db: DB,
+  email: string,
+): Promise<{ user: User; token: string } | null> {
+  const user = await findUserByEmail(db, email);
+  if (!user || user.disabled_at || user.email_verified_at || !user.password_hash) return null;
+  const token = await db
+    .transaction()
+    .execute((trx) =>
+      issueAuthToken(trx, { purpose: "verify_email", email: user.email, userId: user.id }),
+    );
+  return { user, token };
+}
+
+export async function confirmEmail(
+  db: DB,
+  token: string,
+  ctx: Omit<ActorContext, "actorId">,
+): Promise<TokenCheck & { user?: User }> {
+  return db.transaction().execute(async (trx) => {
+    const check = await consumeAuthToken(trx, "verify_email", token);
+    if (check.status !== "valid" || check.token.user_id == null) return check;
+    const before = await getUserById(trx, check.token.user_id);
+    if (!before) return { status: "unknown" as const };
+    if (!before.email_verified_at) {
+      const now = nowIso();
+      await trx
+        .updateTable("users")
+        .set({ email_verified_at: now, updated_at: now })
+        .where("id", "=", before.id)
+        .execute();
+      const after = (await getUserById(trx, before.id))!;
+      await audit(
+        trx,
+        { ...ctx, actorId: before.id, actorEmail: before.email },
+        "user.email_verified",
+        before,
+        auditView(before),
+        auditView(after),
+      );
+      return { ...check, user: after };
+    }
+    return { ...check, user: before };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing in and out
+
+export async function signIn(
+  db: DB,
+  user: Pick<User, "id" | "email">,
+  ctx: Omit<ActorContext, "actorId"> & { userAgent?: string | null; request: Request },
+): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    // Any session the browser already had ends: a sign-in always starts a new session id.
+    await destroySession(ctx.request, trx);
+    const setCookie = await createSession(trx, user.id, { ip: ctx.ip, userAgent: ctx.userAgent });
+    await writeAudit(trx, {
+      actorId: user.id,
+      actorEmail: user.email,
+      action: "user.signed_in",
+      entityType: "user",
+      entityId: user.id,
+      ip: ctx.ip ?? null,
+      requestId: ctx.requestId ?? null,
+    });
+    return setCookie;
+  });
+}
+
+export async function signOut(
+  db: DB,
+  request: Request,
+  user: Pick<User, "id" | "email"> | null,
+  ctx: Omit<ActorContext, "actorId">,
+): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const setCookie = await destroySession(request, trx);
+    if (user) {
+      await writeAudit(trx, {
+        actorId: user.id,
+        actorEmail: user.email,
+        action: "user.signed_out",
+        entityType: "user",
+        entityId: user.id,
+        ip: ctx.ip ?? null,
+        requestId: ctx.requestId ?? null,
+      });
+    }
+    return setCookie;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+
+/** A reset link for an enabled account that has a password, else null (the page says the same). */
+export async function issuePasswordResetLink(
+  db: DB,
+  email: string,
+): Promise<{ user: User; token: string } | null> {
+  const user = await findUserByEmail(db, email);
+  if (!user || user.disabled_at || !user.password_hash) return null;
+  const token = await db
+    .transaction()
+    .execute((trx) =>
+      issueAuthToken(trx, { purpose: "reset_password", email: user.email, userId: user.id }),
+    );
+  return { user, token };
+}
+
+/**
+ * Sets a new password from a reset link: ends every session of the account (whoever had it is
+ * out), and confirms the e-mail address, since the link proved the person reads that mailbox.
+ */
+export async function resetPasswordWithToken(
+  db: DB,
+  token: string,
+  passwordHash: string,
+  ctx: Omit<ActorContext, "actorId">,
+): Promise<TokenCheck & { user?: User }> {
+  return db.transaction().execute(async (trx) => {
+    const check = await consumeAuthToken(trx, "reset_password", token);
+    if (check.status !== "valid" || check.token.user_id == null) return check;
+    const before = await getUserById(trx, check.token.user_id);
+    if (!before || before.disabled_at) return { status: "unknown" as const };
+    const now = nowIso();
+    await trx
+      .updateTable("users")
+      .set({
+        password_hash: passwordHash,
+        password_changed_at: now,
+        email_verified_at: before.email_verified_at ?? now,
+        updated_at: now,
+      })
+      .where("id", "=", before.id)
+      .execute();
+    await destroyUserSessions(trx, before.id);
+    const after = (await getUserById(trx, before.id))!;
+    await audit(
+      trx,
+      { ...ctx, actorId: before.id, actorEmail: before.email },
+      "user.password_reset",
+      before,
+      auditView(before),
+      { ...auditView(after), sessions_ended: "all" },
+    );
+    return { ...check, user: after };
+  });
+}
+
+/** A signed-in user's own password change: every other session of theirs ends. */
+export async function changePassword(
+  db: DB,
+  userId: number,
+  passwordHash: string,
+  request: Request,
+  ctx: ActorContext,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = (await getUserById(trx, userId))!;
+    const now = nowIso();
+    await trx
+      .updateTable("users")
+      .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
+      .where("id", "=", userId)
+      .execute();
+    await destroyUserSessions(trx, userId, request);
+    await audit(trx, ctx, "user.password_changed", before, undefined, {
+      sessions_ended: "all other",
+    });
+  });
+}
+
+export async function updateAccountDetails(
+  db: DB,
+  userId: number,
+  input: { displayName: string; locale: Locale },
+  ctx: ActorContext,
+): Promise<User> {
+  return db.transaction().execute(async (trx) => {
+    const before = (await getUserById(trx, userId))!;
+    await trx
+      .updateTable("users")
+      .set({ display_name: input.displayName, locale: input.locale, updated_at: nowIso() })
+      .where("id", "=", userId)
+      .execute();
+    const after = (await getUserById(trx, userId))!;
+    await audit(trx, ctx, "user.details_changed", after, auditView(before), auditView(after));
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff administration (admins)
+
+export interface UserListFilter {
+  role?: Role;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listUsers(db: DB, filter: UserListFilter = {}) {
+  let query = db
+    .selectFrom("users")
+    .select([
+      "id",
+      "email",
+      "display_name",
+      "role",
+      "locale",
+      "email_verified_at",
+      "disabled_at",
+      "password_hash",
+      "created_at",
+    ]);
+  if (filter.role) query = query.where("role", "=", filter.role);
+  if (filter.q) {
+    const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(email)`, "like", sql<string>`${like} escape '\\'`),
+        eb(sql<string>`lower(display_name)`, "like", sql<string>`${like} escape '\\'`),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy(
+      sql`case role when 'admin' then 0 when 'official' then 1 when 'reviewer' then 2 else 3 end`,
+    )
+    .orderBy("email")
+    .limit(filter.limit ?? 200)
+    .offset(filter.offset ?? 0)
+    .execute();
+  return rows.map(({ password_hash, ...u }) => ({
+    ...u,
+    status: userStatus({ ...u, password_hash }),
+  }));
+}
+
+/**
+ * Invites a member of staff: the account is created at once without a password ("invited"), so
+ * that the admin sees it in the list and the invitation can carry the name; the invitee chooses a
+ * password through the link. Inviting an address that is still only invited sends a new link.
+ */
+export async function inviteStaff(
+  db: DB,
+  input: { email: string; displayName: string; role: Exclude<Role, "applicant"> },
+  ctx: ActorContext,
+): Promise<{ status: "invited"; user: User; token: string } | { status: "exists" }> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await findUserByEmail(trx, input.email);
+    if (existing && (existing.password_hash || existing.role === "applicant")) {
+      return { status: "exists" as const };
+    }
+    const now = nowIso();
+    let user: User;
+    if (existing) {
+      user = await trx
+        .updateTable("users")
+        .set({
+          display_name: input.displayName,
+          role: input.role,
+          disabled_at: null,
+          updated_at: now,
+        })
+        .where("id", "=", existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } else {
+      user = await trx
+        .insertInto("users")
+        .values({
+          email: input.email,
+          password_hash: null,
+          role: input.role,
+          display_name: input.displayName,
+          locale: "en",
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    const token = await issueAuthToken(trx, {
+      purpose: "invite",
+      email: user.email,
+      userId: user.id,
+      role: input.role,
+      createdBy: ctx.actorId,
+    });
+    await audit(
+      trx,
+      ctx,
+      "user.invited",
+      user,
+      existing ? auditView(existing) : null,
+      auditView(user),
+    );
+    return { status: "invited" as const, user, token };
+  });
+}
+
+/** The invitee sets name and password; the account is confirmed and signed in. */
+export async function acceptInvite(
+  db: DB,
+  token: string,
+  input: { displayName: string; passwordHash: string },
+  ctx: Omit<ActorContext, "actorId"> & { userAgent?: string | null },
+): Promise<TokenCheck & { user?: User; setCookie?: string }> {
+  return db.transaction().execute(async (trx) => {
+    const check = await consumeAuthToken(trx, "invite", token);
+    if (check.status !== "valid" || check.token.user_id == null) return check;
+    const before = await getUserById(trx, check.token.user_id);
+    if (!before || before.disabled_at || before.password_hash) return { status: "used" as const };
+    const now = nowIso();
+    const after = await trx
+      .updateTable("users")
+      .set({
+        display_name: input.displayName,
+        password_hash: input.passwordHash,
+        password_changed_at: now,
+        email_verified_at: now,
+        role: check.token.role && check.token.role !== "applicant" ? check.token.role : before.role,
+        updated_at: now,
+      })
+      .where("id", "=", before.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(
+      trx,
+      { ...ctx, actorId: after.id, actorEmail: after.email },
+      "user.invite_accepted",
+      after,
+      auditView(before),
+      auditView(after),
+    );
+    const setCookie = await createSession(trx, after.id, { ip: ctx.ip, userAgent: ctx.userAgent });
+    return { ...check, user: after, setCookie };
+  });
+}
+
+export type AdminChangeResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "not_found" | "self" | "not_staff" | "unchanged" };
+
+/** Disables or re-enables an account; disabling ends its sessions at once. Not one's own. */
+export async function setUserDisabled(
+  db: DB,
+  userId: number,
+  disabled: boolean,
+  ctx: ActorContext,
+): Promise<AdminChangeResult> {
+  return db.transaction().execute(async (trx) => {
+    const before = await getUserById(trx, userId);
+    if (!before) return { ok: false as const, reason: "not_found" as const };
+    if (before.id === ctx.actorId) return { ok: false as const, reason: "self" as const };
+    if (!!before.disabled_at === disabled)
+      return { ok: false as const, reason: "unchanged" as const };
+    const now = nowIso();
+    const after = await trx
+      .updateTable("users")
+      .set({ disabled_at: disabled ? now : null, updated_at: now })
+      .where("id", "=", userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (disabled) {
+      await destroyUserSessions(trx, userId);
+      // An outstanding invitation or reset link must not bring the account back.
+      await trx
+        .updateTable("auth_tokens")
+        .set({ used_at: now })
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .execute();
+    }
+    await audit(
+      trx,
+      ctx,
+      disabled ? "user.disabled" : "user.enabled",
+      after,
+      auditView(before),
+      disabled ? { ...auditView(after), sessions_ended: "all" } : auditView(after),
+    );
+    return { ok: true as const, user: after };
+  });
+}
+
+/** Changes a staff member's role (reviewer, official, admin). Not one's own; not applicants. */
+export async function changeStaffRole(
+  db: DB,
+  userId: number,
+  role: Exclude<Role, "applicant">,
+  ctx: ActorContext,
+): Promise<AdminChangeResult> {
+  return db.transaction().execute(async (trx) => {
+    const before = await getUserById(trx, userId);
+    if (!before) return { ok: false as const, reason: "not_found" as const };
+    if (before.id === ctx.actorId) return { ok: false as const, reason: "self" as const };
+    if (before.role === "applicant") return { ok: false as const, reason: "not_staff" as const };
+    if (before.role === role) return { ok: false as const, reason: "unchanged" as const };
+    const after = await trx
+      .updateTable("users")
+      .set({ role, updated_at: nowIso() })
+      .where("id", "=", userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // Pending invitation links carry the role too: keep them in step.
+    await trx
+      .updateTable("auth_tokens")
+      .set({ role })
+      .where("user_id", "=", userId)
+      .where("purpose", "=", "invite")
+      .where("used_at", "is", null)
+      .execute();
+    await audit(trx, ctx, "user.role_changed", after, auditView(before), auditView(after));
+    return { ok: true as const, user: after };
+  });
+}

@@ -1,0 +1,267 @@
+// Every e-mail the portal sends, in English and Simplified Chinese, as plain text with {name}
+// placeholders. To add one (submission confirmation, assignment, clarification, decision…):
+// add an entry to MAIL_TEMPLATES below, listing the placeholders it uses in `vars`, then call
+// `sendMail(db, { to, template: "<your_key>", locale, vars: { … } })` from app/services/mail.server.ts.
+// The typecheck then insists that every listed variable is passed.
+import type { Locale } from "~/i18n/locales";
+
+export interface MailText {
+  subject: string;
+  text: string;
+}
+
+export interface MailTemplate<V extends string = string> {
+  /** Placeholders the template uses; sendMail requires a value for each. */
+  vars: readonly V[];
+  en: MailText;
+  "zh-Hans": MailText;
+}
+
+function template<const V extends string>(t: MailTemplate<V>): MailTemplate<V> {
+  return t;
+}
+
+const SIGNATURE = {
+  en: "Capital Development Authority, Islamabad\nCDA Investment Proposal Portal",
+  "zh-Hans": "伊斯兰堡首都发展局（CDA）\n首都发展局投资提案门户",
+} as const;
+
+export const MAIL_TEMPLATES = {
+  verify_email: template({
+    vars: ["name", "link"],
+    en: {
+      subject: "Confirm your email address",
+      text: `Dear {name},
+
+You created an account on the CDA Investment Proposal Portal. To confirm your email address, open this link within 48 hours:
+
+{link}
+
+If you did not create this account, you can ignore this email: nothing more will happen.`,
+    },
+    "zh-Hans": {
+      subject: "请确认您的电子邮箱",
+      text: `{name}，您好：
+
+您在首都发展局投资提案门户创建了账户。请在 48 小时内打开以下链接确认您的电子邮箱：
+
+{link}
+
+如果您没有创建此账户，请忽略本邮件，不会有任何后续操作。`,
+    },
+  }),
+
+  reset_password: template({
+    vars: ["name", "link"],
+    en: {
+      subject: "Reset your password",
+      text: `Dear {name},
+
+Someone asked to reset the password of your account on the CDA Investment Proposal Portal. To choose a new password, open this link within 1 hour:
+
+{link}
+
+If you did not ask for this, you can ignore this email: your password has not changed.`,
+    },
+    "zh-Hans": {
+      subject: "重置您的密码",
+      text: `{name}，您好：
+
+有人申请重置您在首都发展局投资提案门户的账户密码。请在 1 小时内打开以下链接设置新密码：
+
+{link}
+
+如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。`,
+    },
+  }),
+
+  staff_invite: template({
+    vars: ["name", "role", "link", "invitedBy"],
+    en: {
+      subject: "You are invited to the CDA Investment Proposal Portal",
+      text: `Dear {name},
+
+{invitedBy} has invited you to the CDA Investment Proposal Portal as {role}. To set up your account, open this link within 7 days and choose a password:
+
+{link}
+
+If you were not expecting this invitation, contact the CDA before using the link.`,
+    },
+    "zh-Hans": {
+      subject: "邀请您使用首都发展局投资提案门户",
+      text: `{name}，您好：
+
+{invitedBy} 邀请您以 {role} 身份使用首都发展局投资提案门户。请在 7 天内打开以下链接并设置密码，完成账户设置：
+
+{link}
+
+如果您没有预期收到此邀请，请在使用链接前联系首都发展局。`,
+    },
+  }),
+
+  password_changed: template({
+    vars: ["name", "time", "link"],
+    en: {
+      subject: "Your password has been changed",
+      text: `Dear {name},
+
+The password of your account on the CDA Investment Proposal Portal was changed on {time} (Pakistan time). You have been signed out on your other devices.
+
+If you did not change it, reset your password at once and tell the CDA:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "您的密码已更改",
+      text: `{name}，您好：
+
+您在首都发展局投资提案门户的账户密码已于 {time}（巴基斯坦时间）更改，其他设备上的登录已退出。
+
+如果这不是您本人的操作，请立即重置密码并告知首都发展局：
+
+{link}`,
+    },
+  }),
+
+  reviewer_assigned: template({
+    vars: ["name", "reference", "company", "call", "due", "link"],
+    en: {
+      subject: "Proposal {reference} assigned to you for review",
+      text: `Dear {name},
+
+Proposal {reference} ({company}) in the call "{call}" has been assigned to you for review. Please submit your review by {due} (Pakistan time).
+
+Before the proposal opens you will be asked to confirm that you have no conflict of interest with the company or its parent group, or to declare one:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "提案 {reference} 已分配给您评审",
+      text: `{name}，您好：
+
+征集“{call}”中的提案 {reference}（{company}）已分配给您评审。请在 {due}（巴基斯坦时间）之前提交评审意见。
+
+打开提案前，系统会请您确认与该公司及其母集团不存在利益冲突，或申报冲突：
+
+{link}`,
+    },
+  }),
+
+  clarification_requested: template({
+    vars: ["name", "reference", "title", "question", "link"],
+    en: {
+      subject: "The CDA has a question about proposal {reference}",
+      text: `Dear {name},
+
+The CDA needs a clarification about your proposal {reference} ("{title}"):
+
+{question}
+
+Please answer through the portal; your proposal stays under review once you have answered:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "首都发展局对提案 {reference} 有一个问题",
+      text: `{name}，您好：
+
+首都发展局需要您就提案 {reference}（“{title}”）作出澄清：
+
+{question}
+
+请通过门户作答；您作答后，提案将继续评审：
+
+{link}`,
+    },
+  }),
+
+  proposal_submitted: template({
+    vars: ["name", "reference", "title", "company", "call", "submittedAt", "link", "contact"],
+    en: {
+      subject: "Proposal {reference} received",
+      text: `Dear {name},
+
+The CDA has received your proposal "{title}" ({company}) for the call "{call}" on {submittedAt} (Pakistan time).
+
+Your reference number is {reference}. Please quote it in any message to the CDA.
+
+Your receipt, with the SHA-256 fingerprint of every document you submitted, is here:
+
+{link}
+
+CDA reviewers will now score your proposal against the published criteria. If we need more information we will email you. Questions: {contact}`,
+    },
+    "zh-Hans": {
+      subject: "已收到提案 {reference}",
+      text: `{name}，您好：
+
+首都发展局已于 {submittedAt}（巴基斯坦时间）收到您为征集“{call}”提交的提案“{title}”（{company}）。
+
+您的参考编号为 {reference}。与首都发展局联系时请注明此编号。
+
+您的回执（含所提交每个文件的 SHA-256 指纹）请见：
+
+{link}
+
+首都发展局评审人员将按照公布的标准为您的提案评分。如需补充信息，我们会给您发送电子邮件。如有疑问，请联系：{contact}`,
+    },
+  }),
+
+  decision: template({
+    vars: ["name", "reference", "title", "call", "outcome", "next", "link", "contact"],
+    en: {
+      subject: "Decision on proposal {reference}",
+      text: `Dear {name},
+
+The CDA has decided the call "{call}". The decision on your proposal {reference} ("{title}") is: {outcome}.
+
+{next}
+
+You can see the decision on your proposal's page:
+
+{link}
+
+Questions about this decision: {contact}`,
+    },
+    "zh-Hans": {
+      subject: "关于提案 {reference} 的决定",
+      text: `{name}，您好：
+
+首都发展局已对征集“{call}”作出决定。您的提案 {reference}（“{title}”）的决定为：{outcome}。
+
+{next}
+
+您可以在提案页面查看该决定：
+
+{link}
+
+如对本决定有疑问，请联系：{contact}`,
+    },
+  }),
+} as const;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+export type MailVars<N extends MailTemplateName> = Record<
+  (typeof MAIL_TEMPLATES)[N]["vars"][number],
+  string
+>;
+
+/** Fills a template in one language; a missing variable is a programming error and throws. */
+export function renderMail<N extends MailTemplateName>(
+  name: N,
+  locale: Locale,
+  vars: MailVars<N>,
+): MailText {
+  const tpl: MailTemplate = MAIL_TEMPLATES[name];
+  const values = vars as Record<string, string>;
+  for (const v of tpl.vars) {
+    if (typeof values[v] !== "string") throw new Error(`Mail ${name}: missing variable "${v}"`);
+  }
+  const fill = (s: string) =>
+    s.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? values[key]! : whole));
+  const text = tpl[locale];
+  return {
+    subject: fill(text.subject),
+    text: `${fill(text.text)}\n\n${SIGNATURE[locale]}\n`,
+  };
+}

@@ -1,0 +1,120 @@
+// One way out for e-mail. Every message is rendered from app/services/mail-templates.ts and kept
+// in mail_outbox. Without SMTP_URL (the default, and the demo) it is only stored there, with
+// status 'stored', and admins read it at /admin/outbox; with SMTP_URL it is also sent with
+// nodemailer and recorded as 'sent' or 'failed' (with the error). A failed send never breaks the
+// page that triggered it.
+import nodemailer, { type Transporter } from "nodemailer";
+import type { Locale } from "~/i18n/locales";
+import type { DB } from "./db.server";
+import { nowIso } from "./db.server";
+import { getEnv } from "./env.server";
+import { getLogger } from "./logger.server";
+import { renderMail, type MailTemplateName, type MailVars } from "./mail-templates";
+
+export interface SendMailInput<N extends MailTemplateName> {
+  to: string;
+  template: N;
+  locale: Locale;
+  vars: MailVars<N>;
+}
+
+export interface SentMail {
+  id: number;
+  status: "stored" | "sent" | "failed";
+  subject: string;
+  text: string;
+}
+
+let transport: { url: string; transporter: Transporter } | undefined;
+
+function getTransport(url: string): Transporter {
+  if (!transport || transport.url !== url) {
+    transport = {
+      url,
+      transporter: nodemailer.createTransport(url, {
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    };
+  }
+  return transport.transporter;
+}
+
+/**
+ * Renders and records one message, and sends it when SMTP is configured. Call it after the
+ * transaction that caused it has committed, so that a slow mail server never holds the database.
+ */
+export async function sendMail<N extends MailTemplateName>(
+  db: DB,
+  input: SendMailInput<N>,
+): Promise<SentMail> {
+  const env = getEnv();
+  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  let status: SentMail["status"] = "stored";
+  let error: string | null = null;
+  let sentAt: string | null = null;
+  if (env.SMTP_URL) {
+    try {
+      await getTransport(env.SMTP_URL).sendMail({
+        from: env.MAIL_FROM,
+        to: input.to,
+        subject,
+        text,
+      });
+      status = "sent";
+      sentAt = nowIso();
+    } catch (err) {
+      status = "failed";
+      error = err instanceof Error ? err.message : String(err);
+      getLogger().error({ err, template: input.template }, "mail send failed");
+    }
+  }
+  const row = await db
+    .insertInto("mail_outbox")
+    .values({
+      to_address: input.to,
+      subject,
+      text_body: text,
+      html_body: null,
+      template: input.template,
+      locale: input.locale,
+      status,
+      error,
+      sent_at: sentAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, status, subject, text };
+}
+
+/**
+ * An absolute link for an e-mail: PUBLIC_URL when configured (behind a proxy the request's own
+ * origin may be internal), otherwise the origin the request came to.
+ */
+export function absoluteUrl(request: Request, path: string): string {
+  const base = getEnv().PUBLIC_URL ?? new URL(request.url).origin;
+  return new URL(path.replace(/^\/+/, ""), base.endsWith("/") ? base : `${base}/`).toString();
+}
+
+export async function listOutbox(db: DB, { limit = 50, offset = 0 } = {}) {
+  return db
+    .selectFrom("mail_outbox")
+    .select(["id", "to_address", "subject", "template", "locale", "status", "created_at"])
+    .orderBy("id", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countOutbox(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom("mail_outbox")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function getOutboxMessage(db: DB, id: number) {
+  return db.selectFrom("mail_outbox").selectAll().where("id", "=", id).executeTakeFirst();
+}
