@@ -1,0 +1,164 @@
+// The applicant's side of a clarification thread: reading the officials' questions and answering
+// them, with documents. An answer is a new message; the submitted answers are never edited.
+import type { DB } from "~/services/db.server";
+import { nowIso } from "~/services/db.server";
+import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
+import { msg, type FieldErrors } from "~/utils/form";
+import { auditView, type AuditContext } from "./attachments.server";
+import { writeAudit } from "./audit.server";
+
+export const MAX_ANSWER = 5000;
+export const MAX_ANSWER_FILES = 5;
+export const MESSAGE_ATTACHMENT_KIND = "clarification";
+
+export interface ThreadAttachment {
+  id: number;
+  name: string;
+  size: number;
+}
+
+export interface ThreadMessage {
+  id: number;
+  kind: "question" | "answer";
+  body: string;
+  createdAt: string;
+  attachments: ThreadAttachment[];
+}
+
+/** The thread of a proposal as its owner sees it: no names of CDA staff, oldest first. */
+export async function listThreadForOwner(db: DB, proposalId: number): Promise<ThreadMessage[]> {
+  const messages = await db
+    .selectFrom("clarification_messages")
+    .select(["id", "kind", "body", "created_at"])
+    .where("proposal_id", "=", proposalId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  const files = await db
+    .selectFrom("attachments")
+    .select(["id", "message_id", "original_name", "size_bytes"])
+    .where("proposal_id", "=", proposalId)
+    .where("message_id", "is not", null)
+    .where("removed_at", "is", null)
+    .orderBy("id")
+    .execute();
+  return messages.map((m) => ({
+    id: m.id,
+    kind: m.kind,
+    body: m.body,
+    createdAt: m.created_at,
+    attachments: files
+      .filter((f) => f.message_id === m.id)
+      .map((f) => ({ id: f.id, name: f.original_name, size: f.size_bytes })),
+  }));
+}
+
+export type AnswerResult =
+  | { ok: true; messageId: number }
+  | { ok: false; reason: "notFound" | "notAwaiting" }
+  | { ok: false; reason: "invalid"; errors: FieldErrors };
+
+/**
+ * The owner answers an open clarification request: the answer and its documents are stored as a
+ * message, the proposal goes back to under review, and the audit row is written, all in one
+ * transaction. Uploaded files that end up unused (refused answer) are deleted.
+ */
+export async function answerClarification(
+  db: DB,
+  input: {
+    proposalId: number;
+    userId: number;
+    body: string;
+    files?: readonly StoredFile[];
+    audit?: AuditContext;
+  },
+): Promise<AnswerResult> {
+  const files = input.files ?? [];
+  const body = input.body.normalize("NFKC").trim();
+  let result: AnswerResult;
+  if (!body) result = { ok: false, reason: "invalid", errors: { body: msg("messages.err.body") } };
+  else if (body.length > MAX_ANSWER)
+    result = { ok: false, reason: "invalid", errors: { body: msg("messages.err.tooLong") } };
+  else if (files.length > MAX_ANSWER_FILES)
+    result = {
+      ok: false,
+      reason: "invalid",
+      errors: { files: msg("docs.err.tooMany", { max: MAX_ANSWER_FILES }) },
+    };
+  else {
+    try {
+      result = await db.transaction().execute(async (trx): Promise<AnswerResult> => {
+        const proposal = await trx
+          .selectFrom("proposals")
+          .select(["id", "status", "call_id"])
+          .where("id", "=", input.proposalId)
+          .where("owner_id", "=", input.userId)
+          .executeTakeFirst();
+        if (!proposal) return { ok: false, reason: "notFound" };
+        if (proposal.status !== "clarification_requested")
+          return { ok: false, reason: "notAwaiting" };
+        const at = nowIso();
+        const message = await trx
+          .insertInto("clarification_messages")
+          .values({
+            proposal_id: proposal.id,
+            author_id: input.userId,
+            kind: "answer",
+            body,
+            created_at: at,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const attached = [];
+        for (const f of files) {
+          attached.push(
+            await trx
+              .insertInto("attachments")
+              .values({
+                proposal_id: proposal.id,
+                message_id: message.id,
+                kind: MESSAGE_ATTACHMENT_KIND,
+                original_name: f.originalName,
+                stored_name: f.storedName,
+                mime_type: f.mimeType,
+                size_bytes: f.sizeBytes,
+                sha256: f.sha256,
+                uploaded_by: input.userId,
+                created_at: at,
+              })
+              .returningAll()
+              .executeTakeFirstOrThrow(),
+          );
+        }
+        await trx
+          .updateTable("proposals")
+          .set({ status: "under_review", updated_at: at })
+          .where("id", "=", proposal.id)
+          .execute();
+        await writeAudit(trx, {
+          actorId: input.userId,
+          actorEmail: input.audit?.actorEmail,
+          action: "clarification.answer",
+          entityType: "clarification_message",
+          entityId: message.id,
+          callId: proposal.call_id,
+          proposalId: proposal.id,
+          before: { status: proposal.status },
+          after: {
+            status: "under_review",
+            answer: body,
+            attachments: attached.map(auditView),
+          },
+          ip: input.audit?.ip,
+          requestId: input.audit?.requestId,
+        });
+        return { ok: true, messageId: message.id };
+      });
+    } catch (error) {
+      await deleteStoredFiles(files);
+      throw error;
+    }
+  }
+  if (!result.ok) await deleteStoredFiles(files);
+  return result;
+}

@@ -1,0 +1,265 @@
+// Documents attached to a proposal (and to clarification answers): listing, recording uploads,
+// removal while the proposal is a draft, and who may download them.
+import type { Selectable } from "kysely";
+import type { AttachmentsTable, Proposal } from "~db/schema";
+import { DOCUMENT_KINDS, ruleFor, type DocumentKind } from "~/domain/documents";
+import type { DB } from "~/services/db.server";
+import { nowIso } from "~/services/db.server";
+import type { SessionUser } from "~/services/session.server";
+import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
+import { writeAudit } from "./audit.server";
+import { isReviewerConflicted } from "./conflicts.server";
+
+export type Attachment = Selectable<AttachmentsTable>;
+
+export interface AuditContext {
+  requestId?: string | null;
+  ip?: string | null;
+  actorEmail?: string | null;
+}
+
+/** The proposal's current documents (not removed, not attached to a message), oldest first. */
+export async function listDocuments(db: DB, proposalId: number): Promise<Attachment[]> {
+  return db
+    .selectFrom("attachments")
+    .selectAll()
+    .where("proposal_id", "=", proposalId)
+    .where("message_id", "is", null)
+    .where("removed_at", "is", null)
+    .orderBy("id")
+    .execute();
+}
+
+/** Every current attachment of a proposal, documents and message attachments alike. */
+export async function listAllAttachments(db: DB, proposalId: number): Promise<Attachment[]> {
+  return db
+    .selectFrom("attachments")
+    .selectAll()
+    .where("proposal_id", "=", proposalId)
+    .where("removed_at", "is", null)
+    .orderBy("id")
+    .execute();
+}
+
+export function countByKind(attachments: readonly Pick<Attachment, "kind">[]) {
+  const counts: Partial<Record<DocumentKind, number>> = {};
+  for (const a of attachments) {
+    if ((DOCUMENT_KINDS as readonly string[]).includes(a.kind)) {
+      const kind = a.kind as DocumentKind;
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+/** Bytes the proposal stores now, counted against its 100 MB quota. */
+export async function storedBytes(db: DB, proposalId: number): Promise<number> {
+  const row = await db
+    .selectFrom("attachments")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("size_bytes"), eb.lit(0)).as("total"))
+    .where("proposal_id", "=", proposalId)
+    .where("removed_at", "is", null)
+    .executeTakeFirst();
+  return Number(row?.total ?? 0);
+}
+
+/**
+ * Records uploaded files as documents of a draft proposal, in one transaction with their audit
+ * rows. A kind that holds one file (business licence, company profile…) is replaced by the new
+ * upload; the files it replaced are deleted from disk after the commit. If the proposal is no
+ * longer a draft, nothing is recorded and the uploaded files are deleted.
+ */
+export async function addDocuments(
+  db: DB,
+  input: {
+    proposalId: number;
+    userId: number;
+    files: readonly (StoredFile & { field: DocumentKind })[];
+    audit?: AuditContext;
+  },
+): Promise<{ added: Attachment[]; replaced: Attachment[] } | null> {
+  if (!input.files.length) return { added: [], replaced: [] };
+  let result: { added: Attachment[]; replaced: Attachment[] } | null = null;
+  try {
+    result = await db.transaction().execute(async (trx) => {
+      const proposal = await trx
+        .selectFrom("proposals")
+        .select(["id", "status", "call_id"])
+        .where("id", "=", input.proposalId)
+        .executeTakeFirst();
+      if (!proposal || proposal.status !== "draft") return null;
+      const now = nowIso();
+      const added: Attachment[] = [];
+      const replaced: Attachment[] = [];
+      for (const file of input.files) {
+        if (ruleFor(file.field).max === 1) {
+          const previous = await trx
+            .updateTable("attachments")
+            .set({ removed_at: now })
+            .where("proposal_id", "=", input.proposalId)
+            .where("message_id", "is", null)
+            .where("kind", "=", file.field)
+            .where("removed_at", "is", null)
+            .returningAll()
+            .execute();
+          replaced.push(...previous);
+        }
+        const row = await trx
+          .insertInto("attachments")
+          .values({
+            proposal_id: input.proposalId,
+            message_id: null,
+            kind: file.field,
+            original_name: file.originalName,
+            stored_name: file.storedName,
+            mime_type: file.mimeType,
+            size_bytes: file.sizeBytes,
+            sha256: file.sha256,
+            uploaded_by: input.userId,
+            created_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        added.push(row);
+        await writeAudit(trx, {
+          actorId: input.userId,
+          actorEmail: input.audit?.actorEmail,
+          action: "attachment.add",
+          entityType: "attachment",
+          entityId: row.id,
+          callId: proposal.call_id,
+          proposalId: input.proposalId,
+          before: previous(replaced, file.field),
+          after: auditView(row),
+          ip: input.audit?.ip,
+          requestId: input.audit?.requestId,
+        });
+      }
+      await trx
+        .updateTable("proposals")
+        .set({ last_step: "documents", updated_at: now })
+        .where("id", "=", input.proposalId)
+        .execute();
+      return { added, replaced };
+    });
+  } catch (error) {
+    await deleteStoredFiles(input.files);
+    throw error;
+  }
+  if (!result) {
+    await deleteStoredFiles(input.files);
+    return null;
+  }
+  await deleteStoredFiles(result.replaced.map((r) => ({ storedName: r.stored_name })));
+  return result;
+}
+
+function previous(replaced: Attachment[], kind: string) {
+  const found = replaced.filter((r) => r.kind === kind);
+  return found.length ? found.map(auditView) : undefined;
+}
+
+export function auditView(a: Attachment) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    name: a.original_name,
+    size: a.size_bytes,
+    sha256: a.sha256,
+    mime: a.mime_type,
+    messageId: a.message_id,
+  };
+}
+
+/**
+ * Removes a document while the proposal is a draft (the row is kept, marked removed, for the
+ * audit trail; the file itself is deleted). Returns false when there is nothing to remove.
+ */
+export async function removeDocument(
+  db: DB,
+  input: { proposalId: number; attachmentId: number; userId: number; audit?: AuditContext },
+): Promise<boolean> {
+  const removed = await db.transaction().execute(async (trx) => {
+    const proposal = await trx
+      .selectFrom("proposals")
+      .select(["id", "status", "call_id"])
+      .where("id", "=", input.proposalId)
+      .executeTakeFirst();
+    if (!proposal || proposal.status !== "draft") return null;
+    const row = await trx
+      .updateTable("attachments")
+      .set({ removed_at: nowIso() })
+      .where("id", "=", input.attachmentId)
+      .where("proposal_id", "=", input.proposalId)
+      .where("message_id", "is", null)
+      .where("removed_at", "is", null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return null;
+    await writeAudit(trx, {
+      actorId: input.userId,
+      actorEmail: input.audit?.actorEmail,
+      action: "attachment.remove",
+      entityType: "attachment",
+      entityId: row.id,
+      callId: proposal.call_id,
+      proposalId: input.proposalId,
+      before: auditView(row),
+      after: { removedAt: row.removed_at },
+      ip: input.audit?.ip,
+      requestId: input.audit?.requestId,
+    });
+    return row;
+  });
+  if (!removed) return false;
+  await deleteStoredFiles([{ storedName: removed.stored_name }]);
+  return true;
+}
+
+/**
+ * Who may see a proposal's files: its owner; officials and admins; a reviewer assigned to it
+ * (assignment active, "no conflict" attested) with no conflict declared against the proposal,
+ * its company or its parent group. Everyone else is refused.
+ */
+export async function canSeeProposalFiles(
+  db: DB,
+  user: Pick<SessionUser, "id" | "role">,
+  proposal: Pick<Proposal, "id" | "owner_id" | "status">,
+): Promise<boolean> {
+  if (user.role === "applicant") return proposal.owner_id === user.id;
+  if (user.role === "official" || user.role === "admin") return true;
+  if (user.role !== "reviewer") return false;
+  if (proposal.status === "draft") return false;
+  const assignment = await db
+    .selectFrom("reviewer_assignments")
+    .select("id")
+    .where("proposal_id", "=", proposal.id)
+    .where("reviewer_id", "=", user.id)
+    .where("unassigned_at", "is", null)
+    .where("attested_at", "is not", null)
+    .executeTakeFirst();
+  if (!assignment) return false;
+  return !(await isReviewerConflicted(db, user.id, proposal.id));
+}
+
+/** An attachment with its proposal, if `user` may download it; null otherwise (and for removed files). */
+export async function getDownloadableAttachment(
+  db: DB,
+  user: Pick<SessionUser, "id" | "role">,
+  attachmentId: number,
+): Promise<Attachment | null> {
+  const attachment = await db
+    .selectFrom("attachments")
+    .selectAll()
+    .where("id", "=", attachmentId)
+    .where("removed_at", "is", null)
+    .executeTakeFirst();
+  if (!attachment) return null;
+  const proposal = await db
+    .selectFrom("proposals")
+    .select(["id", "owner_id", "status"])
+    .where("id", "=", attachment.proposal_id)
+    .executeTakeFirst();
+  if (!proposal) return null;
+  return (await canSeeProposalFiles(db, user, proposal)) ? attachment : null;
+}

@@ -1,0 +1,422 @@
+// Submission and what follows it on the applicant's side: the one transaction that turns a draft
+// into a submitted proposal with a reference number, the receipt, and withdrawal.
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { Call, ProposalStatus } from "~db/schema";
+import { documentProblems, type DocumentKind, type DocumentProblem } from "~/domain/documents";
+import { tracksOf, validateAllSteps } from "~/domain/proposal-steps";
+import type { QuestionStepId } from "~/schemas";
+import type { DB } from "~/services/db.server";
+import { msg, type FieldErrors } from "~/utils/form";
+import { countByKind, listDocuments, type AuditContext } from "./attachments.server";
+import { writeAudit } from "./audit.server";
+import { loadAnswers } from "./proposals.server";
+
+export const PKT_OFFSET_MS = 5 * 60 * 60 * 1000;
+
+/** The calendar year of an instant in Pakistan time (UTC+5, no daylight saving). */
+export function pakistanYear(at: Date): number {
+  return new Date(at.getTime() + PKT_OFFSET_MS).getUTCFullYear();
+}
+
+export function formatReference(year: number, value: number): string {
+  return `CDA-${year}-${String(value).padStart(4, "0")}`;
+}
+
+const text = (max: number, required: string) =>
+  z
+    .string({ error: required })
+    .transform((v) => v.normalize("NFKC").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, { error: required })
+        .max(max, { error: msg("validation.tooLong", { max }) }),
+    );
+
+/** The declaration on the check-answers page. */
+export const DeclarationSchema = z.object({
+  signatoryName: text(200, msg("check.err.signatoryName")),
+  signatoryTitle: text(200, msg("check.err.signatoryTitle")),
+  confirm: z.literal("yes", { error: msg("check.err.confirm") }),
+});
+export type Declaration = z.infer<typeof DeclarationSchema>;
+
+/** A submission key is random, made when the check page renders, and posted back hidden. */
+export const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,100}$/;
+
+export function newSubmissionKey(): string {
+  return crypto.randomBytes(24).toString("base64url");
+}
+
+export interface ReadinessReport {
+  stepErrors: Partial<Record<QuestionStepId, FieldErrors>>;
+  documents: DocumentProblem[];
+}
+
+/** Everything that stands between a draft and submission (empty lists when it is ready). */
+export async function checkReadiness(db: DB, proposalId: number): Promise<ReadinessReport> {
+  const answers = await loadAnswers(db, proposalId);
+  const docs = await listDocuments(db, proposalId);
+  return {
+    stepErrors: validateAllSteps(answers),
+    documents: documentProblems(countByKind(docs), tracksOf(answers) ?? []),
+  };
+}
+
+export function isReady(report: ReadinessReport): boolean {
+  return Object.keys(report.stepErrors).length === 0 && report.documents.length === 0;
+}
+
+export function callAcceptsAt(call: Pick<Call, "status" | "opens_at" | "closes_at">, at: Date) {
+  const now = at.toISOString();
+  if (call.status !== "open" || now < call.opens_at) return "notOpen" as const;
+  if (now >= call.closes_at) return "deadline" as const;
+  return null;
+}
+
+export type SubmitResult =
+  | { ok: true; proposalId: number; reference: string; alreadySubmitted: boolean }
+  | { ok: false; reason: "notFound" | "notDraft" | "deadline" | "notOpen" }
+  | { ok: false; reason: "declaration"; errors: FieldErrors }
+  | { ok: false; reason: "incomplete"; report: ReadinessReport; errors: FieldErrors };
+
+export interface SubmitInput {
+  proposalId: number;
+  userId: number;
+  submissionKey: string;
+  declaration: unknown;
+  now?: Date;
+  audit?: AuditContext;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.trim() ? value.trim() : null;
+}
+
+/**
+ * Submits a draft in ONE transaction: checks ownership, the call's deadline (on the server's
+ * clock), the declaration, every applicable step again and the documents; snapshots the answers,
+ * the company profile, the documents and the declaration; takes the next reference number of the
+ * year (Pakistan time); records the published criteria version; writes the audit row.
+ *
+ * Idempotent: a proposal that is already submitted (double click, retry, a second tab) gives back
+ * its existing reference and nothing changes. SQLite runs one write transaction at a time and this
+ * one reads the status inside the transaction, so concurrent requests cannot both submit.
+ */
+export async function submitProposal(db: DB, input: SubmitInput): Promise<SubmitResult> {
+  const now = input.now ?? new Date();
+  const nowIso = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<SubmitResult> => {
+    const proposal = await trx
+      .selectFrom("proposals")
+      .selectAll()
+      .where("id", "=", input.proposalId)
+      .where("owner_id", "=", input.userId)
+      .executeTakeFirst();
+    if (!proposal) return { ok: false, reason: "notFound" };
+    if (proposal.status !== "draft") {
+      if (proposal.reference && proposal.status !== "withdrawn") {
+        return {
+          ok: true,
+          proposalId: proposal.id,
+          reference: proposal.reference,
+          alreadySubmitted: true,
+        };
+      }
+      return { ok: false, reason: "notDraft" };
+    }
+    if (!SUBMISSION_KEY.test(input.submissionKey)) return { ok: false, reason: "notDraft" };
+    // A key belongs to one check page of one proposal: one seen elsewhere was tampered with.
+    const keyTaken = await trx
+      .selectFrom("proposals")
+      .select("id")
+      .where("submission_key", "=", input.submissionKey)
+      .executeTakeFirst();
+    if (keyTaken) return { ok: false, reason: "notDraft" };
+    const call = await trx
+      .selectFrom("calls")
+      .selectAll()
+      .where("id", "=", proposal.call_id)
+      .executeTakeFirstOrThrow();
+    const closed = callAcceptsAt(call, now);
+    if (closed) return { ok: false, reason: closed };
+
+    const declaration = DeclarationSchema.safeParse(input.declaration);
+    const answers = await loadAnswers(trx, proposal.id);
+    const documents = await listDocuments(trx, proposal.id);
+    const tracks = tracksOf(answers) ?? [];
+    const report: ReadinessReport = {
+      stepErrors: validateAllSteps(answers),
+      documents: documentProblems(countByKind(documents), tracks),
+    };
+    const errors: FieldErrors = {};
+    if (!declaration.success) {
+      for (const issue of declaration.error.issues) {
+        const name = String(issue.path[0] ?? "_form");
+        if (!(name in errors)) errors[name] = issue.message;
+      }
+    }
+    if (!isReady(report)) return { ok: false, reason: "incomplete", report, errors };
+    if (!declaration.success) return { ok: false, reason: "declaration", errors };
+
+    const organisation = proposal.organisation_id
+      ? await trx
+          .selectFrom("organisations")
+          .selectAll()
+          .where("id", "=", proposal.organisation_id)
+          .executeTakeFirst()
+      : undefined;
+    const criteriaVersion = await trx
+      .selectFrom("criteria_versions")
+      .select("id")
+      .where("call_id", "=", call.id)
+      .where("published_at", "is not", null)
+      .orderBy("version", "desc")
+      .executeTakeFirst();
+
+    const year = pakistanYear(now);
+    const counter = await trx
+      .insertInto("reference_counters")
+      .values({ year, last_value: 1 })
+      .onConflict((oc) =>
+        oc.column("year").doUpdateSet((eb) => ({ last_value: eb("last_value", "+", 1) })),
+      )
+      .returning("last_value")
+      .executeTakeFirstOrThrow();
+    const reference = formatReference(year, counter.last_value);
+
+    const org = answers.organisation?.data ?? {};
+    const companyEn = str(org.legalNameEn) ?? organisation?.legal_name_en ?? null;
+    const companyZh = str(org.legalNameZh) ?? organisation?.legal_name_zh ?? null;
+    const title = str(answers.project?.data?.title) ?? proposal.title;
+    let profile: unknown = null;
+    if (organisation) {
+      try {
+        profile = JSON.parse(organisation.profile_json);
+      } catch {
+        profile = null;
+      }
+    }
+    const snapshot = {
+      version: 1,
+      reference,
+      submittedAt: nowIso,
+      answers: Object.fromEntries(Object.entries(answers).map(([step, s]) => [step, s?.data])),
+      organisation: organisation
+        ? {
+            id: organisation.id,
+            legalNameEn: organisation.legal_name_en,
+            legalNameZh: organisation.legal_name_zh,
+            country: organisation.country,
+            uscc: organisation.uscc,
+            usccNeedsCheck: organisation.uscc_needs_check === 1,
+            registrationNumber: organisation.registration_number,
+            province: organisation.province,
+            city: organisation.city,
+            parentGroup: organisation.parent_group,
+            profile,
+          }
+        : null,
+      documents: documents.map((d) => ({
+        id: d.id,
+        kind: d.kind as DocumentKind,
+        name: d.original_name,
+        mimeType: d.mime_type,
+        size: d.size_bytes,
+        sha256: d.sha256,
+      })),
+      declaration: { ...declaration.data, confirmedAt: nowIso },
+      criteriaVersionId: criteriaVersion?.id ?? null,
+    };
+
+    await trx
+      .updateTable("proposals")
+      .set({
+        status: "submitted",
+        reference,
+        submitted_at: nowIso,
+        submission_key: input.submissionKey,
+        snapshot_json: JSON.stringify(snapshot),
+        criteria_version_id: criteriaVersion?.id ?? null,
+        title,
+        tracks: tracks.length ? tracks.join(",") : proposal.tracks,
+        company_en: companyEn,
+        company_zh: companyZh,
+        uscc_needs_check: organisation?.uscc_needs_check ?? proposal.uscc_needs_check,
+        updated_at: nowIso,
+      })
+      .where("id", "=", proposal.id)
+      .where("status", "=", "draft")
+      .execute();
+
+    await writeAudit(trx, {
+      actorId: input.userId,
+      actorEmail: input.audit?.actorEmail,
+      action: "proposal.submit",
+      entityType: "proposal",
+      entityId: proposal.id,
+      callId: call.id,
+      proposalId: proposal.id,
+      before: { status: proposal.status },
+      after: {
+        status: "submitted",
+        reference,
+        submittedAt: nowIso,
+        criteriaVersionId: criteriaVersion?.id ?? null,
+        documents: snapshot.documents.map((d) => ({ kind: d.kind, sha256: d.sha256 })),
+        signatory: declaration.data.signatoryName,
+      },
+      ip: input.audit?.ip,
+      requestId: input.audit?.requestId,
+    });
+    return { ok: true, proposalId: proposal.id, reference, alreadySubmitted: false };
+  });
+}
+
+export interface ReceiptDocument {
+  kind: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Receipt {
+  proposalId: number;
+  reference: string;
+  status: ProposalStatus;
+  title: string | null;
+  callTitleEn: string;
+  callTitleZh: string;
+  contactEmail: string;
+  companyEn: string | null;
+  companyZh: string | null;
+  submittedAt: string;
+  submittedBy: string;
+  signatoryName: string | null;
+  signatoryTitle: string | null;
+  documents: ReceiptDocument[];
+}
+
+/** The receipt of a submitted proposal owned by `ownerId` (null if none), read from its snapshot. */
+export async function getReceipt(
+  db: DB,
+  proposalId: number,
+  ownerId: number,
+): Promise<Receipt | null> {
+  const row = await db
+    .selectFrom("proposals")
+    .innerJoin("calls", "calls.id", "proposals.call_id")
+    .innerJoin("users", "users.id", "proposals.owner_id")
+    .select([
+      "proposals.id",
+      "proposals.reference",
+      "proposals.status",
+      "proposals.title",
+      "proposals.company_en",
+      "proposals.company_zh",
+      "proposals.submitted_at",
+      "proposals.snapshot_json",
+      "calls.title_en",
+      "calls.title_zh",
+      "calls.contact_email",
+      "users.display_name",
+    ])
+    .where("proposals.id", "=", proposalId)
+    .where("proposals.owner_id", "=", ownerId)
+    .executeTakeFirst();
+  if (!row || !row.reference || !row.submitted_at) return null;
+  let snapshot: {
+    declaration?: { signatoryName?: string; signatoryTitle?: string };
+    documents?: ReceiptDocument[];
+  } = {};
+  try {
+    snapshot = JSON.parse(row.snapshot_json ?? "{}");
+  } catch {
+    snapshot = {};
+  }
+  return {
+    proposalId: row.id,
+    reference: row.reference,
+    status: row.status,
+    title: row.title,
+    callTitleEn: row.title_en,
+    callTitleZh: row.title_zh,
+    contactEmail: row.contact_email,
+    companyEn: row.company_en,
+    companyZh: row.company_zh,
+    submittedAt: row.submitted_at,
+    submittedBy: row.display_name,
+    signatoryName: snapshot.declaration?.signatoryName ?? null,
+    signatoryTitle: snapshot.declaration?.signatoryTitle ?? null,
+    documents: (snapshot.documents ?? []).map((d) => ({
+      kind: d.kind,
+      name: d.name,
+      size: d.size,
+      sha256: d.sha256,
+    })),
+  };
+}
+
+/** Statuses from which the applicant may withdraw (any state before a published decision). */
+export const WITHDRAWABLE: readonly ProposalStatus[] = [
+  "draft",
+  "submitted",
+  "under_review",
+  "clarification_requested",
+];
+
+export const MAX_WITHDRAW_REASON = 1000;
+
+export type WithdrawResult =
+  | { ok: true; reference: string | null }
+  | { ok: false; reason: "notFound" | "notAllowed" }
+  | { ok: false; reason: "invalid"; errors: FieldErrors };
+
+/** Withdraws the owner's proposal before a decision, with its audit row, in one transaction. */
+export async function withdrawProposal(
+  db: DB,
+  input: {
+    proposalId: number;
+    userId: number;
+    reason?: string;
+    now?: Date;
+    audit?: AuditContext;
+  },
+): Promise<WithdrawResult> {
+  const reason = (input.reason ?? "").normalize("NFKC").trim();
+  if (reason.length > MAX_WITHDRAW_REASON)
+    return { ok: false, reason: "invalid", errors: { reason: msg("withdraw.err.reasonTooLong") } };
+  const at = (input.now ?? new Date()).toISOString();
+  return db.transaction().execute(async (trx): Promise<WithdrawResult> => {
+    const proposal = await trx
+      .selectFrom("proposals")
+      .select(["id", "status", "reference", "call_id"])
+      .where("id", "=", input.proposalId)
+      .where("owner_id", "=", input.userId)
+      .executeTakeFirst();
+    if (!proposal) return { ok: false, reason: "notFound" };
+    // A decision counts once it is published (the status changes when the call is marked
+    // decided); a decision officials have recorded but not published must not show through.
+    if (!WITHDRAWABLE.includes(proposal.status)) return { ok: false, reason: "notAllowed" };
+    await trx
+      .updateTable("proposals")
+      .set({ status: "withdrawn", withdrawn_at: at, updated_at: at })
+      .where("id", "=", proposal.id)
+      .execute();
+    await writeAudit(trx, {
+      actorId: input.userId,
+      actorEmail: input.audit?.actorEmail,
+      action: "proposal.withdraw",
+      entityType: "proposal",
+      entityId: proposal.id,
+      callId: proposal.call_id,
+      proposalId: proposal.id,
+      before: { status: proposal.status },
+      after: { status: "withdrawn", withdrawnAt: at, reason: reason || null },
+      ip: input.audit?.ip,
+      requestId: input.audit?.requestId,
+    });
+    return { ok: true, reference: proposal.reference };
+  });
+}

@@ -1,0 +1,39 @@
+// GET /attachments/:id: a stored document, for those allowed to see its proposal. Always a
+// download (never rendered inline), with its stored type and nosniff, never cached.
+import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
+import { getDownloadableAttachment } from "~/models/attachments.server";
+import { getDb } from "~/services/db.server";
+import { requireUser } from "~/services/session.server";
+import { contentDisposition, downloadName, openStoredFile } from "~/services/uploads.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = Number(params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not found", { status: 404 });
+  const attachment = await getDownloadableAttachment(getDb(), user, id);
+  // The same answer for "does not exist" and "not yours", so ids cannot be probed.
+  if (!attachment) throw new Response("Not found", { status: 404 });
+  let stream;
+  try {
+    stream = openStoredFile(attachment.stored_name);
+    await new Promise<void>((resolve, reject) => {
+      stream!.once("open", () => resolve());
+      stream!.once("error", reject);
+    });
+  } catch {
+    throw new Response("Not found", { status: 404 });
+  }
+  return new Response(createReadableStreamFromReadable(stream), {
+    status: 200,
+    headers: {
+      "Content-Type": attachment.mime_type,
+      "Content-Length": String(attachment.size_bytes),
+      "Content-Disposition": contentDisposition(
+        downloadName(attachment.original_name, attachment.mime_type),
+      ),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+    },
+  });
+}

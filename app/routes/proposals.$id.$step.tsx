@@ -1,0 +1,387 @@
+// One question step of a proposal: /proposals/:id/<step>. GOV.UK question page with "Save and
+// continue" (strict check) and "Save as draft" (keeps whatever was typed). Works as a plain form
+// post; when JavaScript runs the same schema checks the answers in the browser first.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { ErrorSummary } from "~/components/form";
+import { applyRowIntent } from "~/components/repeating-rows";
+import { STEP_COMPONENTS } from "~/components/steps";
+import { countryOptions } from "~/components/steps/organisation";
+import { useHydrated } from "~/components/steps/shared";
+import {
+  applicableQuestionSteps,
+  endsApplication,
+  nextStepAfter,
+  previousStepBefore,
+  stepApplies,
+} from "~/domain/proposal-steps";
+import { getTranslator } from "~/i18n";
+import { localeFromRequest } from "~/i18n/locales";
+import { getLatestRate } from "~/models/exchange-rates.server";
+import {
+  draftEditable,
+  getOwnedProposal,
+  loadAnswers,
+  ProposalError,
+  saveStepAnswers,
+} from "~/models/proposals.server";
+import {
+  isQuestionStep,
+  parseStep,
+  prepareInput,
+  REPEATING,
+  type Answers,
+  type QuestionStepId,
+} from "~/schemas";
+import { usccStatus } from "~/schemas/organisation";
+import { getDb } from "~/services/db.server";
+import { requireRole } from "~/services/session.server";
+import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
+import { useT } from "~/utils/use-t";
+
+const MAX_ROWS = 10;
+
+function notFound(): never {
+  throw new Response("Not found", { status: 404 });
+}
+
+async function loadContext(request: Request, params: { id?: string; step?: string }) {
+  const user = await requireRole(request, ["applicant"]);
+  const step = params.step;
+  if (!isQuestionStep(step)) notFound();
+  const db = getDb();
+  const proposal = await getOwnedProposal(db, Number(params.id), user.id);
+  if (!proposal) notFound();
+  return { user, step, db, proposal };
+}
+
+function returnToCheck(url: URL | FormData): boolean {
+  const v = url instanceof URL ? url.searchParams.get("returnTo") : url.get("returnTo");
+  return v === "check";
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, step, db, proposal } = await loadContext(request, params);
+  if (proposal.status !== "draft") throw redirect(`/proposals/${proposal.id}`);
+  const answers = await loadAnswers(db, proposal.id);
+  const values: Answers = { ...(answers[step]?.data ?? {}) };
+  if (step === "organisation" && !values.country) values.country = "CN";
+  if (step === "contact" && !answers.contact) {
+    values.preferredLanguage = user.locale;
+    values.email = user.email;
+  }
+  const url = new URL(request.url);
+  const applies = stepApplies(step, answers);
+  return {
+    proposalId: proposal.id,
+    step,
+    values,
+    formKey: "loaded",
+    applies,
+    blocked: draftEditable(proposal),
+    notEligible: step !== "eligibility" && endsApplication(answers),
+    returnTo: returnToCheck(url) ? "check" : null,
+    stepNumber: applicableQuestionSteps(answers).indexOf(step) + 1,
+    stepTotal: applicableQuestionSteps(answers).length,
+    back: returnToCheck(url)
+      ? `/proposals/${proposal.id}/check`
+      : (() => {
+          const prev = previousStepBefore(step, answers);
+          return prev ? `/proposals/${proposal.id}/${prev}` : `/proposals/${proposal.id}`;
+        })(),
+    usccStatus: step === "organisation" ? usccStatus(values) : null,
+    countries:
+      step === "organisation" || step === "eligibility"
+        ? countryOptions(localeFromRequest(request)).map((o) => ({
+            value: o.value,
+            label: String(o.label),
+          }))
+        : null,
+  };
+}
+
+type ActionData = { values: Answers; errors: FieldErrors; formKey: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, step, db, proposal } = await loadContext(request, params);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const raw = formDataToObject(form);
+  const input = prepareInput(step, raw);
+  const actor = {
+    id: user.id,
+    email: user.email,
+    requestId: (context?.requestId as string | undefined) ?? null,
+    ip: (context?.ip as string | undefined) ?? null,
+  };
+  const formKey = `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const refuse = (code: string, status: number) =>
+    data<ActionData>(
+      {
+        values: input,
+        errors: {
+          _form: msg(
+            code === "deadlinePassed" ? "proposal.err.deadlinePassed" : "proposal.err.notEditable",
+          ),
+        },
+        formKey,
+      },
+      { status },
+    );
+
+  const blocked = draftEditable(proposal);
+  if (blocked) return refuse(blocked, blocked === "deadlinePassed" ? 403 : 409);
+
+  const save = async (values: Answers, complete: boolean, lastStep: string) => {
+    await saveStepAnswers(db, {
+      proposalId: proposal.id,
+      ownerId: user.id,
+      step,
+      data: values,
+      complete,
+      lastStep,
+      actor,
+    });
+  };
+
+  try {
+    // "Add another" / "Remove": keep what was typed (as a draft) and show the rows changed.
+    if (intent.startsWith("add:") || intent.startsWith("remove:")) {
+      const shown = applyRowIntent(
+        intent,
+        prepareInput(step, raw, { keepBlankRows: true }),
+        REPEATING[step] ?? [],
+        MAX_ROWS,
+      );
+      if (!shown) return data<ActionData>({ values: input, errors: {}, formKey }, { status: 400 });
+      await save(prepareInput(step, shown), false, step);
+      return data<ActionData>({ values: shown, errors: {}, formKey });
+    }
+
+    if (intent === "draft") {
+      await save(input, false, step);
+      return redirect(`/proposals/${proposal.id}?saved=${step}`);
+    }
+
+    if (intent !== "continue") {
+      return data<ActionData>({ values: input, errors: {}, formKey }, { status: 400 });
+    }
+
+    const result = parseStep(step, input);
+    const errors: FieldErrors = result.ok ? {} : { ...result.errors };
+    if (step === "investment" && result.ok) {
+      const currency = (input.capex as { currency?: string } | undefined)?.currency;
+      if (currency === "PKR" || currency === "CNY") {
+        if (!(await getLatestRate(db, currency)))
+          errors["capex.currency"] = msg("proposal.err.noRate", { currency });
+      }
+    }
+    if (!result.ok || Object.keys(errors).length) {
+      return data<ActionData>({ values: input, errors, formKey }, { status: 400 });
+    }
+
+    const answers = await loadAnswers(db, proposal.id);
+    answers[step] = { data: result.data, complete: true };
+    const next =
+      step === "eligibility" && endsApplication(answers)
+        ? "not-eligible"
+        : returnToCheck(form)
+          ? "check"
+          : nextStepAfter(step, answers);
+    await save(result.data, true, next === "not-eligible" ? step : next);
+    return redirect(`/proposals/${proposal.id}/${next}`);
+  } catch (error) {
+    if (error instanceof ProposalError) {
+      if (error.code === "usccTaken")
+        return data<ActionData>(
+          { values: input, errors: { uscc: msg("proposal.err.usccTaken") }, formKey },
+          { status: 400 },
+        );
+      if (error.code === "notFound") notFound();
+      return refuse(error.code, error.code === "deadlinePassed" ? 403 : 409);
+    }
+    throw error;
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const root = matches.find((m) => m.id === "root")?.data as
+    { locale?: "en" | "zh-Hans" } | undefined;
+  const t = getTranslator(root?.locale ?? "en");
+  if (!data) return [{ title: t("site.name") }];
+  return [{ title: `${t(`proposal.steps.${data.step}`)} – ${t("site.name")}` }];
+};
+
+export default function StepPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const posted = useActionData<typeof action>() as ActionData | undefined;
+  const t = useT();
+  const enhanced = useHydrated();
+  const formRef = useRef<HTMLFormElement>(null);
+  const step = loaded.step as QuestionStepId;
+  const values = posted?.values ?? loaded.values;
+  const formKey = posted?.formKey ?? loaded.formKey;
+  const serverErrors = posted?.errors ?? {};
+
+  // Browser-side checks with the same schema: on "Save and continue" (errors in the summary) and
+  // on leaving a field (only that field's message).
+  const [summaryErrors, setSummaryErrors] = useState<FieldErrors | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors | null>(null);
+  const [live, setLive] = useState<Answers>(values);
+  useEffect(() => {
+    setSummaryErrors(null);
+    setFieldErrors(null);
+    setLive(values);
+  }, [formKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The schemas load after the page is usable (they are not needed before the first answer), so
+  // a slow connection gets a working form sooner; until then the server checks alone.
+  const [schemas, setSchemas] = useState<typeof import("~/schemas") | null>(null);
+  useEffect(() => {
+    let live = true;
+    import("~/schemas").then((m) => live && setSchemas(m)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const rawInput = () =>
+    formRef.current ? formDataToObject(new FormData(formRef.current)) : values;
+  const currentInput = () => (schemas ? schemas.prepareInput(step, rawInput()) : rawInput());
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.value !== "continue" || !schemas) return;
+    const result = schemas.parseStep(step, currentInput());
+    if (!result.ok) {
+      event.preventDefault();
+      setSummaryErrors(result.errors);
+      setFieldErrors(result.errors);
+    }
+  }
+
+  // A message that appears or disappears moves the page; while a mouse button or finger is down
+  // (the blur came from a click elsewhere) wait until the click is over, or it would miss.
+  const pointerDown = useRef(false);
+  useEffect(() => {
+    const down = () => (pointerDown.current = true);
+    const up = () => setTimeout(() => (pointerDown.current = false), 0);
+    window.addEventListener("pointerdown", down, true);
+    window.addEventListener("pointerup", up, true);
+    return () => {
+      window.removeEventListener("pointerdown", down, true);
+      window.removeEventListener("pointerup", up, true);
+    };
+  }, []);
+
+  function onBlur(event: React.FocusEvent<HTMLFormElement>) {
+    const target = event.target as unknown as HTMLInputElement;
+    const name = target.name;
+    if (!name || name === "intent" || target.type === "radio" || target.type === "checkbox") return;
+    if (!schemas) return;
+    const result = schemas.parseStep(step, currentInput());
+    const message = result.ok ? undefined : result.errors[name];
+    const apply = () =>
+      setFieldErrors((prev) => {
+        const base = { ...(prev ?? serverErrors) };
+        if (message === base[name]) return prev;
+        if (message) base[name] = message;
+        else delete base[name];
+        return base;
+      });
+    if (pointerDown.current) {
+      window.addEventListener("pointerup", () => setTimeout(apply, 0), { once: true });
+    } else apply();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    // Enter that confirms an input-method composition (pinyin, etc.) must not submit the form.
+    if (event.key === "Enter" && (event.nativeEvent.isComposing || event.keyCode === 229)) {
+      event.preventDefault();
+    }
+  }
+
+  const Step = STEP_COMPONENTS[step];
+  const errors = fieldErrors ?? serverErrors;
+  const title = t(`proposal.steps.${step}`);
+
+  return (
+    <>
+      <a href={loaded.back} className="back-link">
+        {t("common.back")}
+      </a>
+      <ErrorSummary errors={summaryErrors ?? serverErrors} />
+      {loaded.blocked ? (
+        <div className="notice notice--warning" role="status">
+          {t(
+            loaded.blocked === "deadlinePassed"
+              ? "proposal.task.deadlinePassed"
+              : "proposal.view.readOnly",
+          )}
+        </div>
+      ) : null}
+      {loaded.notEligible ? (
+        <div className="notice notice--warning">{t("proposal.task.notEligible")}</div>
+      ) : null}
+      {loaded.stepNumber > 0 ? (
+        <span className="caption">
+          {t("proposal.form.stepOf", { n: loaded.stepNumber, total: loaded.stepTotal })}
+        </span>
+      ) : null}
+      <h1>{title}</h1>
+      {loaded.applies === false ? (
+        <>
+          <p>{t("proposal.form.notNeeded")}</p>
+          <p>
+            <a href={`/proposals/${loaded.proposalId}`}>{t("proposal.form.backToTasks")}</a>
+          </p>
+        </>
+      ) : loaded.applies === null ? (
+        <>
+          <p>{t("proposal.form.cannotStartResilience")}</p>
+          <p>
+            <a href={`/proposals/${loaded.proposalId}/project`}>{t("proposal.steps.project")}</a>
+          </p>
+        </>
+      ) : (
+        <Form
+          method="post"
+          noValidate
+          ref={formRef}
+          key={formKey}
+          onSubmit={onSubmit}
+          onBlur={onBlur}
+          onKeyDown={onKeyDown}
+          onChange={() => setLive(currentInput())}
+          className="step-form"
+        >
+          {/* The default button: Enter in a text field saves and continues (not "Add another"). */}
+          <button type="submit" name="intent" value="continue" hidden tabIndex={-1}>
+            {t("proposal.form.saveContinue")}
+          </button>
+          {loaded.returnTo ? <input type="hidden" name="returnTo" value="check" /> : null}
+          <Step
+            values={values}
+            errors={errors}
+            live={enhanced ? live : values}
+            enhanced={enhanced}
+            extra={{ usccStatus: loaded.usccStatus, countries: loaded.countries ?? undefined }}
+          />
+          <div className="button-group" hidden={!!loaded.blocked}>
+            <button type="submit" name="intent" value="continue" className="button">
+              {t("proposal.form.saveContinue")}
+            </button>
+            <button type="submit" name="intent" value="draft" className="button button--secondary">
+              {t("proposal.form.saveDraft")}
+            </button>
+          </div>
+        </Form>
+      )}
+      <p>
+        <a href={`/proposals/${loaded.proposalId}`}>{t("proposal.form.backToTasks")}</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,450 @@
+// Streaming uploads: multipart bodies are parsed by busboy as they arrive, never buffered whole.
+// Each file is counted, hashed (SHA-256) and written to a temporary name while it streams; its
+// type is read from its first bytes (file-type), not from its name or the browser's word. A file
+// that breaks a rule (empty, too large, over the proposal's quota, wrong type, one too many) is
+// refused as soon as the rule is broken: the partial file is deleted and the rest of its bytes
+// are read and dropped, so the other fields and files of the same form still arrive.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createCookie } from "@remix-run/node";
+import busboy from "busboy";
+import { fileTypeFromBuffer } from "file-type";
+import { getEnv } from "./env.server";
+
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const MAX_PROPOSAL_BYTES = 100 * 1024 * 1024;
+/** file-type reads at most this many bytes to recognise a format. */
+const SNIFF_BYTES = 4100;
+const MAX_NAME_CHARS = 120;
+
+export const MIME_PDF = "application/pdf";
+export const MIME_JPEG = "image/jpeg";
+export const MIME_PNG = "image/png";
+
+export const EXTENSION_FOR_MIME: Record<string, string> = {
+  [MIME_PDF]: ".pdf",
+  [MIME_JPEG]: ".jpg",
+  [MIME_PNG]: ".png",
+};
+
+export type UploadProblem = "empty" | "tooLarge" | "quota" | "type" | "tooMany";
+
+export interface StoredFile {
+  field: string;
+  originalName: string;
+  storedName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface RejectedFile {
+  field: string;
+  originalName: string;
+  problem: UploadProblem;
+}
+
+export interface UploadPolicy {
+  /** MIME types accepted for a file field, or null: the field is not a file field here (dropped). */
+  allowedTypes(field: string): readonly string[] | null;
+  /** Asked before a file is stored, with how many files of that field this request already holds. */
+  admit?(field: string, acceptedInRequest: number): UploadProblem | null;
+  /** Bytes the proposal already stores (counted against maxTotalBytes). */
+  bytesAlreadyStored: number;
+  maxFileBytes?: number;
+  maxTotalBytes?: number;
+}
+
+export interface ParsedUpload {
+  fields: URLSearchParams;
+  files: StoredFile[];
+  rejected: RejectedFile[];
+}
+
+/** A request that cannot be read as a form at all (413 too large, 400 malformed). */
+export class UploadRequestError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = "UploadRequestError";
+  }
+}
+
+export function uploadDir(): string {
+  return path.resolve(getEnv().UPLOAD_DIR);
+}
+
+const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Absolute path of a stored file; only names this module generated are accepted (no traversal). */
+export function storedPath(storedName: string): string {
+  if (!STORED_NAME.test(storedName)) throw new Error("Invalid stored file name");
+  return path.join(uploadDir(), storedName);
+}
+
+export async function deleteStoredFile(storedName: string): Promise<void> {
+  await fsp.rm(storedPath(storedName), { force: true });
+}
+
+export async function deleteStoredFiles(files: readonly { storedName: string }[]): Promise<void> {
+  await Promise.all(files.map((f) => deleteStoredFile(f.storedName).catch(() => undefined)));
+}
+
+/** The name offered to the browser ends with the extension of the type the file really has. */
+export function downloadName(originalName: string, mimeType: string): string {
+  const ext = EXTENSION_FOR_MIME[mimeType] ?? "";
+  const lower = originalName.toLowerCase();
+  if (!ext || lower.endsWith(ext) || (ext === ".jpg" && lower.endsWith(".jpeg"))) {
+    return originalName;
+  }
+  return originalName + ext;
+}
+
+/** Content-Disposition with an ASCII fallback and the UTF-8 name per RFC 5987 / RFC 6266. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** A stored file as a Node stream (the download route turns it into a web stream). */
+export function openStoredFile(storedName: string): fs.ReadStream {
+  return fs.createReadStream(storedPath(storedName));
+}
+
+/**
+ * A file name fit to show and to offer back on download: the last path segment only, without
+ * control or invisible formatting characters (right-to-left overrides that disguise "gpj.exe" as
+ * "exe.jpg", zero-width spaces), without characters Windows forbids, spaces collapsed, at most
+ * 120 characters with the extension kept.
+ */
+export function sanitizeFileName(raw: string): string {
+  let name = raw.normalize("NFC");
+  name = name.split(/[/\\]/).pop() ?? "";
+  name = name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/gu, "");
+  name = name.replace(/[<>:"|?*]/g, "_");
+  name = name.replace(/\s+/gu, " ").trim();
+  name = name.replace(/^[.\s]+/, "");
+  const chars = Array.from(name);
+  if (chars.length > MAX_NAME_CHARS) {
+    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? "";
+    name =
+      chars
+        .slice(0, MAX_NAME_CHARS - ext.length)
+        .join("")
+        .trimEnd() + ext;
+  }
+  return name || "document";
+}
+
+async function sniff(head: Buffer, allowed: readonly string[]): Promise<string | null> {
+  const type = await fileTypeFromBuffer(head);
+  return type && allowed.includes(type.mime) ? type.mime : null;
+}
+
+function writeChunk(out: fs.WriteStream, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.write(chunk, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+function closeStream(out: fs.WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.once("error", reject);
+    out.end(() => resolve());
+  });
+}
+
+/** Counts the raw body and stops a request that is larger than any legitimate form could be. */
+class ByteCap extends Transform {
+  private seen = 0;
+  constructor(private readonly cap: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
+    this.seen += chunk.length;
+    if (this.seen > this.cap) callback(new UploadRequestError(413, "Request body too large"));
+    else callback(null, chunk);
+  }
+}
+
+/**
+ * Reads a multipart/form-data (or url-encoded) request: text fields come back as URLSearchParams,
+ * accepted files are already stored under UPLOAD_DIR with a random name (the caller records them
+ * in the database or calls deleteStoredFiles), refused files are listed with the reason.
+ */
+export async function parseUploadRequest(
+  request: Request,
+  policy: UploadPolicy,
+): Promise<ParsedUpload> {
+  const maxFile = policy.maxFileBytes ?? MAX_FILE_BYTES;
+  const maxTotal = policy.maxTotalBytes ?? MAX_PROPOSAL_BYTES;
+  // Room for a full quota of files plus one refused file and the text fields.
+  const requestCap = maxTotal + maxFile + 1024 * 1024;
+  const contentType = request.headers.get("Content-Type") ?? "";
+  const declaredLength = Number(request.headers.get("Content-Length") ?? "0");
+  if (declaredLength > requestCap) throw new UploadRequestError(413, "Request body too large");
+
+  if (!/^multipart\/form-data/i.test(contentType)) {
+    if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+      const text = await request.text();
+      if (text.length > 1024 * 1024) throw new UploadRequestError(413, "Form too large");
+      return { fields: new URLSearchParams(text), files: [], rejected: [] };
+    }
+    throw new UploadRequestError(400, "Expected a form");
+  }
+  if (!request.body) throw new UploadRequestError(400, "Empty request");
+
+  const dir = uploadDir();
+  await fsp.mkdir(dir, { recursive: true });
+
+  const fields = new URLSearchParams();
+  const files: StoredFile[] = [];
+  const rejected: RejectedFile[] = [];
+  const acceptedPerField = new Map<string, number>();
+  let acceptedBytes = 0;
+  const pending: Promise<void>[] = [];
+  const active = new Set<Readable>();
+  const temporaries = new Set<string>();
+
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: { "content-type": contentType },
+      defParamCharset: "utf8",
+      limits: { fieldNameSize: 200, fieldSize: 64 * 1024, fields: 500, files: 30, parts: 600 },
+    });
+  } catch {
+    throw new UploadRequestError(400, "Malformed multipart form");
+  }
+
+  const order = new Map<string, number>();
+
+  async function receive(
+    field: string,
+    stream: Readable,
+    info: { filename?: string | undefined },
+    position: number,
+  ): Promise<void> {
+    const allowed = policy.allowedTypes(field);
+    if (!allowed) {
+      stream.resume();
+      return;
+    }
+    const rawName = info.filename ?? "";
+    const originalName = sanitizeFileName(rawName);
+    const tmp = path.join(dir, `.tmp-${crypto.randomUUID()}`);
+    const hash = crypto.createHash("sha256");
+    let size = 0;
+    let problem: UploadProblem | null = null;
+    let head: Buffer[] = [];
+    let headLength = 0;
+    let mime: string | null = null;
+    let out: fs.WriteStream | null = null;
+
+    let admitted = false;
+    // Counts are reserved as soon as a file is admitted and its bytes as they arrive, because the
+    // parts of a small form can all be in flight at once.
+    const release = () => {
+      if (admitted) acceptedPerField.set(field, (acceptedPerField.get(field) ?? 1) - 1);
+      acceptedBytes -= reservedBytes;
+      reservedBytes = 0;
+      admitted = false;
+    };
+    let reservedBytes = 0;
+    const abandon = async () => {
+      release();
+      head = [];
+      if (out) {
+        out.destroy();
+        out = null;
+      }
+      await fsp.rm(tmp, { force: true });
+      temporaries.delete(tmp);
+    };
+    const startWriting = async (bytes: Buffer) => {
+      temporaries.add(tmp);
+      out = fs.createWriteStream(tmp, { flags: "wx", mode: 0o600 });
+      await writeChunk(out, bytes);
+    };
+
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (problem) continue; // drain what is left of a refused file
+        if (size === 0) {
+          problem = policy.admit?.(field, acceptedPerField.get(field) ?? 0) ?? null;
+          if (!problem) {
+            admitted = true;
+            acceptedPerField.set(field, (acceptedPerField.get(field) ?? 0) + 1);
+          }
+        }
+        size += chunk.length;
+        if (!problem && size > maxFile) problem = "tooLarge";
+        if (!problem && policy.bytesAlreadyStored + acceptedBytes + chunk.length > maxTotal)
+          problem = "quota";
+        if (problem) {
+          await abandon();
+          continue;
+        }
+        acceptedBytes += chunk.length;
+        reservedBytes += chunk.length;
+        hash.update(chunk);
+        if (mime === null) {
+          head.push(chunk);
+          headLength += chunk.length;
+          if (headLength < SNIFF_BYTES) continue;
+          const bytes = Buffer.concat(head);
+          head = [];
+          mime = await sniff(bytes, allowed);
+          if (!mime) {
+            problem = "type";
+            await abandon();
+            continue;
+          }
+          await startWriting(bytes);
+        } else {
+          await writeChunk(out!, chunk);
+        }
+      }
+      if (size === 0) {
+        // A file input left empty still sends a part, with no file name and no bytes.
+        if (rawName !== "") rejected.push({ field, originalName, problem: "empty" });
+        return;
+      }
+      if (!problem && mime === null) {
+        const bytes = Buffer.concat(head);
+        mime = await sniff(bytes, allowed);
+        if (mime) await startWriting(bytes);
+        else problem = "type";
+      }
+      if (problem) {
+        await abandon();
+        rejected.push({ field, originalName, problem });
+        return;
+      }
+      await closeStream(out!);
+      const storedName = crypto.randomUUID();
+      order.set(storedName, position);
+      await fsp.rename(tmp, path.join(dir, storedName));
+      temporaries.delete(tmp);
+      files.push({
+        field,
+        originalName,
+        storedName,
+        mimeType: mime!,
+        sizeBytes: size,
+        sha256: hash.digest("hex"),
+      });
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
+  }
+
+  bb.on("field", (name, value, info) => {
+    if (!info.nameTruncated && !info.valueTruncated) fields.append(name, value);
+  });
+  bb.on("file", (field, stream, info) => {
+    active.add(stream);
+    stream.once("close", () => active.delete(stream));
+    const job = receive(field, stream, info, pending.length);
+    job.catch(() => undefined); // observed below with allSettled
+    pending.push(job);
+  });
+
+  const finished = new Promise<void>((resolve, reject) => {
+    bb.once("close", resolve);
+    bb.once("error", reject);
+  });
+  try {
+    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
+    await Promise.all([pipeline(source, new ByteCap(requestCap), bb), finished]);
+    const results = await Promise.allSettled(pending);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } catch (error) {
+    for (const stream of active) stream.destroy(error instanceof Error ? error : undefined);
+    await Promise.allSettled(pending);
+    await deleteStoredFiles(files);
+    await Promise.all([...temporaries].map((t) => fsp.rm(t, { force: true })));
+    if (error instanceof UploadRequestError) throw error;
+    // File-system trouble (disk full, permissions) is the server's problem, not the request's.
+    if (error && typeof (error as { code?: unknown }).code === "string") {
+      const code = (error as { code: string }).code;
+      if (code.startsWith("E") && code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+    }
+    throw new UploadRequestError(400, error instanceof Error ? error.message : "Malformed form");
+  }
+  // Files finish at different moments; give them back in the order of the form.
+  files.sort((a, b) => (order.get(a.storedName) ?? 0) - (order.get(b.storedName) ?? 0));
+  return { fields, files, rejected };
+}
+
+/**
+ * What an upload post did, carried across its redirect (post/redirect/get) in a short-lived
+ * signed cookie, so that a reload never posts the files again. Keys are field names, values are
+ * encoded messages (see utils/form `msg`).
+ */
+export interface UploadFlash {
+  proposalId: number;
+  notices: string[];
+  errors: Record<string, string>;
+}
+
+let flashCookie: ReturnType<typeof createCookie> | undefined;
+function getFlashCookie() {
+  if (!flashCookie) {
+    const env = getEnv();
+    flashCookie = createCookie("__upload_flash", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      path: "/",
+      secrets: env.SESSION_SECRETS,
+      maxAge: 300,
+    });
+  }
+  return flashCookie;
+}
+
+const MAX_FLASH_CHARS = 1800;
+
+/** Set-Cookie header carrying the flash (trimmed to fit in a cookie). */
+export async function commitUploadFlash(flash: UploadFlash): Promise<string> {
+  let value = flash;
+  if (JSON.stringify(value).length > MAX_FLASH_CHARS) {
+    value = { ...flash, notices: flash.notices.map((n) => n.slice(0, 60)).slice(0, 5) };
+  }
+  if (JSON.stringify(value).length > MAX_FLASH_CHARS) {
+    value = {
+      ...value,
+      errors: Object.fromEntries(
+        Object.entries(value.errors).map(([k, v]) => [k, v.slice(0, 200)]),
+      ),
+    };
+  }
+  return getFlashCookie().serialize(value);
+}
+
+/** The flash for this proposal, if any, and the Set-Cookie header that clears it. */
+export async function readUploadFlash(
+  request: Request,
+  proposalId: number,
+): Promise<{ flash: UploadFlash | null; clear: string | null }> {
+  const value = (await getFlashCookie().parse(request.headers.get("Cookie"))) as unknown;
+  if (!value || typeof value !== "object") return { flash: null, clear: null };
+  const clear = await getFlashCookie().serialize("", { maxAge: 0 });
+  const flash = value as UploadFlash;
+  if (flash.proposalId !== proposalId || !Array.isArray(flash.notices))
+    return { flash: null, clear };
+  return { flash, clear };
+}
