@@ -1,0 +1,135 @@
+// Clarification questions: an official asks the applicant; the proposal moves to
+// clarification_requested and the applicant is e-mailed in their language. The applicant's answer
+// (colleague E's side) adds an 'answer' message and returns the proposal to under review.
+import { writeAudit } from "~/models/audit.server";
+import type { ActionContext, Actor } from "~/models/conflicts.server";
+import { notifyClarificationRequested } from "~/models/review-mail.server";
+import { nowIso, type DB } from "~/services/db.server";
+import { msg, type FieldErrors } from "~/utils/form";
+
+export const MIN_QUESTION = 10;
+export const MAX_QUESTION = 3000;
+
+/** Proposals an official can ask about: submitted and not yet decided or withdrawn. */
+const ASKABLE = ["submitted", "under_review", "clarification_requested"] as const;
+
+export interface ClarificationMessage {
+  id: number;
+  kind: "question" | "answer";
+  body: string;
+  authorName: string;
+  authorRole: string;
+  createdAt: string;
+  /** Documents the applicant attached to an answer (downloaded through /attachments/:id). */
+  attachments: { id: number; name: string }[];
+}
+
+/** The thread of a proposal, oldest first. */
+export async function listClarifications(
+  db: DB,
+  proposalId: number,
+): Promise<ClarificationMessage[]> {
+  const rows = await db
+    .selectFrom("clarification_messages")
+    .innerJoin("users", "users.id", "clarification_messages.author_id")
+    .select([
+      "clarification_messages.id",
+      "clarification_messages.kind",
+      "clarification_messages.body",
+      "clarification_messages.created_at",
+      "users.display_name",
+      "users.role",
+    ])
+    .where("clarification_messages.proposal_id", "=", proposalId)
+    .orderBy("clarification_messages.created_at")
+    .orderBy("clarification_messages.id")
+    .execute();
+  const files = rows.length
+    ? await db
+        .selectFrom("attachments")
+        .select(["id", "message_id", "original_name"])
+        .where("proposal_id", "=", proposalId)
+        .where(
+          "message_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .where("removed_at", "is", null)
+        .orderBy("id")
+        .execute()
+    : [];
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    body: r.body,
+    authorName: r.display_name,
+    authorRole: r.role,
+    createdAt: r.created_at,
+    attachments: files
+      .filter((f) => f.message_id === r.id)
+      .map((f) => ({ id: f.id, name: f.original_name })),
+  }));
+}
+
+export type AskResult = { ok: true; messageId: number } | { ok: false; errors: FieldErrors };
+
+export async function askClarification(
+  db: DB,
+  actor: Actor,
+  proposalId: number,
+  questionInput: string,
+  ctx: ActionContext = {},
+): Promise<AskResult> {
+  const body = questionInput.normalize("NFKC").trim();
+  if (body.length < MIN_QUESTION)
+    return { ok: false, errors: { question: msg("review.error.question", { min: MIN_QUESTION }) } };
+  if (body.length > MAX_QUESTION)
+    return { ok: false, errors: { question: msg("validation.tooLong", { max: MAX_QUESTION }) } };
+  const proposal = await db
+    .selectFrom("proposals")
+    .select(["id", "status", "call_id"])
+    .where("id", "=", proposalId)
+    .executeTakeFirst();
+  if (!proposal) return { ok: false, errors: { _form: msg("review.error.notFound") } };
+  if (!(ASKABLE as readonly string[]).includes(proposal.status))
+    return { ok: false, errors: { _form: msg("review.error.notAskable") } };
+
+  const messageId = await db.transaction().execute(async (trx) => {
+    const at = nowIso();
+    const row = await trx
+      .insertInto("clarification_messages")
+      .values({
+        proposal_id: proposalId,
+        author_id: actor.id,
+        kind: "question",
+        body,
+        created_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (proposal.status !== "clarification_requested") {
+      await trx
+        .updateTable("proposals")
+        .set({ status: "clarification_requested", updated_at: at })
+        .where("id", "=", proposalId)
+        .execute();
+    }
+    await writeAudit(trx, {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: "clarification.ask",
+      entityType: "clarification_message",
+      entityId: row.id,
+      callId: proposal.call_id,
+      proposalId,
+      before: { status: proposal.status },
+      after: { status: "clarification_requested", question: body },
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
+    return row.id;
+  });
+  // After the commit, as sendMail asks: a slow mail server never holds the database.
+  await notifyClarificationRequested(db, { proposalId, question: body });
+  return { ok: true, messageId };
+}

@@ -1,0 +1,423 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DateTime } from "~/components/date-time";
+import { ErrorSummary, Select, TextArea } from "~/components/form";
+import { ProposalSummary, type AnswersByStep } from "~/components/proposal-summary";
+import { ReviewReadOnly } from "~/components/scoring-form";
+import { conflictMatches } from "~/domain/assignment";
+import { listDocuments } from "~/models/attachments.server";
+import {
+  assignReviewer,
+  listProposalAssignments,
+  listReviewers,
+  reassignReviewer,
+  unassignReviewer,
+} from "~/models/assignments.server";
+import { askClarification, listClarifications } from "~/models/clarifications.server";
+import { conflictsForAssignment } from "~/models/conflicts.server";
+import {
+  applicableCriteria,
+  criteriaVersionFor,
+  getProposalAnswers,
+  getProposalHead,
+  listCriteria,
+  listProposalReviews,
+  listRevisions,
+  returnReview,
+} from "~/models/reviews.server";
+import { getDb } from "~/services/db.server";
+import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
+import { useLocale, useT } from "~/utils/use-t";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
+];
+
+async function proposalOr404(id: number) {
+  const db = getDb();
+  const proposal = Number.isInteger(id) && id > 0 ? await getProposalHead(db, id) : null;
+  if (!proposal || proposal.status === "draft") throw new Response("Not found", { status: 404 });
+  return proposal;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = getDb();
+  await requireRole(request, OFFICIAL_ROLES, db);
+  const proposal = await proposalOr404(Number(params.id));
+  const versionId = await criteriaVersionFor(db, proposal);
+  const criteria = versionId
+    ? applicableCriteria(await listCriteria(db, versionId), proposal.tracks)
+    : [];
+  const [answers, documents, assignments, reviewers, reviews, thread] = await Promise.all([
+    getProposalAnswers(db, proposal),
+    listDocuments(db, proposal.id),
+    listProposalAssignments(db, proposal.id),
+    listReviewers(db),
+    listProposalReviews(db, proposal.id),
+    listClarifications(db, proposal.id),
+  ]);
+  const conflicts = await conflictsForAssignment(
+    db,
+    reviewers.map((r) => r.id),
+  );
+  const conflicted = new Set(
+    conflicts
+      .filter((c) =>
+        conflictMatches(c, {
+          id: proposal.id,
+          organisationId: proposal.organisationId,
+          parentGroup: proposal.parentGroup,
+        }),
+      )
+      .map((c) => c.reviewerId),
+  );
+  const revisions = Object.fromEntries(
+    await Promise.all(reviews.map(async (r) => [r.id, await listRevisions(db, r.id)] as const)),
+  );
+  return data({
+    proposal: {
+      id: proposal.id,
+      reference: proposal.reference,
+      title: proposal.title,
+      status: proposal.status,
+      companyEn: proposal.companyEn,
+      companyZh: proposal.companyZh,
+      parentGroup: proposal.parentGroup,
+      callSlug: proposal.callSlug,
+      callTitleEn: proposal.callTitleEn,
+      submittedAt: proposal.submittedAt,
+    },
+    criteria,
+    answers,
+    documents: documents.map((d) => ({ id: d.id, kind: d.kind, name: d.original_name })),
+    assignments,
+    reviewers: reviewers.map((r) => ({ ...r, conflicted: conflicted.has(r.id) })),
+    reviews,
+    revisions,
+    thread,
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const db = getDb();
+  const user = await requireRole(request, OFFICIAL_ROLES, db);
+  const proposal = await proposalOr404(Number(params.id));
+  const posted = formDataToObject(await request.formData());
+  const intent = String(posted.intent ?? "");
+  const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
+  const fail = (errors: FieldErrors) =>
+    data({ intent, target: String(posted.target ?? ""), errors, values: posted }, { status: 400 });
+  const done = (what: string) => redirect(`/admin/proposals/${proposal.id}?done=${what}`);
+
+  switch (intent) {
+    case "assign": {
+      const reviewerId = Number(posted.reviewerId);
+      if (!Number.isInteger(reviewerId) || reviewerId <= 0)
+        return fail({ reviewerId: msg("review.error.chooseReviewer") });
+      const r = await assignReviewer(db, user, proposal.id, reviewerId, ctx);
+      return r.ok ? done("assigned") : fail(r.errors);
+    }
+    case "unassign": {
+      const r = await unassignReviewer(db, user, proposal.id, Number(posted.assignmentId), ctx);
+      return r.ok ? done("unassigned") : fail(r.errors);
+    }
+    case "reassign": {
+      const field = `reassignTo${Number(posted.assignmentId)}`;
+      const reviewerId = Number(posted[field]);
+      if (!Number.isInteger(reviewerId) || reviewerId <= 0)
+        return fail({ [field]: msg("review.error.chooseReviewer") });
+      const r = await reassignReviewer(
+        db,
+        user,
+        proposal.id,
+        Number(posted.assignmentId),
+        reviewerId,
+        ctx,
+      );
+      if (r.ok) return done("reassigned");
+      const { reviewerId: reviewerError, ...rest } = r.errors;
+      return fail(reviewerError ? { ...rest, [field]: reviewerError } : rest);
+    }
+    case "return": {
+      // One note field per review on the page: its name carries the review id (unique ids).
+      const field = `note${Number(posted.reviewId)}`;
+      const r = await returnReview(
+        db,
+        user,
+        proposal.id,
+        Number(posted.reviewId),
+        String(posted[field] ?? ""),
+        ctx,
+      );
+      if (r.ok) return done("returned");
+      const { note: noteError, ...rest } = r.errors;
+      return fail(noteError ? { ...rest, [field]: noteError } : rest);
+    }
+    case "ask": {
+      const r = await askClarification(db, user, proposal.id, String(posted.question ?? ""), ctx);
+      return r.ok ? done("asked") : fail(r.errors);
+    }
+    default:
+      return fail({ _form: msg("review.error.notFound") });
+  }
+}
+
+type ActionData =
+  | { intent: string; target: string; errors: FieldErrors; values: Record<string, unknown> }
+  | undefined;
+
+const DONE: Record<string, string> = {
+  assigned: "The reviewer has been assigned and e-mailed.",
+  unassigned: "The assignment has been removed.",
+  reassigned: "The proposal has been reassigned and the new reviewer e-mailed.",
+  returned: "The review has been returned to its reviewer for rework.",
+  asked: "Your question has been sent to the applicant.",
+};
+
+export default function AdminProposal() {
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData;
+  const [search] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const p = d.proposal;
+  const errorsFor = (intent: string, target = "") =>
+    actionData?.intent === intent && actionData.target === target ? actionData.errors : undefined;
+  const done = search.get("done");
+  const active = d.assignments.filter((a) => !a.unassignedAt);
+  const reviewerOptions = [
+    { value: "", label: "Select a reviewer" },
+    ...d.reviewers.map((r) => ({
+      value: String(r.id),
+      label: `${r.name} (${r.email})${r.conflicted ? " – conflict declared" : ""}`,
+    })),
+  ];
+  return (
+    <>
+      <p>
+        <a href={`/admin/calls/${p.callSlug}/assignments`}>Assignments for {p.callTitleEn}</a>
+      </p>
+      <span className="caption">
+        {p.reference} · {t(`status.${p.status}` as Parameters<typeof t>[0])}
+      </span>
+      <h1 className="h1">{p.title ?? "Untitled proposal"}</h1>
+      <p className="lead">
+        {[p.companyEn, p.companyZh].filter(Boolean).join(" / ")}
+        {p.parentGroup ? ` · group: ${p.parentGroup}` : ""}
+      </p>
+      {done && DONE[done] && !actionData ? (
+        <div className="notice notice--success" role="status">
+          {DONE[done]}
+        </div>
+      ) : null}
+      <ErrorSummary errors={actionData?.errors} />
+
+      <h2 className="h2">Reviewers</h2>
+      {active.length === 0 ? <p>No reviewer is assigned.</p> : null}
+      {d.assignments.length ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Reviewer</th>
+                <th scope="col">Assigned</th>
+                <th scope="col">No conflict attested</th>
+                <th scope="col">Review</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.assignments.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    {a.reviewerName}
+                    {a.unassignedAt ? " (removed)" : ""}
+                  </td>
+                  <td>
+                    <DateTime iso={a.assignedAt} />
+                  </td>
+                  <td>{a.attestedAt ? "Yes" : "Not yet"}</td>
+                  <td>{a.reviewStatus ?? "Not started"}</td>
+                  <td>
+                    {a.unassignedAt ? null : (
+                      <>
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="unassign" />
+                          <input type="hidden" name="assignmentId" value={a.id} />
+                          <button type="submit" className="button button--secondary">
+                            Unassign<span className="visually-hidden"> {a.reviewerName}</span>
+                          </button>
+                        </Form>
+                        <Form method="post" noValidate className="reassign-form">
+                          <input type="hidden" name="intent" value="reassign" />
+                          <input type="hidden" name="target" value={String(a.id)} />
+                          <input type="hidden" name="assignmentId" value={a.id} />
+                          <Select
+                            name={`reassignTo${a.id}`}
+                            label={`Reassign ${a.reviewerName} to`}
+                            options={reviewerOptions}
+                            error={errorsFor("reassign", String(a.id))?.[`reassignTo${a.id}`]}
+                          />
+                          <button type="submit" className="button button--secondary">
+                            Reassign
+                          </button>
+                        </Form>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="assign" />
+        <Select
+          name="reviewerId"
+          label="Assign a reviewer"
+          hint="A reviewer who declared a conflict with this company, its group or this proposal is refused."
+          options={reviewerOptions}
+          error={errorsFor("assign")?.reviewerId}
+          defaultValue={
+            actionData?.intent === "assign" ? String(actionData.values.reviewerId ?? "") : ""
+          }
+        />
+        <button type="submit" className="button">
+          Assign
+        </button>
+      </Form>
+
+      <h2 className="h2">Reviews</h2>
+      {d.reviews.length === 0 ? <p>No reviews yet.</p> : null}
+      {d.reviews.map((r) => (
+        <section key={r.id} className="card">
+          <h3 className="h3">
+            {r.reviewerName}: {r.status} (revision {r.revision})
+          </h3>
+          {r.status === "draft" ? (
+            <p>The reviewer is still working on this review.</p>
+          ) : (
+            <>
+              {r.submittedAt ? (
+                <p className="caption">
+                  Last submitted <DateTime iso={r.submittedAt} />
+                </p>
+              ) : null}
+              {r.status === "returned" ? (
+                <p className="preserve-lines">Returned with the note: {r.returnNote}</p>
+              ) : null}
+              <ReviewReadOnly
+                criteria={d.criteria}
+                scores={r.scores}
+                overallComment={r.overallComment}
+                locale={locale}
+              />
+            </>
+          )}
+          {r.status === "submitted" ? (
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="return" />
+              <input type="hidden" name="target" value={String(r.id)} />
+              <input type="hidden" name="reviewId" value={r.id} />
+              <TextArea
+                name={`note${r.id}`}
+                label={`Return ${r.reviewerName}'s review for rework: note to the reviewer`}
+                error={errorsFor("return", String(r.id))?.[`note${r.id}`]}
+                defaultValue={
+                  errorsFor("return", String(r.id))
+                    ? String(actionData?.values[`note${r.id}`] ?? "")
+                    : ""
+                }
+                rows={3}
+              />
+              <button type="submit" className="button button--warning">
+                Return for rework
+              </button>
+            </Form>
+          ) : null}
+          {(d.revisions[r.id] ?? []).map((rev) => (
+            <details key={rev.id} className="details">
+              <summary>
+                Revision {rev.revision}, returned by {rev.returnedBy ?? "an official"}
+              </summary>
+              <p className="preserve-lines">Note: {rev.returnNote}</p>
+              <ReviewReadOnly
+                criteria={d.criteria}
+                scores={rev.snapshot.scores}
+                overallComment={rev.snapshot.overallComment}
+                locale={locale}
+              />
+            </details>
+          ))}
+        </section>
+      ))}
+
+      <h2 className="h2">Clarifications</h2>
+      {d.thread.length === 0 ? <p>No questions have been asked.</p> : null}
+      <ol className="thread">
+        {d.thread.map((m) => (
+          <li key={m.id} className={`thread__message thread__message--${m.kind}`}>
+            <p className="caption">
+              {m.kind === "question" ? `Question by ${m.authorName}` : "Applicant's answer"} ·{" "}
+              <DateTime iso={m.createdAt} />
+            </p>
+            <p className="preserve-lines">{m.body}</p>
+            {m.attachments.length ? (
+              <ul className="list">
+                {m.attachments.map((f) => (
+                  <li key={f.id}>
+                    <a href={`/attachments/${f.id}`} download>
+                      {f.name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="ask" />
+        <TextArea
+          name="question"
+          label="Ask the applicant"
+          hint="The applicant is e-mailed in their language and the proposal's status becomes “Clarification requested” until they answer."
+          error={errorsFor("ask")?.question}
+          defaultValue={
+            actionData?.intent === "ask" ? String(actionData.values.question ?? "") : ""
+          }
+          rows={4}
+        />
+        <button type="submit" className="button">
+          Send the question
+        </button>
+      </Form>
+
+      <h2 className="h2">The proposal</h2>
+      <ProposalSummary answers={d.answers as AnswersByStep} headingLevel={3} />
+      <h2 className="h2">Documents</h2>
+      {d.documents.length === 0 ? (
+        <p>No documents.</p>
+      ) : (
+        <ul className="list">
+          {d.documents.map((doc) => (
+            <li key={doc.id}>
+              <a href={`/attachments/${doc.id}`} download>
+                {doc.name}
+              </a>{" "}
+              <span className="hint">({doc.kind})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
