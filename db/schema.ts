@@ -305,6 +305,26 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface ProposalScoresTable {
+  proposal_id: number;
+  call_id: number;
+  score: number | null;
+  calibrated_score: number | null;
+  rank_raw: number;
+  rank_calibrated: number;
+  reviews_submitted: Generated<number>;
+  reviews_required: number;
+  gates_summary: "passed" | "failed" | "split" | "pending";
+  gates_json: Generated<string>;
+  qualifies: number;
+  reasons_json: Generated<string>;
+  flagged: number;
+  flag_count: Generated<number>;
+  flags_json: Generated<string>;
+  criterion_means_json: Generated<string>;
+  computed_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -329,6 +349,7 @@ export interface Database {
   exchange_rates: ExchangeRatesTable;
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
+  proposal_scores: ProposalScoresTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,0 +1,692 @@
+// The published scoring rules (product.md "Scoring rules", criteria.md) as one pure module:
+// no database, no Remix. The board, the breakdown, the exports and the criteria page all read
+// their numbers from here so that they cannot disagree.
+//
+// Precision: levels are integers 0–5 and weights whole percents, so a raw score is an exact
+// rational number Σ wᵢ·Sᵢ/(5·nᵢ) (Sᵢ = sum of levels, nᵢ = number of levels). Raw scores, means
+// and minimum-level checks are compared exactly on integers; "equal at full precision" therefore
+// means mathematically equal, whatever the order in which reviews arrive. Calibrated scores involve
+// square roots and are compared as IEEE doubles, computed from inputs sorted into one canonical
+// order, so that the same reviews always give the same bits.
+//
+// Decisions where the published rules are silent:
+// - A proposal without a submitted review has no score (null), no calibrated score, does not
+//   qualify, and ranks after every scored proposal (among themselves: tie-break chain, i.e.
+//   submission time, then reference, then id).
+// - A gate is decided by the reviews that marked it: more fails than passes = fail, more passes =
+//   pass, equal = split. A moderation decision counts only while the gate is split (a later review
+//   that breaks the tie wins); the latest moderation for a gate applies. A gate with an
+//   appliesToTrack the proposal does not have is "not applicable" and counts as passed.
+// - Scored criteria apply to every proposal (their weights sum to 100).
+// - A review missing a level contributes the levels it has to the criterion means, but has no
+//   total, so it is left out of the totals' SD and of calibration.
+// - Calibration counts a reviewer's complete submitted reviews over the proposals passed in
+//   (the model passes every ranked proposal of the call: submitted, not withdrawn).
+// - A disagreement note resolves flags only when written after the proposal's last submitted
+//   review (a later review can raise the flag again); a note without a criterion resolves all.
+// - Ranks are unique 1..n (no shared ranks): ties are always broken down to the proposal id.
+import { lcm, mean, populationSd } from "./stats";
+
+// ---------------------------------------------------------------- input
+
+export interface ScoringParams {
+  /** Submitted reviews a proposal needs before it can qualify (default 3). */
+  minReviews: number;
+  /** Score (0–100) a proposal must reach to qualify (default 65). */
+  qualifyingScore: number;
+  /** Levels for one criterion that differ by this much or more are flagged (default 2). */
+  disagreementSpread: number;
+  /** Review totals whose population SD is above this are flagged (default 15). */
+  disagreementSd: number;
+  /** Reviewers with fewer submitted reviews in the call count raw (default 5). */
+  calibrationMinReviews: number;
+  /** Scored criterion keys in the published tie-break order (default tier4, data, finance). */
+  tieBreak: readonly string[];
+}
+
+export const DEFAULT_PARAMS: ScoringParams = {
+  minReviews: 3,
+  qualifyingScore: 65,
+  disagreementSpread: 2,
+  disagreementSd: 15,
+  calibrationMinReviews: 5,
+  tieBreak: ["tier4", "data", "finance"],
+};
+
+export interface CriterionInput {
+  key: string;
+  kind: "scored" | "gate";
+  /** Whole percent; scored criteria only (null for gates). */
+  weight: number | null;
+  /** 0–5; scored criteria only. */
+  minLevel: number | null;
+  /** A gate that applies to one track only (G2: tier4DataCentre); null = every proposal. */
+  appliesToTrack: string | null;
+}
+
+export interface ProposalInput {
+  id: number;
+  reference: string | null;
+  /** ISO 8601 UTC. */
+  submittedAt: string | null;
+  tracks: readonly string[];
+}
+
+export interface ReviewInput {
+  proposalId: number;
+  reviewerId: number;
+  /** When given, anything but "submitted" is ignored: only submitted reviews count. */
+  status?: "draft" | "submitted" | "returned";
+  submittedAt?: string | null;
+  /** Level 0–5 per scored criterion key. */
+  levels: Readonly<Record<string, number>>;
+  /** true = pass, false = fail, per gate key. */
+  gates: Readonly<Record<string, boolean>>;
+}
+
+/** An official's decision on an evenly split gate. */
+export interface GateModerationInput {
+  proposalId: number;
+  gateKey: string;
+  pass: boolean;
+  createdAt: string;
+}
+
+/** An official's note resolving a disagreement flag (criterionKey null = every flag of the proposal). */
+export interface DisagreementNoteInput {
+  proposalId: number;
+  criterionKey: string | null;
+  createdAt: string;
+}
+
+export interface ScoringInput {
+  params: ScoringParams;
+  criteria: readonly CriterionInput[];
+  proposals: readonly ProposalInput[];
+  /** Every review of the call (all proposals, whatever the board's filter): calibration needs them all. */
+  reviews: readonly ReviewInput[];
+  gateModerations?: readonly GateModerationInput[];
+  disagreementNotes?: readonly DisagreementNoteInput[];
+}
+
+export type ScoreMode = "raw" | "calibrated";
+
+// ---------------------------------------------------------------- output
+
+export interface CriterionResult {
+  key: string;
+  weight: number;
+  minLevel: number;
+  /** Levels given by submitted reviews, in reviewer id order. */
+  levels: { reviewerId: number; level: number }[];
+  sum: number;
+  count: number;
+  /** Mean level, or null when no submitted review gave one. */
+  mean: number | null;
+  /** weight × mean / 5 (0 when there is no mean). */
+  contribution: number;
+  /** Mean at or above the minimum level; null when there is no mean. */
+  meetsMinimum: boolean | null;
+  /** Highest minus lowest level (null with fewer than two levels). */
+  spread: number | null;
+}
+
+export type GateStatus =
+  "pass" | "fail" | "split" | "moderated_pass" | "moderated_fail" | "not_applicable" | "no_reviews";
+
+export interface GateResult {
+  key: string;
+  status: GateStatus;
+  passes: number;
+  fails: number;
+  /** pass, moderated_pass and not_applicable count as passed. */
+  passed: boolean;
+}
+
+export type Flag =
+  | {
+      kind: "criterion_spread";
+      criterion: string;
+      min: number;
+      max: number;
+      spread: number;
+      threshold: number;
+      resolved: boolean;
+    }
+  | { kind: "totals_sd"; sd: number; threshold: number; resolved: boolean }
+  | { kind: "gate_split"; gate: string; resolved: boolean };
+
+export type NotQualifiedReason =
+  | { code: "too_few_reviews"; submitted: number; required: number }
+  | { code: "gate_not_passed"; gate: string; status: GateStatus }
+  | { code: "below_minimum"; criterion: string; mean: number | null; minLevel: number }
+  | { code: "below_qualifying_score"; score: number; qualifyingScore: number };
+
+export interface ReviewTotal {
+  reviewerId: number;
+  /** Σ weight × level / 5; null when the review lacks a level for some scored criterion. */
+  total: number | null;
+  /** The total after calibration (equal to `total` for reviewers counted raw). */
+  calibratedTotal: number | null;
+  /** Whether this reviewer's totals were standardised (false = counted raw). */
+  calibrated: boolean;
+}
+
+export interface ProposalResult {
+  proposalId: number;
+  reference: string | null;
+  submittedAt: string | null;
+  reviewsSubmitted: number;
+  reviewsRequired: number;
+  /** 0–100 at full precision; null with no submitted review. */
+  score: number | null;
+  /** Exact score as numerator / denominator (integers when weights are whole numbers). */
+  scoreExact: { num: number; den: number } | null;
+  calibratedScore: number | null;
+  criteria: CriterionResult[];
+  gates: GateResult[];
+  reviewTotals: ReviewTotal[];
+  /** Population SD of the review totals (null with no complete review). */
+  totalsSd: number | null;
+  qualifies: boolean;
+  reasons: NotQualifiedReason[];
+  flags: Flag[];
+  /** Any flag not yet resolved by an official. */
+  flagged: boolean;
+  rankRaw: number;
+  rankCalibrated: number;
+}
+
+export interface ReviewerCalibration {
+  reviewerId: number;
+  reviews: number;
+  mean: number | null;
+  sd: number | null;
+  calibrated: boolean;
+  /** Why the reviewer counts raw, when they do. */
+  rawBecause: "too_few_reviews" | "no_variance" | null;
+}
+
+export interface CalibrationSummary {
+  /** Mean and population SD of every complete submitted review total in the call. */
+  callMean: number | null;
+  callSd: number | null;
+  reviewers: ReviewerCalibration[];
+}
+
+export interface ScoringResult {
+  /** Proposals in rank order of `rankBy`. */
+  proposals: ProposalResult[];
+  byId: Map<number, ProposalResult>;
+  calibration: CalibrationSummary;
+  rankBy: ScoreMode;
+}
+
+// ---------------------------------------------------------------- helpers
+
+interface Rational {
+  num: number;
+  den: number;
+}
+
+/** Sign of a − b for two rationals with positive denominators. */
+function compareRational(a: Rational, b: Rational): number {
+  const d = a.num * b.den - b.num * a.den;
+  return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+function compareNullableDesc<T>(a: T | null, b: T | null, cmp: (x: T, y: T) => number): number {
+  if (a === null && b === null) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return cmp(b, a);
+}
+
+function compareTime(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta < tb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareText(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Rounds half away from zero to 2 decimals, as scores are shown and exported. */
+export function roundScore(value: number): number {
+  const sign = value < 0 ? -1 : 1;
+  return (sign * Math.round(Math.abs(value) * 100 + 1e-9)) / 100;
+}
+
+/** "72.35" — the 2-decimal text used on the board and in exports; "" for no score. */
+export function formatScore(value: number | null): string {
+  return value === null ? "" : roundScore(value).toFixed(2);
+}
+
+function reviewCounts(r: ReviewInput): boolean {
+  return r.status === undefined || r.status === "submitted";
+}
+
+// ---------------------------------------------------------------- the rules
+
+interface Internal {
+  result: ProposalResult;
+  proposal: ProposalInput;
+  /** Per scored criterion key: exact mean as a rational (null without levels). */
+  exactMeans: Map<string, Rational | null>;
+}
+
+/**
+ * Applies the published rules to one call. Pure and deterministic: the same input, in any order,
+ * gives the same result.
+ */
+export function computeCallScores(
+  input: ScoringInput,
+  options: { rankBy?: ScoreMode } = {},
+): ScoringResult {
+  const { params } = input;
+  const rankBy = options.rankBy ?? "raw";
+  const scored = input.criteria.filter((c) => c.kind === "scored");
+  const gates = input.criteria.filter((c) => c.kind === "gate");
+
+  // One canonical order for everything (order of the input must not matter).
+  const reviews = input.reviews
+    .filter(reviewCounts)
+    .slice()
+    .sort((a, b) => a.proposalId - b.proposalId || a.reviewerId - b.reviewerId);
+  const proposals = input.proposals.slice().sort((a, b) => a.id - b.id);
+
+  // Review totals: Σ weight × level / 5, kept as the integer Σ weight × level.
+  const totalOf = (r: ReviewInput): number | null => {
+    let num = 0;
+    for (const c of scored) {
+      const level = r.levels[c.key];
+      if (level === undefined || level === null || !Number.isFinite(level)) return null;
+      num += (c.weight ?? 0) * level;
+    }
+    return num / 5;
+  };
+  const totals = reviews.map((r) => ({ review: r, total: totalOf(r) }));
+
+  // Calibration: every reviewer's totals over the call, and the call's totals.
+  const allTotals = totals.flatMap((t) => (t.total === null ? [] : [t.total]));
+  const callMean = mean(allTotals);
+  const callSd = populationSd(allTotals);
+  const perReviewer = new Map<number, number[]>();
+  for (const t of totals) {
+    if (t.total === null) continue;
+    const list = perReviewer.get(t.review.reviewerId) ?? [];
+    list.push(t.total);
+    perReviewer.set(t.review.reviewerId, list);
+  }
+  const reviewerCal = new Map<number, ReviewerCalibration>();
+  for (const [reviewerId, list] of [...perReviewer.entries()].sort((a, b) => a[0] - b[0])) {
+    const varies = list.some((v) => v !== list[0]);
+    const enough = list.length >= params.calibrationMinReviews;
+    const calibrated = enough && varies && callSd !== null;
+    reviewerCal.set(reviewerId, {
+      reviewerId,
+      reviews: list.length,
+      mean: mean(list),
+      sd: populationSd(list),
+      calibrated,
+      rawBecause: !enough ? "too_few_reviews" : !varies ? "no_variance" : null,
+    });
+  }
+  const calibrate = (reviewerId: number, total: number): { value: number; applied: boolean } => {
+    const rc = reviewerCal.get(reviewerId);
+    if (!rc || !rc.calibrated || rc.mean === null || !rc.sd || callMean === null || callSd === null)
+      return { value: total, applied: false };
+    return { value: callMean + (callSd * (total - rc.mean)) / rc.sd, applied: true };
+  };
+
+  const reviewsByProposal = new Map<number, typeof totals>();
+  for (const t of totals) {
+    const list = reviewsByProposal.get(t.review.proposalId) ?? [];
+    list.push(t);
+    reviewsByProposal.set(t.review.proposalId, list);
+  }
+
+  // Latest moderation per (proposal, gate); ties on time: the later in a canonical order.
+  const moderation = new Map<string, GateModerationInput>();
+  for (const m of (input.gateModerations ?? [])
+    .slice()
+    .sort((a, b) => compareTime(a.createdAt, b.createdAt) || Number(a.pass) - Number(b.pass))) {
+    moderation.set(`${m.proposalId}:${m.gateKey}`, m);
+  }
+  const notesByProposal = new Map<number, DisagreementNoteInput[]>();
+  for (const note of input.disagreementNotes ?? []) {
+    const list = notesByProposal.get(note.proposalId) ?? [];
+    list.push(note);
+    notesByProposal.set(note.proposalId, list);
+  }
+
+  const internals: Internal[] = proposals.map((proposal) => {
+    const own = reviewsByProposal.get(proposal.id) ?? [];
+    const n = own.length;
+    const lastReviewAt = own.reduce<string | null>((latest, t) => {
+      const at = t.review.submittedAt ?? null;
+      return at !== null && (latest === null || compareTime(at, latest) > 0) ? at : latest;
+    }, null);
+    const notes = notesByProposal.get(proposal.id) ?? [];
+    const noteResolves = (criterionKey: string | null) =>
+      notes.some(
+        (note) =>
+          (note.criterionKey === null || note.criterionKey === criterionKey) &&
+          (lastReviewAt === null || compareTime(note.createdAt, lastReviewAt) >= 0),
+      );
+
+    // Scored criteria: exact means and the score Σ wᵢ·Sᵢ/(5·nᵢ).
+    const exactMeans = new Map<string, Rational | null>();
+    const criteria: CriterionResult[] = scored.map((c) => {
+      const levels = own.flatMap((t) => {
+        const level = t.review.levels[c.key];
+        return level === undefined || level === null || !Number.isFinite(level)
+          ? []
+          : [{ reviewerId: t.review.reviewerId, level }];
+      });
+      const sum = levels.reduce((s, l) => s + l.level, 0);
+      const count = levels.length;
+      const weight = c.weight ?? 0;
+      const minLevel = c.minLevel ?? 0;
+      const m = count ? sum / count : null;
+      exactMeans.set(c.key, count ? { num: sum, den: count } : null);
+      const values = levels.map((l) => l.level);
+      return {
+        key: c.key,
+        weight,
+        minLevel,
+        levels,
+        sum,
+        count,
+        mean: m,
+        contribution: m === null ? 0 : (weight * m) / 5,
+        meetsMinimum: count ? sum >= minLevel * count : null,
+        spread: count >= 2 ? Math.max(...values) - Math.min(...values) : null,
+      };
+    });
+    let scoreExact: Rational | null = null;
+    if (n > 0) {
+      const common = criteria.reduce((acc, c) => (c.count ? lcm(acc, c.count) : acc), 1);
+      let num = 0;
+      for (const c of criteria) if (c.count) num += c.weight * c.sum * (common / c.count);
+      scoreExact = { num, den: 5 * common };
+    }
+    const score = scoreExact ? scoreExact.num / scoreExact.den : null;
+
+    // Gates: majority of submitted reviews; an even split waits for an official's decision.
+    const gateResults: GateResult[] = gates.map((g) => {
+      const applies = !g.appliesToTrack || proposal.tracks.includes(g.appliesToTrack);
+      let passes = 0;
+      let fails = 0;
+      for (const t of own) {
+        const v = t.review.gates[g.key];
+        if (v === true) passes += 1;
+        else if (v === false) fails += 1;
+      }
+      let status: GateStatus;
+      if (!applies) status = "not_applicable";
+      else if (passes + fails === 0) status = "no_reviews";
+      else if (fails > passes) status = "fail";
+      else if (passes > fails) status = "pass";
+      else {
+        const m = moderation.get(`${proposal.id}:${g.key}`);
+        status = m ? (m.pass ? "moderated_pass" : "moderated_fail") : "split";
+      }
+      return {
+        key: g.key,
+        status,
+        passes,
+        fails,
+        passed: status === "pass" || status === "moderated_pass" || status === "not_applicable",
+      };
+    });
+
+    // Review totals and calibrated totals.
+    const reviewTotals: ReviewTotal[] = own.map((t) => {
+      if (t.total === null)
+        return {
+          reviewerId: t.review.reviewerId,
+          total: null,
+          calibratedTotal: null,
+          calibrated: false,
+        };
+      const cal = calibrate(t.review.reviewerId, t.total);
+      return {
+        reviewerId: t.review.reviewerId,
+        total: t.total,
+        calibratedTotal: cal.value,
+        calibrated: cal.applied,
+      };
+    });
+    const completeTotals = reviewTotals.flatMap((r) => (r.total === null ? [] : [r.total]));
+    const calibratedScore = mean(
+      reviewTotals.flatMap((r) => (r.calibratedTotal === null ? [] : [r.calibratedTotal])),
+    );
+    const totalsSd = populationSd(completeTotals);
+
+    // Flags.
+    const flags: Flag[] = [];
+    for (const c of criteria) {
+      if (c.spread !== null && c.spread >= params.disagreementSpread) {
+        const values = c.levels.map((l) => l.level);
+        flags.push({
+          kind: "criterion_spread",
+          criterion: c.key,
+          min: Math.min(...values),
+          max: Math.max(...values),
+          spread: c.spread,
+          threshold: params.disagreementSpread,
+          resolved: noteResolves(c.key),
+        });
+      }
+    }
+    if (totalsSd !== null && totalsSd > params.disagreementSd) {
+      flags.push({
+        kind: "totals_sd",
+        sd: totalsSd,
+        threshold: params.disagreementSd,
+        resolved: noteResolves(null),
+      });
+    }
+    for (const g of gateResults) {
+      if (g.status === "split" || g.status === "moderated_pass" || g.status === "moderated_fail")
+        flags.push({ kind: "gate_split", gate: g.key, resolved: g.status !== "split" });
+    }
+
+    // Qualification.
+    const reasons: NotQualifiedReason[] = [];
+    if (n < params.minReviews)
+      reasons.push({ code: "too_few_reviews", submitted: n, required: params.minReviews });
+    if (n > 0) {
+      for (const g of gateResults)
+        if (!g.passed) reasons.push({ code: "gate_not_passed", gate: g.key, status: g.status });
+      for (const c of criteria)
+        if (c.meetsMinimum !== true)
+          reasons.push({
+            code: "below_minimum",
+            criterion: c.key,
+            mean: c.mean,
+            minLevel: c.minLevel,
+          });
+      if (scoreExact && scoreExact.num < params.qualifyingScore * scoreExact.den)
+        reasons.push({
+          code: "below_qualifying_score",
+          score: score!,
+          qualifyingScore: params.qualifyingScore,
+        });
+    }
+
+    return {
+      proposal,
+      exactMeans,
+      result: {
+        proposalId: proposal.id,
+        reference: proposal.reference,
+        submittedAt: proposal.submittedAt,
+        reviewsSubmitted: n,
+        reviewsRequired: params.minReviews,
+        score,
+        scoreExact,
+        calibratedScore,
+        criteria,
+        gates: gateResults,
+        reviewTotals,
+        totalsSd,
+        qualifies: n > 0 && reasons.length === 0,
+        reasons,
+        flags,
+        flagged: flags.some((f) => !f.resolved),
+        rankRaw: 0,
+        rankCalibrated: 0,
+      },
+    };
+  });
+
+  // Ranking: score in use (unscored last) → tie-break criteria means → submission time → reference.
+  const tieBreak = params.tieBreak.filter((k) => scored.some((c) => c.key === k));
+  const tail = (a: Internal, b: Internal): number => {
+    for (const key of tieBreak) {
+      const d = compareNullableDesc(
+        a.exactMeans.get(key) ?? null,
+        b.exactMeans.get(key) ?? null,
+        compareRational,
+      );
+      if (d) return d;
+    }
+    return (
+      compareTime(a.proposal.submittedAt, b.proposal.submittedAt) ||
+      compareText(a.proposal.reference, b.proposal.reference) ||
+      a.proposal.id - b.proposal.id
+    );
+  };
+  const byRaw = internals
+    .slice()
+    .sort(
+      (a, b) =>
+        compareNullableDesc(a.result.scoreExact, b.result.scoreExact, compareRational) ||
+        tail(a, b),
+    );
+  byRaw.forEach((p, i) => (p.result.rankRaw = i + 1));
+  const byCalibrated = internals
+    .slice()
+    .sort(
+      (a, b) =>
+        compareNullableDesc(a.result.calibratedScore, b.result.calibratedScore, (x, y) =>
+          x > y ? 1 : x < y ? -1 : 0,
+        ) || tail(a, b),
+    );
+  byCalibrated.forEach((p, i) => (p.result.rankCalibrated = i + 1));
+
+  const ordered = (rankBy === "raw" ? byRaw : byCalibrated).map((p) => p.result);
+  return {
+    proposals: ordered,
+    byId: new Map(ordered.map((p) => [p.proposalId, p])),
+    calibration: { callMean, callSd, reviewers: [...reviewerCal.values()] },
+    rankBy,
+  };
+}
+
+/** The rank of a proposal under the chosen score. */
+export function rankOf(p: ProposalResult, mode: ScoreMode): number {
+  return mode === "raw" ? p.rankRaw : p.rankCalibrated;
+}
+
+// ---------------------------------------------------------------- arithmetic for the breakdown
+
+export interface ScoreArithmetic {
+  terms: {
+    key: string;
+    weight: number;
+    levels: number[];
+    sum: number;
+    count: number;
+    mean: number | null;
+    contribution: number;
+    /** "20 × (4 + 3 + 5) / 3 / 5 = 16.00" */
+    text: string;
+  }[];
+  score: number | null;
+  /** "16.00 + 7.00 + … = 72.35" */
+  scoreText: string;
+  reviews: {
+    reviewerId: number;
+    total: number | null;
+    calibratedTotal: number | null;
+    calibrated: boolean;
+    /** "50.0 + 3.2 × (61.00 − 55.00) / 4.00" or "counted raw (fewer than 5 reviews)" */
+    text: string;
+  }[];
+  calibratedScore: number | null;
+  calibratedText: string;
+}
+
+const fmt = (v: number) => formatScore(v);
+
+/** The arithmetic of one proposal's score, written out step by step. */
+export function describeScore(
+  p: ProposalResult,
+  calibration: CalibrationSummary,
+  params: Pick<ScoringParams, "calibrationMinReviews">,
+): ScoreArithmetic {
+  const terms = p.criteria.map((c) => {
+    const levels = c.levels.map((l) => l.level);
+    const text =
+      c.mean === null
+        ? `${c.weight} × (no levels) = 0.00`
+        : `${c.weight} × (${levels.join(" + ")}) / ${c.count} / 5 = ${c.weight} × ${fmt(c.mean)} / 5 = ${fmt(c.contribution)}`;
+    return {
+      key: c.key,
+      weight: c.weight,
+      levels,
+      sum: c.sum,
+      count: c.count,
+      mean: c.mean,
+      contribution: c.contribution,
+      text,
+    };
+  });
+  const scoreText =
+    p.score === null
+      ? "No submitted review yet: no score."
+      : `${terms.map((t) => fmt(t.contribution)).join(" + ")} = ${fmt(p.score)}`;
+  const reviewers = new Map(calibration.reviewers.map((r) => [r.reviewerId, r]));
+  const reviews = p.reviewTotals.map((r) => {
+    const rc = reviewers.get(r.reviewerId);
+    let text: string;
+    if (r.total === null) text = "incomplete review: no total";
+    else if (r.calibrated && rc && rc.mean !== null && rc.sd && calibration.callMean !== null)
+      text = `${fmt(calibration.callMean)} + ${fmt(calibration.callSd ?? 0)} × (${fmt(r.total)} − ${fmt(rc.mean)}) / ${fmt(rc.sd)} = ${fmt(r.calibratedTotal ?? r.total)}`;
+    else if (rc?.rawBecause === "no_variance")
+      text = `counted raw (the reviewer's totals do not vary) = ${fmt(r.total)}`;
+    else
+      text = `counted raw (fewer than ${params.calibrationMinReviews} submitted reviews) = ${fmt(r.total)}`;
+    return {
+      reviewerId: r.reviewerId,
+      total: r.total,
+      calibratedTotal: r.calibratedTotal,
+      calibrated: r.calibrated,
+      text,
+    };
+  });
+  const cal = reviews.flatMap((r) => (r.calibratedTotal === null ? [] : [r.calibratedTotal]));
+  const calibratedText =
+    p.calibratedScore === null
+      ? "No calibrated score."
+      : `(${cal.map(fmt).join(" + ")}) / ${cal.length} = ${fmt(p.calibratedScore)}`;
+  return {
+    terms,
+    score: p.score,
+    scoreText,
+    reviews,
+    calibratedScore: p.calibratedScore,
+    calibratedText,
+  };
+}

@@ -1,0 +1,345 @@
+// Loads a call's scoring inputs from the database, runs the pure rules (app/domain/scoring.ts)
+// and keeps the board's read model (proposal_scores) current.
+//
+// WHO CALLS recomputeCallScores: every change that can move a score, a gate, a flag or a rank —
+// a review submitted or returned for rework, a gate moderation or a disagreement note recorded,
+// a proposal submitted or withdrawn. Call it with the same transaction as the change
+// (`await recomputeCallScores(trx, callId)`), so that the board never shows a state that did not
+// exist. The board also checks cheaply whether its rows are out of date (ensureCallScoresCurrent)
+// and recomputes when they are, so a missed call costs one slow page view, never a wrong board.
+import { sql } from "kysely";
+import type { Call } from "~db/schema";
+import {
+  computeCallScores,
+  type CriterionInput,
+  type GateResult,
+  type ScoringInput,
+  type ScoringResult,
+  type ScoreMode,
+} from "~/domain/scoring";
+import { nowIso, type DB } from "~/services/db.server";
+import { RANKED_STATUSES } from "~/domain/board-query";
+
+export { RANKED_STATUSES };
+
+export interface CriterionMeta extends CriterionInput {
+  id: number;
+  titleEn: string;
+  titleZh: string;
+  position: number;
+}
+
+/** The criteria a call is scored against: its latest published version (else its latest draft). */
+export async function loadCallCriteria(db: DB, callId: number): Promise<CriterionMeta[]> {
+  const version = await db
+    .selectFrom("criteria_versions")
+    .select(["id"])
+    .where("call_id", "=", callId)
+    .orderBy(sql`published_at is null`)
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!version) return [];
+  const rows = await db
+    .selectFrom("criteria")
+    .selectAll()
+    .where("criteria_version_id", "=", version.id)
+    .orderBy("position")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    kind: r.kind,
+    weight: r.weight,
+    minLevel: r.min_level,
+    appliesToTrack: r.applies_to_track,
+    titleEn: r.title_en,
+    titleZh: r.title_zh,
+    position: r.position,
+  }));
+}
+
+export function paramsOf(call: Call): ScoringInput["params"] {
+  let tieBreak: string[] = [];
+  try {
+    const v: unknown = JSON.parse(call.tie_break_json);
+    if (Array.isArray(v)) tieBreak = v.filter((k): k is string => typeof k === "string");
+  } catch {
+    tieBreak = [];
+  }
+  return {
+    minReviews: call.min_reviews,
+    qualifyingScore: call.qualifying_score,
+    disagreementSpread: call.disagreement_spread,
+    disagreementSd: call.disagreement_sd,
+    calibrationMinReviews: call.calibration_min_reviews,
+    tieBreak,
+  };
+}
+
+/** Everything the rules need for one call: ranked proposals, their submitted reviews, moderation. */
+export async function loadScoringInput(
+  db: DB,
+  call: Call,
+): Promise<{ input: ScoringInput; criteria: CriterionMeta[] }> {
+  const criteria = await loadCallCriteria(db, call.id);
+  const proposals = await db
+    .selectFrom("proposals")
+    .select(["id", "reference", "submitted_at", "tracks"])
+    .where("call_id", "=", call.id)
+    .where("status", "in", [...RANKED_STATUSES])
+    .orderBy("id")
+    .execute();
+  // Only submitted reviews count, everywhere. Criteria are matched by key, so a review written
+  // against an earlier criteria version still counts for the same criterion. One row per review
+  // with its levels packed as "criterionId:level:gatePass,…" (10,000 proposals × 3 reviews × 11
+  // criteria would otherwise be 330,000 rows to turn into objects).
+  const keyOf = new Map(
+    (
+      await db
+        .selectFrom("criteria")
+        .innerJoin("criteria_versions", "criteria_versions.id", "criteria.criteria_version_id")
+        .select(["criteria.id", "criteria.key", "criteria.kind"])
+        .where("criteria_versions.call_id", "=", call.id)
+        .execute()
+    ).map((c) => [c.id, c]),
+  );
+  const reviewRows = await db
+    .selectFrom("reviews")
+    .innerJoin("proposals", "proposals.id", "reviews.proposal_id")
+    .leftJoin("review_scores", "review_scores.review_id", "reviews.id")
+    .select([
+      "reviews.id as reviewId",
+      "reviews.proposal_id as proposalId",
+      "reviews.reviewer_id as reviewerId",
+      "reviews.submitted_at as submittedAt",
+      sql<
+        string | null
+      >`group_concat(review_scores.criterion_id || ':' || coalesce(review_scores.level, '') || ':' || coalesce(review_scores.gate_pass, ''), ',')`.as(
+        "packed",
+      ),
+    ])
+    .where("proposals.call_id", "=", call.id)
+    .where("proposals.status", "in", [...RANKED_STATUSES])
+    .where("reviews.status", "=", "submitted")
+    .groupBy("reviews.id")
+    .orderBy("reviews.id")
+    .execute();
+  const reviews: ScoringInput["reviews"][number][] = reviewRows.map((row) => {
+    const levels: Record<string, number> = {};
+    const gates: Record<string, boolean> = {};
+    for (const part of (row.packed ?? "").split(",")) {
+      if (!part) continue;
+      const [id, level, gatePass] = part.split(":");
+      const c = keyOf.get(Number(id));
+      if (!c) continue;
+      if (c.kind === "scored" && level) levels[c.key] = Number(level);
+      if (c.kind === "gate" && gatePass) gates[c.key] = gatePass === "1";
+    }
+    return {
+      proposalId: row.proposalId,
+      reviewerId: row.reviewerId,
+      status: "submitted",
+      submittedAt: row.submittedAt,
+      levels,
+      gates,
+    };
+  });
+
+  const moderations = await db
+    .selectFrom("moderations")
+    .innerJoin("proposals", "proposals.id", "moderations.proposal_id")
+    .leftJoin("criteria", "criteria.id", "moderations.criterion_id")
+    .select([
+      "moderations.proposal_id as proposalId",
+      "moderations.kind as kind",
+      "moderations.gate_pass as gatePass",
+      "moderations.created_at as createdAt",
+      "criteria.key as key",
+    ])
+    .where("proposals.call_id", "=", call.id)
+    .execute();
+
+  return {
+    criteria,
+    input: {
+      params: paramsOf(call),
+      criteria,
+      proposals: proposals.map((p) => ({
+        id: p.id,
+        reference: p.reference,
+        submittedAt: p.submitted_at,
+        tracks: (p.tracks ?? "")
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
+      })),
+      reviews,
+      gateModerations: moderations.flatMap((m) =>
+        m.kind === "gate_decision" && m.key !== null && m.gatePass !== null
+          ? [
+              {
+                proposalId: m.proposalId,
+                gateKey: m.key,
+                pass: m.gatePass === 1,
+                createdAt: m.createdAt,
+              },
+            ]
+          : [],
+      ),
+      disagreementNotes: moderations.flatMap((m) =>
+        m.kind === "disagreement_note"
+          ? [{ proposalId: m.proposalId, criterionKey: m.key, createdAt: m.createdAt }]
+          : [],
+      ),
+    },
+  };
+}
+
+/** The board's one-word gate column: the worst result among the proposal's gates. */
+export function gatesSummary(
+  gates: readonly GateResult[],
+): "passed" | "failed" | "split" | "pending" {
+  if (gates.some((g) => g.status === "fail" || g.status === "moderated_fail")) return "failed";
+  if (gates.some((g) => g.status === "split")) return "split";
+  if (gates.some((g) => g.status === "no_reviews")) return "pending";
+  return "passed";
+}
+
+/** Runs the rules over one call (for the breakdown and the exports). */
+export async function scoreCall(
+  db: DB,
+  call: Call,
+  rankBy: ScoreMode = "raw",
+): Promise<{ result: ScoringResult; input: ScoringInput; criteria: CriterionMeta[] }> {
+  const { input, criteria } = await loadScoringInput(db, call);
+  return { result: computeCallScores(input, { rankBy }), input, criteria };
+}
+
+async function writeScores(db: DB, call: Call): Promise<number> {
+  const { result } = await scoreCall(db, call);
+  const computedAt = nowIso();
+  await db.deleteFrom("proposal_scores").where("call_id", "=", call.id).execute();
+  const rows = result.proposals.map((p) => ({
+    proposal_id: p.proposalId,
+    call_id: call.id,
+    score: p.score,
+    calibrated_score: p.calibratedScore,
+    rank_raw: p.rankRaw,
+    rank_calibrated: p.rankCalibrated,
+    reviews_submitted: p.reviewsSubmitted,
+    reviews_required: p.reviewsRequired,
+    gates_summary: gatesSummary(p.gates),
+    gates_json: JSON.stringify(p.gates),
+    qualifies: p.qualifies ? 1 : 0,
+    reasons_json: JSON.stringify(p.reasons),
+    flagged: p.flagged ? 1 : 0,
+    flag_count: p.flags.filter((f) => !f.resolved).length,
+    flags_json: JSON.stringify(p.flags),
+    criterion_means_json: JSON.stringify(
+      Object.fromEntries(p.criteria.map((c) => [c.key, c.mean])),
+    ),
+    computed_at: computedAt,
+  }));
+  // One statement for all rows: the rows travel as one JSON parameter and SQLite unpacks them
+  // (10,000 rows in tens of milliseconds, instead of compiling thousands of placeholders).
+  const columns = rows.length ? (Object.keys(rows[0]!) as (keyof (typeof rows)[number])[]) : [];
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = JSON.stringify(rows.slice(i, i + 5000));
+    await sql`insert into proposal_scores (${sql.join(columns.map((c) => sql.ref(c)))})
+      select ${sql.join(columns.map((c) => sql`value ->> ${"$." + c}`))} from json_each(${chunk})`.execute(
+      db,
+    );
+  }
+  return rows.length;
+}
+
+/**
+ * Recomputes every score, flag and rank of a call and rewrites its proposal_scores rows, all in
+ * one transaction (the caller's, when given a transaction). Returns the number of rows written.
+ */
+export async function recomputeCallScores(db: DB, callId: number): Promise<number> {
+  const run = async (trx: DB) => {
+    const call = await trx
+      .selectFrom("calls")
+      .selectAll()
+      .where("id", "=", callId)
+      .executeTakeFirst();
+    if (!call) return 0;
+    return writeScores(trx, call);
+  };
+  if (db.isTransaction) return run(db);
+  return db.transaction().execute(run);
+}
+
+/**
+ * Whether the call's proposal_scores rows are out of date: a ranked proposal without a row (or a
+ * row for one no longer ranked), a review changed or a moderation recorded after the last
+ * computation, or the call's rules or criteria edited since.
+ */
+export async function scoresAreStale(db: DB, call: Call): Promise<boolean> {
+  const state = await db
+    .selectFrom("proposal_scores")
+    .select([
+      sql<number>`count(*)`.as("rows"),
+      sql<string | null>`min(computed_at)`.as("computedAt"),
+    ])
+    .where("call_id", "=", call.id)
+    .executeTakeFirstOrThrow();
+  const ranked = await db
+    .selectFrom("proposals")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("call_id", "=", call.id)
+    .where("status", "in", [...RANKED_STATUSES])
+    .executeTakeFirstOrThrow();
+  const rowsForRanked = await db
+    .selectFrom("proposal_scores")
+    .innerJoin("proposals", "proposals.id", "proposal_scores.proposal_id")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("proposal_scores.call_id", "=", call.id)
+    .where("proposals.status", "in", [...RANKED_STATUSES])
+    .executeTakeFirstOrThrow();
+  if (Number(ranked.n) !== Number(state.rows) || Number(rowsForRanked.n) !== Number(state.rows))
+    return true;
+  if (Number(state.rows) === 0) return false;
+  const since = state.computedAt ?? "";
+  if (call.updated_at >= since) return true;
+  const criteria = await db
+    .selectFrom("criteria_versions")
+    .select(sql<string | null>`max(max(created_at, coalesce(published_at, '')))`.as("at"))
+    .where("call_id", "=", call.id)
+    .executeTakeFirstOrThrow();
+  if (criteria.at !== null && criteria.at >= since) return true;
+  const review = await db
+    .selectFrom("reviews")
+    .innerJoin("proposals", "proposals.id", "reviews.proposal_id")
+    .select(sql<string | null>`max(reviews.updated_at)`.as("at"))
+    .where("proposals.call_id", "=", call.id)
+    .executeTakeFirstOrThrow();
+  if (review.at !== null && review.at >= since) return true;
+  const moderation = await db
+    .selectFrom("moderations")
+    .innerJoin("proposals", "proposals.id", "moderations.proposal_id")
+    .select(sql<string | null>`max(moderations.created_at)`.as("at"))
+    .where("proposals.call_id", "=", call.id)
+    .executeTakeFirstOrThrow();
+  return moderation.at !== null && moderation.at >= since;
+}
+
+/**
+ * Recomputes the call's board rows when they are out of date; returns whether it did. On a
+ * read-only connection or inside a read snapshot that someone else opened (the exports read the
+ * board through one), the rows are served as the snapshot has them instead of failing.
+ */
+export async function ensureCallScoresCurrent(db: DB, call: Call): Promise<boolean> {
+  if (!(await scoresAreStale(db, call))) return false;
+  try {
+    await recomputeCallScores(db, call.id);
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/readonly|read-only|within a transaction/i.test(message)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,358 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import {
+  DECISION_LABELS,
+  flagText,
+  formatUsdCents,
+  STATUS_LABELS,
+  TRACK_LABELS,
+} from "~/components/board-labels";
+import { ScoreHistogram } from "~/components/score-histogram";
+import { formatScore } from "~/domain/scoring";
+import {
+  boardSearch,
+  defaultDir,
+  parseBoardQuery,
+  DECISION_FILTERS,
+  RANKED_STATUSES,
+  TRACKS,
+  type BoardQuery,
+  type SortColumn,
+} from "~/domain/board-query";
+import {
+  conflictedProposalIds,
+  getBoardCall,
+  listBoard,
+  scoreHistogram,
+  type BoardRow,
+} from "~/models/board.server";
+import { getDb } from "~/services/db.server";
+import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Ranking board: ${data.call.titleEn}` : "Ranking board" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, OFFICIAL_ROLES);
+  const db = getDb();
+  const call = await getBoardCall(db, params.slug ?? "");
+  if (!call) throw new Response("Not Found", { status: 404 });
+  const query = parseBoardQuery(new URL(request.url).searchParams);
+  const page = await listBoard(db, call, user.id, query);
+  const hidden = await conflictedProposalIds(db, user.id, call.id);
+  const histogram = await scoreHistogram(db, call.id, query.score, hidden);
+  return data({
+    call: { slug: call.slug, titleEn: call.title_en, titleZh: call.title_zh, status: call.status },
+    query,
+    page,
+    histogram,
+  });
+}
+
+const GATE_LABELS: Record<BoardRow["gatesSummary"], { text: string; tag: string }> = {
+  passed: { text: "Passed", tag: "tag--green" },
+  failed: { text: "Failed", tag: "tag--red" },
+  split: { text: "Split: needs moderation", tag: "tag--yellow" },
+  pending: { text: "Pending", tag: "tag--grey" },
+};
+
+const COLUMNS: { key: SortColumn; label: string; numeric?: boolean }[] = [
+  { key: "rank", label: "Rank", numeric: true },
+  { key: "reference", label: "Reference" },
+  { key: "company", label: "Company" },
+  { key: "title", label: "Title" },
+  { key: "sector", label: "Sector" },
+  { key: "investment", label: "Investment (USD)", numeric: true },
+  { key: "reviews", label: "Reviews", numeric: true },
+  { key: "score", label: "Score", numeric: true },
+  { key: "calibrated", label: "Calibrated", numeric: true },
+  { key: "gates", label: "Gates" },
+  { key: "flags", label: "Flags" },
+  { key: "decision", label: "Decision" },
+];
+
+function SortHeader({ column, query }: { column: (typeof COLUMNS)[number]; query: BoardQuery }) {
+  const active = query.sort === column.key;
+  const nextDir = active ? (query.dir === "asc" ? "desc" : "asc") : defaultDir(column.key);
+  const href = boardSearch(query, { sort: column.key, dir: nextDir, page: 1 }) || "?";
+  return (
+    <th
+      scope="col"
+      aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}
+      className={column.numeric ? "num" : undefined}
+    >
+      <Link to={href} className="sort-link">
+        {column.label}
+        {active ? <span aria-hidden="true">{query.dir === "asc" ? " ▲" : " ▼"}</span> : null}
+        <span className="visually-hidden">
+          {active
+            ? `, sorted ${query.dir === "asc" ? "ascending" : "descending"}; select to reverse`
+            : ", select to sort"}
+        </span>
+      </Link>
+    </th>
+  );
+}
+
+function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string | null;
+  options: { value: string; label: string }[];
+}) {
+  const id = `filter-${name}`;
+  return (
+    <div className="form-group board-filters__field">
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <select className="select" id={id} name={name} defaultValue={value ?? ""}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export default function Board() {
+  const { call, query, page, histogram } = useLoaderData<typeof loader>();
+  const scoreName = query.score === "raw" ? "raw score" : "calibrated score";
+  const yesNo = (v: boolean | null) => (v === null ? null : v ? "yes" : "no");
+  return (
+    <div className="board">
+      <span className="caption">Ranking board</span>
+      <h1 className="h1">{call.titleEn}</h1>
+      <p lang="zh-Hans" className="lead">
+        {call.titleZh}
+      </p>
+      <p className="notice" id="board-order">
+        Ranked by <strong>{scoreName}</strong>
+        {query.score === "calibrated"
+          ? " (each reviewer's totals standardised over the call)"
+          : " (Σ weight × mean level / 5)"}
+        ; ties broken by the published tie-break criteria, then the earlier submission, then the
+        reference. Ranks are positions among all {page.callTotal} ranked proposals of the call.
+      </p>
+
+      <form method="get" className="board-filters" aria-labelledby="filters-title">
+        <h2 className="h3" id="filters-title">
+          Filter and order
+        </h2>
+        <fieldset className="form-group board-filters__field">
+          <legend className="label">Rank by</legend>
+          <div className="radios">
+            {(["raw", "calibrated"] as const).map((mode) => (
+              <div className="choice" key={mode}>
+                <input
+                  type="radio"
+                  id={`score-${mode}`}
+                  name="score"
+                  value={mode}
+                  defaultChecked={query.score === mode}
+                />
+                <label htmlFor={`score-${mode}`}>
+                  {mode === "raw" ? "Raw score" : "Calibrated score"}
+                </label>
+              </div>
+            ))}
+          </div>
+        </fieldset>
+        <FilterSelect
+          name="track"
+          label="Sector (track)"
+          value={query.track}
+          options={TRACKS.map((t) => ({ value: t, label: TRACK_LABELS[t]! }))}
+        />
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={query.status}
+          options={RANKED_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s]! }))}
+        />
+        <FilterSelect
+          name="decision"
+          label="Decision"
+          value={query.decision}
+          options={DECISION_FILTERS.map((d) => ({ value: d, label: DECISION_LABELS[d]! }))}
+        />
+        <FilterSelect
+          name="qualifies"
+          label="Qualifies"
+          value={yesNo(query.qualifies)}
+          options={[
+            { value: "yes", label: "Yes" },
+            { value: "no", label: "No" },
+          ]}
+        />
+        <FilterSelect
+          name="flagged"
+          label="Flagged"
+          value={yesNo(query.flagged)}
+          options={[
+            { value: "yes", label: "Has unresolved flags" },
+            { value: "no", label: "No unresolved flags" },
+          ]}
+        />
+        {query.sort !== "rank" ? <input type="hidden" name="sort" value={query.sort} /> : null}
+        {query.dir !== defaultDir(query.sort) ? (
+          <input type="hidden" name="dir" value={query.dir} />
+        ) : null}
+        <div className="button-group">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          <Link to="." className="button button--secondary">
+            Clear filters
+          </Link>
+        </div>
+      </form>
+
+      <p role="status">
+        {page.total === page.callTotal
+          ? `${page.total} proposals`
+          : `${page.total} of ${page.callTotal} proposals match the filters`}
+        {page.pageCount > 1 ? ` — page ${page.page} of ${page.pageCount}` : ""}.
+      </p>
+      <p className="board-exports">
+        Export {page.total === page.callTotal ? "all" : "the"} {page.total} proposals with these
+        filters and this order (every page; each export is recorded in the audit log):{" "}
+        <a href={`/board/${call.slug}/export.csv${boardSearch(query, { page: 1 })}`} download>
+          CSV
+        </a>
+        {" · "}
+        <a href={`/board/${call.slug}/export.xlsx${boardSearch(query, { page: 1 })}`} download>
+          Excel workbook (XLSX)
+        </a>
+        {" · "}
+        <a href={`/board/${call.slug}/export.pdf${boardSearch(query, { page: 1 })}`} download>
+          PDF shortlist report
+        </a>
+      </p>
+
+      <div className="table-wrap board-table-wrap">
+        <table className="board-table" aria-describedby="board-order">
+          <caption className="visually-hidden">
+            Proposals ranked by {scoreName}; select a column heading to sort by it.
+          </caption>
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <SortHeader key={c.key} column={c} query={query} />
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((r) => (
+              <tr key={r.proposalId}>
+                <td className="num">{r.rank}</td>
+                <td>
+                  <Link to={`/board/${call.slug}/${r.proposalId}${boardSearch(query)}`}>
+                    {r.reference ?? `#${r.proposalId}`}
+                  </Link>
+                </td>
+                <td>
+                  {r.companyEn ?? "—"}
+                  {r.companyZh ? (
+                    <>
+                      <br />
+                      <span lang="zh-Hans">{r.companyZh}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>{r.title ?? "—"}</td>
+                <td>{r.tracks.map((t) => TRACK_LABELS[t] ?? t).join(", ") || "—"}</td>
+                <td className="num">{formatUsdCents(r.investmentUsdCents)}</td>
+                <td className="num">
+                  {r.reviewsSubmitted} / {r.reviewsRequired}
+                </td>
+                <td className="num">{formatScore(r.score) || "—"}</td>
+                <td className="num">{formatScore(r.calibratedScore) || "—"}</td>
+                <td>
+                  <span className={`tag ${GATE_LABELS[r.gatesSummary].tag}`}>
+                    {GATE_LABELS[r.gatesSummary].text}
+                  </span>
+                  <br />
+                  {r.qualifies ? (
+                    <span className="tag tag--green">Qualifies</span>
+                  ) : (
+                    <span className="tag tag--grey">Does not qualify</span>
+                  )}
+                </td>
+                <td>
+                  {r.flags.filter((f) => !f.resolved).length ? (
+                    <ul className="flag-list">
+                      {r.flags
+                        .filter((f) => !f.resolved)
+                        .map((f, i) => (
+                          <li key={i}>
+                            <span className="tag tag--yellow">Flag</span> {flagText(f)}
+                          </li>
+                        ))}
+                    </ul>
+                  ) : (
+                    "None"
+                  )}
+                </td>
+                <td>
+                  {r.decision ? (
+                    <span
+                      className={`tag ${r.decision === "shortlisted" ? "tag--green" : r.decision === "rejected" ? "tag--red" : "tag--yellow"}`}
+                    >
+                      {DECISION_LABELS[r.decision]}
+                    </span>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {page.rows.length === 0 ? <p>No proposals match these filters.</p> : null}
+
+      {page.pageCount > 1 ? (
+        <nav className="pagination" aria-label="Pages">
+          <ul>
+            {page.page > 1 ? (
+              <li>
+                <Link to={boardSearch(query, { page: page.page - 1 }) || "?"} rel="prev">
+                  ← Previous page
+                </Link>
+              </li>
+            ) : null}
+            <li>
+              Page {page.page} of {page.pageCount}
+            </li>
+            {page.page < page.pageCount ? (
+              <li>
+                <Link to={boardSearch(query, { page: page.page + 1 })} rel="next">
+                  Next page →
+                </Link>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+
+      <h2 className="h2">Score distribution</h2>
+      <ScoreHistogram
+        id="board-histogram"
+        bins={histogram.bins}
+        unscored={histogram.unscored}
+        scoreLabel={query.score === "raw" ? "Raw score" : "Calibrated score"}
+      />
+    </div>
+  );
+}

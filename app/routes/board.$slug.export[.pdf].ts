@@ -1,0 +1,22 @@
+// GET /board/:slug/export.pdf — the ranking board as PDF with the board's current filters and
+// order (the query string of the board is the query string of the export). Officials and admins.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { parseBoardQuery } from "~/domain/board-query";
+import { getBoardCall } from "~/models/board.server";
+import { exportBoard } from "~/services/exports/board-export.server";
+import { getDb } from "~/services/db.server";
+import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, OFFICIAL_ROLES);
+  const call = await getBoardCall(getDb(), params.slug ?? "");
+  if (!call) throw new Response("Not Found", { status: 404 });
+  return exportBoard("pdf", {
+    call,
+    user,
+    query: parseBoardQuery(new URL(request.url).searchParams),
+    requestId: context?.requestId ?? null,
+    ip: context?.ip ?? null,
+    signal: request.signal,
+  });
+}

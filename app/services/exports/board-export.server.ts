@@ -1,0 +1,129 @@
+// One entry point for the three board exports: checks nothing about the user (the route does),
+// brings the board's read model up to date, opens a read snapshot, streams the file, and writes
+// the audit row ("export.csv" | "export.xlsx" | "export.pdf": who, the filter, how many rows, the
+// SHA-256 of the bytes sent) when the last byte has been produced — before the body ends.
+// A stream that fails or that the client abandons is audited too, with completed: false.
+import type { Call } from "~db/schema";
+import type { BoardQuery } from "~/domain/board-query";
+import { writeAudit } from "~/models/audit.server";
+import { ensureCallScoresCurrent } from "~/models/scoring.server";
+import { contentDisposition } from "~/services/uploads.server";
+import { getDb } from "~/services/db.server";
+import type { SessionUser } from "~/services/session.server";
+import { loadExportContext } from "./board-data.server";
+import { writeBoardCsv } from "./board-csv.server";
+import { writeBoardPdf } from "./pdf-report.server";
+import { openReadSnapshot } from "./snapshot.server";
+import { exportHeaders, streamExport } from "./stream.server";
+import { writeBoardXlsx } from "./xlsx.server";
+
+export type BoardExportKind = "csv" | "xlsx" | "pdf";
+
+const CONTENT_TYPES: Record<BoardExportKind, string> = {
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pdf: "application/pdf",
+};
+
+/** "shortlist-<slug>-<filter words>-20261128T0712Z.csv" — readable, safe, sortable. */
+export function exportFileName(
+  call: Pick<Call, "slug">,
+  query: BoardQuery,
+  kind: BoardExportKind,
+  at: string,
+): string {
+  const parts = [query.score === "calibrated" ? "calibrated" : null];
+  if (query.decision) parts.push(query.decision === "none" ? "undecided" : query.decision);
+  if (query.qualifies !== null) parts.push(query.qualifies ? "qualifying" : "not-qualifying");
+  if (query.flagged !== null) parts.push(query.flagged ? "flagged" : "unflagged");
+  if (query.status) parts.push(query.status);
+  if (query.track) parts.push(query.track);
+  const stamp = `${at.slice(0, 16).replace(/[-:]/g, "")}Z`;
+  const name = ["shortlist", call.slug, ...parts.filter(Boolean), stamp].join("-");
+  return `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.${kind}`;
+}
+
+export async function exportBoard(
+  kind: BoardExportKind,
+  input: {
+    call: Call;
+    user: SessionUser;
+    query: BoardQuery;
+    requestId?: string | null;
+    ip?: string | null;
+    signal?: AbortSignal;
+  },
+): Promise<Response> {
+  const { call, user } = input;
+  const main = getDb();
+  // Up to date before the snapshot is taken (the snapshot connection is read-only).
+  await ensureCallScoresCurrent(main, call);
+  const exportedAt = new Date().toISOString();
+  const snapshot = await openReadSnapshot();
+  let ctx;
+  try {
+    ctx = await loadExportContext(snapshot.db, call, user.id, input.query);
+  } catch (error) {
+    await snapshot.close();
+    throw error;
+  }
+  const context = ctx;
+  const fileName = exportFileName(call, input.query, kind, exportedAt);
+  const result: { rows: number; extra: Record<string, unknown> } = { rows: 0, extra: {} };
+  const audit = (after: Record<string, unknown>) =>
+    writeAudit(main, {
+      actorId: user.id,
+      actorEmail: user.email,
+      action: `export.${kind}`,
+      entityType: "call",
+      entityId: call.id,
+      callId: call.id,
+      after: {
+        format: kind,
+        filter: context.search,
+        query: { ...context.query, page: undefined },
+        fileName,
+        exportedAt,
+        ...after,
+      },
+      ip: input.ip ?? null,
+      requestId: input.requestId ?? null,
+    });
+
+  const { body } = streamExport({
+    signal: input.signal,
+    produce: async (sink) => {
+      try {
+        if (kind === "csv") {
+          result.rows = await writeBoardCsv(sink, snapshot.db, context, user.id);
+        } else if (kind === "xlsx") {
+          const x = await writeBoardXlsx(sink, snapshot.db, context, user, exportedAt);
+          result.rows = x.rows;
+          result.extra = { rawScoreRows: x.rawScoreRows, moderationRows: x.moderationRows };
+        } else {
+          const p = await writeBoardPdf(sink, snapshot.db, context, user, exportedAt);
+          result.rows = p.rows;
+          result.extra = { contentSha256: p.contentSha256 };
+        }
+      } finally {
+        await snapshot.close();
+      }
+      if (!sink.writableEnded) sink.end();
+    },
+    onComplete: ({ sha256, bytes }) =>
+      audit({ completed: true, rows: result.rows, sha256, bytes, ...result.extra }),
+    onFailure: async (reason, { bytes }) => {
+      await snapshot.close();
+      await audit({
+        completed: false,
+        rows: result.rows,
+        bytes,
+        error: reason instanceof Error ? reason.message : String(reason),
+      });
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: exportHeaders(CONTENT_TYPES[kind], contentDisposition(fileName)),
+  });
+}

@@ -1,0 +1,267 @@
+// The formal shortlist report (PDF, pdfkit, landscape A4) with Chinese names rendered in Noto Sans
+// SC (registered by app/services/pdf.server.ts). It streams: pdfkit writes each finished page out
+// as the next one starts, and rows are read from the database one page at a time.
+//
+// WHAT THE PRINTED SHA-256 COVERS: a file cannot contain its own hash, so the report prints the
+// SHA-256 of the CSV rendering of exactly the rows it lists — the bytes that
+// /board/:slug/export.csv with the same query string returns for the same data (BOM, header and
+// every record). Anyone can download that CSV and compare hashes, or recompute the hash from the
+// rows. The hash of the PDF file itself is recorded in the audit log entry of the export
+// ("export.pdf": sha256 = the PDF's bytes, contentSha256 = the printed CSV hash).
+import crypto from "node:crypto";
+import { Writable, type PassThrough } from "node:stream";
+import PDFDocument from "pdfkit";
+import { formatScore } from "~/domain/scoring";
+import type { DB } from "~/services/db.server";
+import { FONT_BOLD, FONT_REGULAR, registerCjkFonts } from "~/services/pdf.server";
+import type { SessionUser } from "~/services/session.server";
+import { formatDateTime } from "~/utils/dates";
+import { usdText, type ExportContext, type RankingRow } from "./board-data.server";
+import { writeBoardCsv } from "./board-csv.server";
+import { waitForReadable, yieldToLoop } from "./stream.server";
+
+const DECISION_WORDS: Record<string, string> = {
+  shortlisted: "Shortlisted",
+  reserve: "Reserve",
+  rejected: "Rejected",
+};
+
+const TABLE = [
+  { key: "rank", label: "Rank", width: 34, align: "right" },
+  { key: "reference", label: "Reference", width: 78, align: "left" },
+  { key: "company", label: "Company", width: 210, align: "left" },
+  { key: "title", label: "Title", width: 165, align: "left" },
+  { key: "investment", label: "Investment (USD)", width: 78, align: "right" },
+  { key: "score", label: "Score", width: 42, align: "right" },
+  { key: "calibrated", label: "Calibrated", width: 50, align: "right" },
+  { key: "qualifies", label: "Qualifies", width: 44, align: "left" },
+  { key: "decision", label: "Decision", width: 60, align: "left" },
+] as const;
+
+export interface PdfResult {
+  rows: number;
+  /** SHA-256 of the CSV rendering of the listed rows: the hash printed in the report. */
+  contentSha256: string;
+}
+
+function money(cents: number | null): string {
+  const t = usdText(cents);
+  if (!t) return "—";
+  const [whole] = t.split(".");
+  return (whole ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export async function writeBoardPdf(
+  sink: PassThrough,
+  db: DB,
+  ctx: ExportContext,
+  user: SessionUser,
+  exportedAt: string,
+): Promise<PdfResult> {
+  const title = `Shortlist report: ${ctx.call.title_en}`;
+  const doc = new PDFDocument({
+    size: "A4",
+    layout: "landscape",
+    margin: 40,
+    info: {
+      Title: title,
+      Author: "Capital Development Authority, Islamabad",
+      Subject: `${ctx.call.slug} ${ctx.search}`,
+      Creator: "CDA Investment Proposal Portal",
+      CreationDate: new Date(exportedAt),
+    },
+    lang: "en",
+  } as PDFKit.PDFDocumentOptions);
+  registerCjkFonts(doc);
+  doc.pipe(sink);
+
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  const ink = "#0b0c0c";
+  const grey = "#505a5f";
+
+  doc.font(FONT_REGULAR).fontSize(9).fillColor(grey);
+  doc.text("Capital Development Authority, Islamabad — Investment proposal portal", { width });
+  doc.moveDown(0.4);
+  doc.font(FONT_BOLD).fontSize(18).fillColor(ink).text("Shortlist report", { width });
+  doc.font(FONT_BOLD).fontSize(12).text(ctx.call.title_en, { width });
+  doc.font(FONT_REGULAR).fontSize(12).text(ctx.call.title_zh, { width });
+  doc.moveDown(0.5);
+  const scoreName = ctx.query.score === "raw" ? "raw score" : "calibrated score";
+  const facts: [string, string][] = [
+    ["Call", `${ctx.call.slug} (status: ${ctx.call.status})`],
+    ["Date", `${exportedAt} (UTC); ${formatDateTime(exportedAt, "en")} Pakistan time`],
+    ["Prepared by", `${user.display_name} <${user.email}>`],
+    [
+      "Filter",
+      ctx.search ? decodeURIComponent(ctx.search.slice(1)) : "none (every ranked proposal)",
+    ],
+    [
+      "Order",
+      `ranked by the ${scoreName}; ties broken by the published tie-break criteria (${
+        ctx.criteria
+          .filter((c) => c.tieBreakPosition !== null)
+          .sort((a, b) => a.tieBreakPosition! - b.tieBreakPosition!)
+          .map((c) => c.key)
+          .join(", ") || "none"
+      }), then the earlier submission, then the reference`,
+    ],
+    [
+      "Rules",
+      `qualifies with at least ${ctx.params.minReviews} submitted reviews, every gate passed, every criterion at its minimum level and a score of at least ${ctx.params.qualifyingScore}`,
+    ],
+  ];
+  for (const [label, value] of facts) {
+    const y = doc.y;
+    doc.font(FONT_BOLD).fontSize(9).text(label, left, y, { width: 90 });
+    const after = doc.y;
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(9)
+      .text(value, left + 95, y, { width: width - 95 });
+    doc.y = Math.max(after, doc.y) + 2;
+  }
+  doc.x = left;
+
+  // Criteria and weights.
+  doc.moveDown(0.6);
+  doc.font(FONT_BOLD).fontSize(13).text("Criteria and weights", left, doc.y, { width });
+  doc.moveDown(0.2);
+  for (const c of ctx.criteria) {
+    const what =
+      c.kind === "scored"
+        ? `weight ${c.weight ?? 0}%, minimum level ${c.minLevel ?? 0}`
+        : `gate (pass/fail)${c.appliesToTrack ? `, ${c.appliesToTrack} track only` : ""}`;
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(9)
+      .text(`${c.key} — ${c.titleEn} / ${c.titleZh} — ${what}`, left, doc.y, { width });
+  }
+
+  // The ranked table.
+  doc.moveDown(0.6);
+  doc.font(FONT_BOLD).fontSize(13).text("Ranked proposals", left, doc.y, { width });
+  doc.moveDown(0.2);
+  const drawHeader = () => {
+    let x = left;
+    const y = doc.y;
+    doc.font(FONT_BOLD).fontSize(8).fillColor(ink);
+    for (const col of TABLE) {
+      doc.text(col.label, x + 2, y, { width: col.width - 4, align: col.align });
+      x += col.width;
+    }
+    doc.y = y + 22;
+    doc
+      .moveTo(left, doc.y - 4)
+      .lineTo(left + width, doc.y - 4)
+      .lineWidth(0.5)
+      .strokeColor(ink)
+      .stroke();
+  };
+  if (doc.y > bottom() - 60) doc.addPage();
+  drawHeader();
+
+  const cellText = (r: RankingRow): Record<(typeof TABLE)[number]["key"], string> => ({
+    rank: String(r.rank),
+    reference: r.reference,
+    company: r.companyZh ? `${r.companyEn}\n${r.companyZh}` : r.companyEn,
+    title: r.title,
+    investment: money(r.investmentUsdCents),
+    score: formatScore(r.score) || "—",
+    calibrated: formatScore(r.calibratedScore) || "—",
+    qualifies: r.qualifies ? "Yes" : "No",
+    decision: r.decision ? (DECISION_WORDS[r.decision] ?? r.decision) : "—",
+  });
+
+  const drawRow = (r: RankingRow) => {
+    const cells = cellText(r);
+    doc.font(FONT_REGULAR).fontSize(8);
+    let height = 0;
+    for (const col of TABLE)
+      height = Math.max(
+        height,
+        doc.heightOfString(cells[col.key] || " ", { width: col.width - 4 }),
+      );
+    const reason = r.decision && r.decisionReason ? `Reason: ${r.decisionReason}` : "";
+    const reasonHeight = reason ? doc.heightOfString(reason, { width: width - 112 }) + 2 : 0;
+    if (doc.y + height + reasonHeight + 6 > bottom()) {
+      doc.addPage();
+      drawHeader();
+    }
+    const y = doc.y;
+    let x = left;
+    doc.font(FONT_REGULAR).fontSize(8).fillColor(ink);
+    for (const col of TABLE) {
+      doc.text(cells[col.key] || " ", x + 2, y, { width: col.width - 4, align: col.align });
+      x += col.width;
+    }
+    doc.y = y + height + 2;
+    if (reason) {
+      doc
+        .fillColor(grey)
+        .text(reason, left + 112, doc.y, { width: width - 112 })
+        .fillColor(ink);
+    }
+    doc.y += 3;
+    doc
+      .moveTo(left, doc.y - 2)
+      .lineTo(left + width, doc.y - 2)
+      .lineWidth(0.25)
+      .strokeColor("#b1b4b6")
+      .stroke();
+  };
+
+  // The rows are drawn while their CSV rendering is hashed (the same bytes as export.csv).
+  const csvHash = crypto.createHash("sha256");
+  const hashSink = new Writable({
+    write(chunk: Buffer, _enc, callback) {
+      csvHash.update(chunk);
+      callback();
+    },
+  });
+  const rows = await writeBoardCsv(hashSink, db, ctx, user.id, async (page) => {
+    for (const r of page) drawRow(r);
+    await yieldToLoop();
+    await waitForReadable(doc, sink);
+  });
+  const contentSha256 = csvHash.digest("hex");
+  if (rows === 0) {
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(10)
+      .text("No proposals match this filter.", left, doc.y, { width });
+  }
+
+  // Integrity and authorship.
+  if (doc.y > bottom() - 110) doc.addPage();
+  doc.moveDown(1);
+  doc.font(FONT_BOLD).fontSize(11).fillColor(ink).text("Integrity", left, doc.y, { width });
+  doc.font(FONT_REGULAR).fontSize(9);
+  doc.text(`${rows} proposal(s) listed. Export SHA-256 (CSV rendering of the listed rows):`, {
+    width,
+  });
+  doc.font(FONT_BOLD).fontSize(9).text(contentSha256, { width });
+  doc
+    .font(FONT_REGULAR)
+    .fontSize(8)
+    .fillColor(grey)
+    .text(
+      `This hash covers the exact bytes of /board/${ctx.call.slug}/export.csv${ctx.search} for the same data (UTF-8 with BOM, header and every record), not this PDF file; the PDF file's own hash is recorded in the portal's audit log with this export.`,
+      { width },
+    )
+    .fillColor(ink);
+  doc.moveDown(0.5);
+  doc
+    .font(FONT_REGULAR)
+    .fontSize(9)
+    .text(`Prepared by ${user.display_name} <${user.email}> on ${exportedAt} (UTC).`, { width });
+
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on("end", resolve);
+    doc.on("error", reject);
+  });
+  doc.end();
+  await ended;
+  return { rows, contentSha256 };
+}
