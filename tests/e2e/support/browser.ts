@@ -60,5 +60,6 @@ export async function signIn(page: Page, email: string, password = "demo-passwor
   await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form:has(input[name="password"]) button[type="submit"]').first().click();
-  await page.waitForLoadState("load");
+  // With JavaScript the form posts by fetch and the address changes afterwards.
+  await page.waitForURL((url) => url.pathname !== "/login");
 }
