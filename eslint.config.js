@@ -21,12 +21,30 @@ export default tseslint.config(
   {
     files: ["**/*.mjs", "**/*.js"],
     languageOptions: {
-      globals: {
-        process: "readonly",
-        console: "readonly",
-        URL: "readonly",
-        setTimeout: "readonly",
-      },
+      // Node's globals used by the plain-JavaScript scripts (server.mjs, bench, scripts).
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "URL",
+          "URLSearchParams",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "Headers",
+          "Request",
+          "Response",
+          "AbortController",
+          "fetch",
+          "Buffer",
+          "performance",
+          "FormData",
+          "Blob",
+          "TextEncoder",
+          "TextDecoder",
+        ].map((name) => [name, "readonly"]),
+      ),
     },
   },
 );

@@ -4,7 +4,9 @@
 // migrations before the port opens, and a graceful shutdown.
 import crypto from "node:crypto";
 import process from "node:process";
-import { createRequestHandler } from "@remix-run/express";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import remixNode from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 
@@ -88,18 +90,62 @@ app.use((req, res, next) => {
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 
-app.all(
-  "*",
-  createRequestHandler({
-    build,
-    mode: isProduction ? "production" : "development",
-    getLoadContext: (req, res) => ({
-      requestId: res.locals.requestId,
-      cspNonce: res.locals.cspNonce,
-      ip: req.ip ?? null,
-    }),
-  }),
-);
+// Remix's express adapter writes a response body without waiting for a slow client (it ignores
+// res.write's backpressure), so a large export would pile up in memory; piping the web stream
+// through stream.pipeline waits for the client instead.
+const { createReadableStreamFromReadable, createRequestHandler } = remixNode;
+const handleRequest = createRequestHandler(build, isProduction ? "production" : "development");
+
+/** Express request → Fetch Request, as @remix-run/express does (which does not export it). */
+function toFetchRequest(req, res) {
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (Array.isArray(values)) for (const value of values) headers.append(key, value);
+    else if (values) headers.set(key, values);
+  }
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? `localhost:${port}`}`);
+  // Loaders and actions are aborted when the client goes away before the response is complete.
+  const controller = new AbortController();
+  let finished = false;
+  res.on("finish", () => (finished = true));
+  res.on("close", () => finished || controller.abort());
+  const init = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(req);
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}
+app.all("*", async (req, res) => {
+  const loadContext = {
+    requestId: res.locals.requestId,
+    cspNonce: res.locals.cspNonce,
+    ip: req.ip ?? null,
+  };
+  try {
+    const response = await handleRequest(toFetchRequest(req, res), loadContext);
+    res.statusMessage = response.statusText;
+    res.status(response.status);
+    for (const [key, value] of response.headers.entries()) res.append(key, value);
+    if (response.body) await pipeline(Readable.fromWeb(response.body), res);
+    else res.end();
+  } catch (err) {
+    if (res.headersSent) {
+      // The client went away mid-stream (or the stream failed after the headers): nothing to send.
+      if (!res.destroyed) res.destroy();
+      log.warn(
+        { requestId: loadContext.requestId, err: String(err) },
+        "response stream ended early",
+      );
+      return;
+    }
+    log.error({ requestId: loadContext.requestId, err }, "request handler failed");
+    res
+      .status(500)
+      .type("text/plain")
+      .send(`Sorry, there is a problem with the service. Reference: ${loadContext.requestId}`);
+  }
+});
 
 const server = app.listen(port, host, () => {
   log.info({ port, host }, `CDA investment portal listening on http://localhost:${port}`);
