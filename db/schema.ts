@@ -102,6 +102,10 @@ export interface CallsTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** Bumped by triggers on every change that moves a score (migration 0005). */
+  scores_version: Generated<number>;
+  /** The scores_version that the call's proposal_scores rows were computed at. */
+  scores_computed_version: Generated<number>;
 }
 
 export interface CriteriaVersionsTable {

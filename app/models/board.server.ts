@@ -18,8 +18,8 @@ import { conflictsForAssignment } from "~/models/conflicts.server";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import {
   ensureCallScoresCurrent,
+  currentCallScoring,
   recomputeCallScores,
-  scoreCall,
   type CriterionMeta,
 } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
@@ -131,62 +131,108 @@ export interface BoardPage {
   callTotal: number;
 }
 
+/**
+ * Counts the board's rows in SQL. proposal_scores holds rows only for ranked proposals (writeScores
+ * writes nothing else, and a withdrawal bumps the call's score marker so the rows are rewritten
+ * before the next read), so the count joins proposals and decisions only when a filter reads them:
+ * the unfiltered counts read one covering index instead of looking up 10,000 proposal rows
+ * (bench/FINDINGS.md §1).
+ */
+export async function countBoard(
+  db: DB,
+  callId: number,
+  q: Pick<BoardQuery, "track" | "status" | "decision" | "qualifies" | "flagged">,
+  hidden: readonly number[],
+): Promise<number> {
+  if (q.track || q.status || q.decision) {
+    const { n } = await boardBase(db, callId, q as BoardQuery, hidden)
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+  let query = db.selectFrom("proposal_scores as ps").where("ps.call_id", "=", callId);
+  if (hidden.length) query = query.where("ps.proposal_id", "not in", [...hidden]);
+  if (q.qualifies !== null) query = query.where("ps.qualifies", "=", q.qualifies ? 1 : 0);
+  if (q.flagged !== null) query = query.where("ps.flagged", "=", q.flagged ? 1 : 0);
+  const { n } = await query.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export interface ListBoardOptions {
+  /**
+   * The user's conflicted proposals (conflictedProposalIds), when the caller already has them:
+   * one lookup per request. (Not returned with the page: the page is sent to the browser, and the
+   * ids of proposals hidden from the user are not the user's to see.)
+   */
+  hidden?: readonly number[];
+  /** The counts, when the caller already took them for this query (the exports page through). */
+  counts?: { total: number; callTotal: number };
+}
+
 export async function listBoard(
   db: DB,
   call: Call,
   userId: number,
   q: BoardQuery,
   pageSize = PAGE_SIZE,
+  options: ListBoardOptions = {},
 ): Promise<BoardPage> {
   await ensureCallScoresCurrent(db, call);
-  const hidden = await conflictedProposalIds(db, userId, call.id);
+  const hidden = options.hidden ?? (await conflictedProposalIds(db, userId, call.id));
   const rankCol = q.score === "raw" ? "ps.rank_raw" : "ps.rank_calibrated";
-  const { n: total } = await boardBase(db, call.id, q, hidden)
-    .select(sql<number>`count(*)`.as("n"))
-    .executeTakeFirstOrThrow();
-  const { n: callTotal } = await boardBase(db, call.id, { ...q, ...NO_FILTERS }, hidden)
-    .select(sql<number>`count(*)`.as("n"))
-    .executeTakeFirstOrThrow();
+  const total = options.counts?.total ?? (await countBoard(db, call.id, q, hidden));
+  const callTotal =
+    options.counts?.callTotal ?? (await countBoard(db, call.id, NO_FILTERS, hidden));
   const pageCount = Math.max(1, Math.ceil(Number(total) / pageSize));
   const page = Math.min(q.page, pageCount);
-  let query = boardBase(db, call.id, q, hidden).select([
-    "ps.proposal_id as proposalId",
-    sql<number>`${sql.ref(rankCol)}`.as("rank"),
-    "p.reference",
-    "p.company_en as companyEn",
-    "p.company_zh as companyZh",
-    "p.title",
-    "p.tracks",
-    "p.status",
-    "p.investment_usd_cents as investmentUsdCents",
-    "p.submitted_at as submittedAt",
-    "ps.reviews_submitted as reviewsSubmitted",
-    "ps.reviews_required as reviewsRequired",
-    "ps.score",
-    "ps.calibrated_score as calibratedScore",
-    "ps.gates_summary as gatesSummary",
-    "ps.qualifies",
-    "ps.flagged",
-    "ps.flags_json as flagsJson",
-    "d.outcome as decision",
-    "d.reason as decisionReason",
-  ]);
-  if (q.sort !== "rank") {
-    const col = SORT_EXPRESSIONS[q.sort];
-    // Empty values last in either direction; then the rank in use keeps the order stable.
-    query = query.orderBy(sql`${col} is null`).orderBy(col, q.dir);
-    query = query.orderBy(sql.ref(rankCol), "asc");
-  } else {
-    query = query.orderBy(sql.ref(rankCol), q.dir);
-  }
-  const rows = await query
-    .orderBy("ps.proposal_id")
+  // Orders the rows of one board state (the same order for the page's ids and for its rows).
+  const ordered = <T extends ReturnType<typeof boardBase>>(query: T): T => {
+    let out = query;
+    if (q.sort !== "rank") {
+      const col = SORT_EXPRESSIONS[q.sort];
+      // Empty values last in either direction; then the rank in use keeps the order stable.
+      out = out.orderBy(sql`${col} is null`).orderBy(col, q.dir) as T;
+      out = out.orderBy(sql.ref(rankCol), "asc") as T;
+    } else {
+      out = out.orderBy(sql.ref(rankCol), q.dir) as T;
+    }
+    return out.orderBy("ps.proposal_id") as T;
+  };
+  // Two steps: the page's ids are chosen reading only the columns that filter and sort, then the
+  // page's 50 rows are read in full. Sorting every matching row with all its columns made SQLite
+  // read each proposal's submitted_at, which lies after the proposal's large snapshot (overflow
+  // pages): a sorted board read the whole call's snapshots on every request (bench/FINDINGS.md §1).
+  const pageIds = ordered(boardBase(db, call.id, q, hidden).select("ps.proposal_id"))
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
+    .offset((page - 1) * pageSize);
+  const query = boardBase(db, call.id, q, hidden)
+    .where("ps.proposal_id", "in", pageIds)
+    .select([
+      "ps.proposal_id as proposalId",
+      sql<number>`${sql.ref(rankCol)}`.as("rank"),
+      "p.reference",
+      "p.company_en as companyEn",
+      "p.company_zh as companyZh",
+      "p.title",
+      "p.tracks",
+      "p.status",
+      "p.investment_usd_cents as investmentUsdCents",
+      "p.submitted_at as submittedAt",
+      "ps.reviews_submitted as reviewsSubmitted",
+      "ps.reviews_required as reviewsRequired",
+      "ps.score",
+      "ps.calibrated_score as calibratedScore",
+      "ps.gates_summary as gatesSummary",
+      "ps.qualifies",
+      "ps.flagged",
+      "ps.flags_json as flagsJson",
+      "d.outcome as decision",
+      "d.reason as decisionReason",
+    ]);
+  const rows = await ordered(query).execute();
   return {
-    total: Number(total),
-    callTotal: Number(callTotal),
+    total,
+    callTotal,
     page,
     pageCount,
     rows: rows.map((r) => ({
@@ -244,11 +290,8 @@ export async function scoreHistogram(
   hidden: readonly number[] = [],
 ): Promise<HistogramData> {
   const col = sql.ref(mode === "raw" ? "ps.score" : "ps.calibrated_score");
-  let q = db
-    .selectFrom("proposal_scores as ps")
-    .innerJoin("proposals as p", "p.id", "ps.proposal_id")
-    .where("ps.call_id", "=", callId)
-    .where("p.status", "in", [...RANKED_STATUSES]);
+  // No join to proposals: the rows are those of ranked proposals (see countBoard).
+  let q = db.selectFrom("proposal_scores as ps").where("ps.call_id", "=", callId);
   if (hidden.length) q = q.where("ps.proposal_id", "not in", [...hidden]);
   const rows = await q
     .select([
@@ -345,8 +388,9 @@ export async function getBreakdown(
     .executeTakeFirst();
   if (!proposal) return null;
   await ensureCallScoresCurrent(db, call);
-  const { result, criteria, input } = await scoreCall(db, call);
-  const own = result.byId.get(proposalId);
+  const scoring = await currentCallScoring(db, call);
+  const { criteria } = scoring;
+  const own = scoring.byId.get(proposalId);
   if (!own) return null;
   const reviewRows = await db
     .selectFrom("reviews")
@@ -438,7 +482,7 @@ export async function getBreakdown(
     },
     criteria,
     result: own,
-    arithmetic: describeScore(own, result.calibration, input.params),
+    arithmetic: describeScore(own, scoring.calibration, scoring.params),
     reviews,
     otherReviews: reviewRows.length - submitted.length,
     moderations: moderations.map((m) => ({
@@ -461,7 +505,7 @@ export async function getBreakdown(
     histogram: await scoreHistogram(db, call.id, "raw", hidden),
     rankRaw: own.rankRaw,
     rankCalibrated: own.rankCalibrated,
-    rankedCount: result.proposals.length,
+    rankedCount: scoring.rankedCount,
   };
 }
 

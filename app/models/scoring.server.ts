@@ -13,6 +13,7 @@ import {
   computeCallScores,
   type CriterionInput,
   type GateResult,
+  type ProposalResult,
   type ScoringInput,
   type ScoringResult,
   type ScoreMode,
@@ -217,6 +218,66 @@ export async function scoreCall(
   return { result: computeCallScores(input, { rankBy }), input, criteria };
 }
 
+/** What the breakdown needs from a whole-call computation (not the scoring input itself). */
+export interface CallScoring {
+  byId: ReadonlyMap<number, ProposalResult>;
+  calibration: ScoringResult["calibration"];
+  params: ScoringInput["params"];
+  criteria: CriterionMeta[];
+  rankedCount: number;
+}
+
+// The breakdown of one proposal needs the whole call's computation (calibration reads every
+// reviewer's reviews across the call), which loads 30,000 reviews at 10,000 proposals. Its result
+// only changes when the call's score marker does, so it is kept per call, keyed by the marker:
+// one computation per change instead of one per view, and concurrent views share one in-flight
+// computation instead of each holding a copy of the input (bench/FINDINGS.md §2, the RSS peak).
+// The scoring input is dropped once computed; what is kept is about 50 MB of heap at 10,000
+// proposals (30,000 reviews), so only the last call viewed is kept (one call is under review at a
+// time; viewing another call's breakdown costs one computation), within the 250 MB RSS target.
+const CALL_SCORING_CACHE_SIZE = 1;
+const callScoringCache = new Map<number, { key: string; value: Promise<CallScoring> }>();
+
+async function computeCallScoring(db: DB, call: Call): Promise<CallScoring> {
+  const { result, input, criteria } = await scoreCall(db, call);
+  return {
+    byId: result.byId,
+    calibration: result.calibration,
+    params: input.params,
+    criteria,
+    rankedCount: result.proposals.length,
+  };
+}
+
+/**
+ * The call's scoring result as of its current score marker (call ensureCallScoresCurrent first).
+ * Inside a transaction, or when the board's rows are stale, it is computed afresh and not kept:
+ * an uncommitted change could roll back and its marker value be reused by another change.
+ */
+export async function currentCallScoring(db: DB, call: Call): Promise<CallScoring> {
+  const marker = await db
+    .selectFrom("calls")
+    .select(["created_at", "scores_version", "scores_computed_version"])
+    .where("id", "=", call.id)
+    .executeTakeFirst();
+  if (db.isTransaction || !marker || marker.scores_version !== marker.scores_computed_version)
+    return computeCallScoring(db, call);
+  // created_at guards against a call deleted and another created with the same id.
+  const key = `${marker.created_at}|${marker.scores_version}`;
+  const hit = callScoringCache.get(call.id);
+  if (hit && hit.key === key) return hit.value;
+  const value = computeCallScoring(db, call);
+  callScoringCache.delete(call.id);
+  callScoringCache.set(call.id, { key, value });
+  while (callScoringCache.size > CALL_SCORING_CACHE_SIZE)
+    callScoringCache.delete(callScoringCache.keys().next().value!);
+  // A failed computation is not kept.
+  value.catch(() => {
+    if (callScoringCache.get(call.id)?.value === value) callScoringCache.delete(call.id);
+  });
+  return value;
+}
+
 async function writeScores(db: DB, call: Call): Promise<number> {
   const { result } = await scoreCall(db, call);
   const computedAt = nowIso();
@@ -267,64 +328,35 @@ export async function recomputeCallScores(db: DB, callId: number): Promise<numbe
       .where("id", "=", callId)
       .executeTakeFirst();
     if (!call) return 0;
-    return writeScores(trx, call);
+    const written = await writeScores(trx, call);
+    // The rows now reflect every change up to this version (read in this same transaction, so a
+    // change committed after it bumps the version again and the rows count as stale).
+    await trx
+      .updateTable("calls")
+      .set({ scores_computed_version: call.scores_version })
+      .where("id", "=", call.id)
+      .execute();
+    return written;
   };
   if (db.isTransaction) return run(db);
   return db.transaction().execute(run);
 }
 
 /**
- * Whether the call's proposal_scores rows are out of date: a ranked proposal without a row (or a
- * row for one no longer ranked), a review changed or a moderation recorded after the last
- * computation, or the call's rules or criteria edited since.
+ * Whether the call's proposal_scores rows are out of date. Triggers (migration 0005) bump
+ * calls.scores_version in the same transaction as every change that can move a score — a ranked
+ * proposal submitted, withdrawn or edited, a submitted review changed or returned, a moderation,
+ * the criteria or the call's rules edited — and recomputeCallScores records the version it
+ * computed at; the rows are current exactly when the two agree. One primary-key read instead of
+ * five aggregates over the call (bench/FINDINGS.md §1).
  */
-export async function scoresAreStale(db: DB, call: Call): Promise<boolean> {
-  const state = await db
-    .selectFrom("proposal_scores")
-    .select([
-      sql<number>`count(*)`.as("rows"),
-      sql<string | null>`min(computed_at)`.as("computedAt"),
-    ])
-    .where("call_id", "=", call.id)
-    .executeTakeFirstOrThrow();
-  const ranked = await db
-    .selectFrom("proposals")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("call_id", "=", call.id)
-    .where("status", "in", [...RANKED_STATUSES])
-    .executeTakeFirstOrThrow();
-  const rowsForRanked = await db
-    .selectFrom("proposal_scores")
-    .innerJoin("proposals", "proposals.id", "proposal_scores.proposal_id")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("proposal_scores.call_id", "=", call.id)
-    .where("proposals.status", "in", [...RANKED_STATUSES])
-    .executeTakeFirstOrThrow();
-  if (Number(ranked.n) !== Number(state.rows) || Number(rowsForRanked.n) !== Number(state.rows))
-    return true;
-  if (Number(state.rows) === 0) return false;
-  const since = state.computedAt ?? "";
-  if (call.updated_at >= since) return true;
-  const criteria = await db
-    .selectFrom("criteria_versions")
-    .select(sql<string | null>`max(max(created_at, coalesce(published_at, '')))`.as("at"))
-    .where("call_id", "=", call.id)
-    .executeTakeFirstOrThrow();
-  if (criteria.at !== null && criteria.at >= since) return true;
-  const review = await db
-    .selectFrom("reviews")
-    .innerJoin("proposals", "proposals.id", "reviews.proposal_id")
-    .select(sql<string | null>`max(reviews.updated_at)`.as("at"))
-    .where("proposals.call_id", "=", call.id)
-    .executeTakeFirstOrThrow();
-  if (review.at !== null && review.at >= since) return true;
-  const moderation = await db
-    .selectFrom("moderations")
-    .innerJoin("proposals", "proposals.id", "moderations.proposal_id")
-    .select(sql<string | null>`max(moderations.created_at)`.as("at"))
-    .where("proposals.call_id", "=", call.id)
-    .executeTakeFirstOrThrow();
-  return moderation.at !== null && moderation.at >= since;
+export async function scoresAreStale(db: DB, call: Pick<Call, "id">): Promise<boolean> {
+  const marker = await db
+    .selectFrom("calls")
+    .select(["scores_version", "scores_computed_version"])
+    .where("id", "=", call.id)
+    .executeTakeFirst();
+  return marker !== undefined && marker.scores_version !== marker.scores_computed_version;
 }
 
 /**

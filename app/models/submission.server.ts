@@ -75,8 +75,30 @@ export function callAcceptsAt(call: Pick<Call, "status" | "opens_at" | "closes_a
   return null;
 }
 
+/** What the confirmation e-mail needs, known inside the submission transaction. */
+export interface SubmittedProposal {
+  proposalId: number;
+  reference: string;
+  title: string | null;
+  companyEn: string | null;
+  companyZh: string | null;
+  callTitleEn: string;
+  callTitleZh: string;
+  contactEmail: string;
+  submittedAt: string;
+  /** The contact step's preferred language, as answered (not validated). */
+  preferredLanguage: unknown;
+}
+
 export type SubmitResult =
-  | { ok: true; proposalId: number; reference: string; alreadySubmitted: boolean }
+  | {
+      ok: true;
+      proposalId: number;
+      reference: string;
+      alreadySubmitted: boolean;
+      /** Present when this call submitted it (not on a repeat). */
+      submitted?: SubmittedProposal;
+    }
   | { ok: false; reason: "notFound" | "notDraft" | "deadline" | "notOpen" }
   | { ok: false; reason: "declaration"; errors: FieldErrors }
   | { ok: false; reason: "incomplete"; report: ReadinessReport; errors: FieldErrors };
@@ -88,6 +110,12 @@ export interface SubmitInput {
   declaration: unknown;
   now?: Date;
   audit?: AuditContext;
+  /**
+   * Runs inside the submission transaction once the proposal is submitted (not on a repeat), e.g.
+   * to record the confirmation e-mail in the outbox with the same commit. Whatever it writes
+   * commits or rolls back with the submission.
+   */
+  afterSubmit?: (trx: DB, submitted: SubmittedProposal) => Promise<void>;
 }
 
 function str(value: unknown): string | null {
@@ -270,7 +298,22 @@ export async function submitProposal(db: DB, input: SubmitInput): Promise<Submit
       ip: input.audit?.ip,
       requestId: input.audit?.requestId,
     });
-    return { ok: true, proposalId: proposal.id, reference, alreadySubmitted: false };
+    // Everything the confirmation needs is known here: the action need not read the proposal
+    // (with its snapshot) and its answers again after the commit.
+    const submitted: SubmittedProposal = {
+      proposalId: proposal.id,
+      reference,
+      title,
+      companyEn,
+      companyZh,
+      callTitleEn: call.title_en,
+      callTitleZh: call.title_zh,
+      contactEmail: call.contact_email,
+      submittedAt: nowIso,
+      preferredLanguage: answers.contact?.data?.preferredLanguage,
+    };
+    if (input.afterSubmit) await input.afterSubmit(trx, submitted);
+    return { ok: true, proposalId: proposal.id, reference, alreadySubmitted: false, submitted };
   });
 }
 

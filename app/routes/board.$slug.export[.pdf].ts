@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseBoardQuery } from "~/domain/board-query";
 import { getBoardCall } from "~/models/board.server";
+import { parseExportLimit } from "~/services/exports/board-data.server";
 import { exportBoard } from "~/services/exports/board-export.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
@@ -15,6 +16,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     call,
     user,
     query: parseBoardQuery(new URL(request.url).searchParams),
+    // ?limit=N exports the first N rows in board order (e.g. the top 100 for the PDF report).
+    limit: parseExportLimit(new URL(request.url).searchParams),
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
     signal: request.signal,

@@ -22,14 +22,13 @@ import { getOwnedProposal, loadAnswers } from "~/models/proposals.server";
 import {
   callAcceptsAt,
   checkReadiness,
-  getReceipt,
   newSubmissionKey,
   submitProposal,
-  type Receipt,
+  type SubmittedProposal,
 } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
 import { getLogger } from "~/services/logger.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { absoluteUrl, sendMail, storeMailInTransaction } from "~/services/mail.server";
 import { requireRole, type SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
@@ -93,34 +92,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionData = { errors: FieldErrors; values: Record<string, string> };
 
-async function sendConfirmation(
-  request: Request,
-  user: SessionUser,
-  receipt: Receipt,
-  preferred: unknown,
-) {
-  const locale = isLocale(preferred) ? preferred : user.locale;
-  const company = [receipt.companyEn, receipt.companyZh].filter(Boolean).join(" / ");
-  try {
-    await sendMail(getDb(), {
-      to: user.email,
-      template: "proposal_submitted",
-      locale,
-      vars: {
-        name: user.display_name,
-        reference: receipt.reference,
-        title: receipt.title ?? "",
-        company,
-        call: locale === "zh-Hans" ? receipt.callTitleZh : receipt.callTitleEn,
-        submittedAt: formatDateTime(receipt.submittedAt, locale),
-        link: absoluteUrl(request, `/proposals/${receipt.proposalId}/receipt`),
-        contact: receipt.contactEmail,
-      },
-    });
-  } catch (err) {
-    // The proposal is submitted whatever happens to the e-mail; the receipt page has it all.
-    getLogger().error({ err, proposalId: receipt.proposalId }, "submission e-mail failed");
-  }
+/** The confirmation e-mail of a submission, in the contact's preferred language. */
+function confirmationMail(request: Request, user: SessionUser, submitted: SubmittedProposal) {
+  const locale = isLocale(submitted.preferredLanguage) ? submitted.preferredLanguage : user.locale;
+  const company = [submitted.companyEn, submitted.companyZh].filter(Boolean).join(" / ");
+  return {
+    to: user.email,
+    template: "proposal_submitted" as const,
+    locale,
+    vars: {
+      name: user.display_name,
+      reference: submitted.reference,
+      title: submitted.title ?? "",
+      company,
+      call: locale === "zh-Hans" ? submitted.callTitleZh : submitted.callTitleEn,
+      submittedAt: formatDateTime(submitted.submittedAt, locale),
+      link: absoluteUrl(request, `/proposals/${submitted.proposalId}/receipt`),
+      contact: submitted.contactEmail,
+    },
+  };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -134,6 +124,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     submissionKey: typeof input.submissionKey === "string" ? input.submissionKey : "",
   };
   const db = getDb();
+  let mailed = false;
   const result = await submitProposal(db, {
     proposalId: proposal.id,
     userId: user.id,
@@ -144,13 +135,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       confirm: input.confirm,
     },
     audit: { requestId: context?.requestId, ip: context?.ip, actorEmail: user.email },
+    // Without SMTP the e-mail is only stored: it goes into the outbox with the submission's own
+    // commit (one fsync per submission instead of two; bench/FINDINGS.md §3). A failure to store
+    // it never fails the submission: it is then tried again after the commit.
+    afterSubmit: async (trx, submitted) => {
+      try {
+        mailed =
+          (await storeMailInTransaction(trx, confirmationMail(request, user, submitted))) !== null;
+      } catch (err) {
+        getLogger().error({ err, proposalId: submitted.proposalId }, "submission e-mail failed");
+      }
+    },
   });
   if (result.ok) {
-    if (!result.alreadySubmitted) {
-      const receipt = await getReceipt(db, proposal.id, user.id);
-      const saved = await loadAnswers(db, proposal.id);
-      if (receipt)
-        await sendConfirmation(request, user, receipt, saved.contact?.data?.preferredLanguage);
+    if (result.submitted && !mailed) {
+      // With SMTP (or when storing failed) the e-mail is sent after the commit, so a slow mail
+      // server never holds the database. The proposal is submitted whatever happens to it.
+      try {
+        await sendMail(db, confirmationMail(request, user, result.submitted));
+      } catch (err) {
+        getLogger().error({ err, proposalId: result.proposalId }, "submission e-mail failed");
+      }
     }
     return redirect(`/proposals/${result.proposalId}/confirmation`, { status: 303 });
   }

@@ -22,6 +22,14 @@ export function openDatabase(file: string): { db: DB; sqlite: SQLite.Database } 
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // A 32 MB page cache (SQLite's default is 2 MB, ~500 pages): the board reads the call's
+  // proposal_scores indexes and, for sorted pages, 10,000 proposal rows; with 2 MB every request
+  // reread them from the OS. 32 MB holds the board's working set at 10,000 proposals (measured by
+  // bench/: 4 ms vs 31 ms for a count) while leaving room under the 250 MB RSS target; it is an
+  // upper bound, the cache only grows as pages are read.
+  sqlite.pragma("cache_size = -32768");
+  // Sorts and GROUP BYs of the board that need a temporary b-tree stay in memory, not temp files.
+  sqlite.pragma("temp_store = memory");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, sqlite };
 }

@@ -70,22 +70,52 @@ export async function sendMail<N extends MailTemplateName>(
       getLogger().error({ err, template: input.template }, "mail send failed");
     }
   }
+  return insertOutbox(db, input, { subject, text, status, error, sentAt });
+}
+
+async function insertOutbox(
+  db: DB,
+  input: Pick<SendMailInput<MailTemplateName>, "to" | "template" | "locale">,
+  m: {
+    subject: string;
+    text: string;
+    status: SentMail["status"];
+    error: string | null;
+    sentAt: string | null;
+  },
+): Promise<SentMail> {
   const row = await db
     .insertInto("mail_outbox")
     .values({
       to_address: input.to,
-      subject,
-      text_body: text,
+      subject: m.subject,
+      text_body: m.text,
       html_body: null,
       template: input.template,
       locale: input.locale,
-      status,
-      error,
-      sent_at: sentAt,
+      status: m.status,
+      error: m.error,
+      sent_at: m.sentAt,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  return { id: row.id, status, subject, text };
+  return { id: row.id, status: m.status, subject: m.subject, text: m.text };
+}
+
+/**
+ * The transactional-outbox variant of sendMail: when no SMTP_URL is set (messages are only
+ * stored), records the message with the caller's transaction, so that it exists exactly when the
+ * change that caused it commits and both cost one commit (one fsync) instead of two. Returns null
+ * without doing anything when SMTP is configured: sending must not hold the database, so then
+ * call sendMail after the commit as before.
+ */
+export async function storeMailInTransaction<N extends MailTemplateName>(
+  trx: DB,
+  input: SendMailInput<N>,
+): Promise<SentMail | null> {
+  if (getEnv().SMTP_URL) return null;
+  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  return insertOutbox(trx, input, { subject, text, status: "stored", error: null, sentAt: null });
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./2026-11-28-0001-initial";
 import * as m0004 from "./2026-11-28-0004-board";
+import * as m0005 from "./2026-11-28-0005-score-marker";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
   "2026-11-28-0001-initial": m0001,
   "2026-11-28-0004-board": m0004,
+  "2026-11-28-0005-score-marker": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

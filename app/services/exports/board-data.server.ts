@@ -99,6 +99,22 @@ export interface ExportContext {
   criteria: ExportCriterion[];
   /** Proposal ids hidden from the exporter by their declared conflicts. */
   hidden: Set<number>;
+  /** At most this many ranking rows, from the top of the board's order (`?limit=`); null: all. */
+  limit: number | null;
+}
+
+/** The largest `limit` an export accepts; anything else (absent, invalid) means every row. */
+export const MAX_EXPORT_LIMIT = 100_000;
+
+/**
+ * `?limit=N` of an export URL: the first N rows of the board's order ("the top 100" of the PDF
+ * report). Null (every row) when absent or not a whole number between 1 and MAX_EXPORT_LIMIT.
+ */
+export function parseExportLimit(params: URLSearchParams): number | null {
+  const raw = params.get("limit");
+  if (raw === null || !/^\d{1,6}$/.test(raw.trim())) return null;
+  const n = Number(raw.trim());
+  return n >= 1 && n <= MAX_EXPORT_LIMIT ? n : null;
 }
 
 /** The board state an export reads: the board's own parsing; pagination dropped. */
@@ -111,6 +127,7 @@ export async function loadExportContext(
   call: Call,
   userId: number,
   query: BoardQuery,
+  limit: number | null = null,
 ): Promise<ExportContext> {
   const params = paramsOf(call);
   const meta = await loadCallCriteria(db, call.id);
@@ -149,6 +166,7 @@ export async function loadExportContext(
       tieBreakPosition: tieBreak.includes(c.key) ? tieBreak.indexOf(c.key) + 1 : null,
     })),
     hidden: new Set(await conflictedProposalIds(db, userId, call.id)),
+    limit,
   };
 }
 
@@ -192,8 +210,9 @@ export function gateWords(summary: string, gates: readonly GateResult[]): string
 }
 
 /**
- * The board's rows for the export's query, page after page, in the board's order. Reads with
- * listBoard itself, so the filter and the order cannot differ from the board's.
+ * The board's rows for the export's query, page after page, in the board's order (the first
+ * ctx.limit rows when set). Reads with listBoard itself, so the filter and the order cannot differ
+ * from the board's. The conflicts and the counts are taken once per export, not once per page.
  */
 export async function* rankingPages(
   db: DB,
@@ -201,12 +220,22 @@ export async function* rankingPages(
   userId: number,
   pageRows = PAGE_ROWS,
 ): AsyncGenerator<RankingRow[]> {
+  const hidden = [...ctx.hidden];
+  const size = ctx.limit === null ? pageRows : Math.min(pageRows, ctx.limit);
+  let counts: { total: number; callTotal: number } | undefined;
+  let emitted = 0;
   let pageCount = 1;
   for (let page = 1; page <= pageCount; page++) {
-    const result = await listBoard(db, ctx.call, userId, { ...ctx.query, page }, pageRows);
+    const result = await listBoard(db, ctx.call, userId, { ...ctx.query, page }, size, {
+      hidden,
+      counts,
+    });
+    counts ??= { total: result.total, callTotal: result.callTotal };
     pageCount = result.pageCount;
-    if (!result.rows.length) return;
-    const ids = result.rows.map((r) => r.proposalId);
+    const boardRows = ctx.limit === null ? result.rows : result.rows.slice(0, ctx.limit - emitted);
+    if (!boardRows.length) return;
+    emitted += boardRows.length;
+    const ids = boardRows.map((r) => r.proposalId);
     const extra = new Map(
       (
         await db
@@ -216,7 +245,7 @@ export async function* rankingPages(
           .execute()
       ).map((r) => [r.proposal_id, r]),
     );
-    yield result.rows.map((r) => ({
+    yield boardRows.map((r) => ({
       proposalId: r.proposalId,
       rank: r.rank,
       reference: r.reference ?? "",
@@ -239,6 +268,7 @@ export async function* rankingPages(
       decisionReason: r.decisionReason ?? "",
       submittedAt: r.submittedAt ?? "",
     }));
+    if (ctx.limit !== null && emitted >= ctx.limit) return;
   }
 }
 

@@ -31,8 +31,10 @@ export function exportFileName(
   query: BoardQuery,
   kind: BoardExportKind,
   at: string,
+  limit: number | null = null,
 ): string {
   const parts = [query.score === "calibrated" ? "calibrated" : null];
+  if (limit !== null) parts.push(`top${limit}`);
   if (query.decision) parts.push(query.decision === "none" ? "undecided" : query.decision);
   if (query.qualifies !== null) parts.push(query.qualifies ? "qualifying" : "not-qualifying");
   if (query.flagged !== null) parts.push(query.flagged ? "flagged" : "unflagged");
@@ -52,8 +54,11 @@ export async function exportBoard(
     requestId?: string | null;
     ip?: string | null;
     signal?: AbortSignal;
+    /** The first N rows of the board's order only (parseExportLimit of `?limit=`); null: all. */
+    limit?: number | null;
   },
 ): Promise<Response> {
+  const limit = input.limit ?? null;
   const { call, user } = input;
   const main = getDb();
   // Up to date before the snapshot is taken (the snapshot connection is read-only).
@@ -62,13 +67,13 @@ export async function exportBoard(
   const snapshot = await openReadSnapshot();
   let ctx;
   try {
-    ctx = await loadExportContext(snapshot.db, call, user.id, input.query);
+    ctx = await loadExportContext(snapshot.db, call, user.id, input.query, limit);
   } catch (error) {
     await snapshot.close();
     throw error;
   }
   const context = ctx;
-  const fileName = exportFileName(call, input.query, kind, exportedAt);
+  const fileName = exportFileName(call, input.query, kind, exportedAt, limit);
   const result: { rows: number; extra: Record<string, unknown> } = { rows: 0, extra: {} };
   const audit = (after: Record<string, unknown>) =>
     writeAudit(main, {
@@ -82,6 +87,7 @@ export async function exportBoard(
         format: kind,
         filter: context.search,
         query: { ...context.query, page: undefined },
+        limit,
         fileName,
         exportedAt,
         ...after,

@@ -97,6 +97,9 @@ export async function writeBoardPdf(
       "Filter",
       ctx.search ? decodeURIComponent(ctx.search.slice(1)) : "none (every ranked proposal)",
     ],
+    ...(ctx.limit !== null
+      ? ([["Rows", `the first ${ctx.limit} in this order`]] as [string, string][])
+      : []),
     [
       "Order",
       `ranked by the ${scoreName}; ties broken by the published tie-break criteria (${
@@ -226,6 +229,8 @@ export async function writeBoardPdf(
     await waitForReadable(doc, sink);
   });
   const contentSha256 = csvHash.digest("hex");
+  const csvSearch =
+    ctx.limit === null ? ctx.search : `${ctx.search ? `${ctx.search}&` : "?"}limit=${ctx.limit}`;
   if (rows === 0) {
     doc
       .font(FONT_REGULAR)
@@ -247,7 +252,7 @@ export async function writeBoardPdf(
     .fontSize(8)
     .fillColor(grey)
     .text(
-      `This hash covers the exact bytes of /board/${ctx.call.slug}/export.csv${ctx.search} for the same data (UTF-8 with BOM, header and every record), not this PDF file; the PDF file's own hash is recorded in the portal's audit log with this export.`,
+      `This hash covers the exact bytes of /board/${ctx.call.slug}/export.csv${csvSearch} for the same data (UTF-8 with BOM, header and every record), not this PDF file; the PDF file's own hash is recorded in the portal's audit log with this export.`,
       { width },
     )
     .fillColor(ink);
