@@ -12,6 +12,7 @@ import { homePathFor } from "~/services/session.server";
 import { zodFieldErrors, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 // A member of staff follows the invitation link, confirms their name, chooses a password and is
 // signed in. The account already exists (created by the invitation) with the invited role.
@@ -46,7 +47,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const token = str(form.get("token"));
   const check = await checkAuthToken(db, "invite", token);
   if (check.status !== "valid") return data<ActionData>({ invalid: check.status }, { status: 410 });

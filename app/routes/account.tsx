@@ -22,6 +22,7 @@ import { formatDateTime } from "~/utils/dates";
 import { msg, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.account.title");
 
@@ -56,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
   };
-  const form = await request.formData();
+  const form = await readForm(request);
 
   if (form.get("intent") === "password") {
     const current = rawField(form, "currentPassword");

@@ -34,6 +34,7 @@ import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, { text: data ? `Call: ${data.call.title_en}` : "Call" });
@@ -115,7 +116,7 @@ const NOTICE_FOR: Record<CallStatus, string> = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, OFFICIAL_ROLES);
   const call = await loadCall(params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const actor = actorFrom(user, context);
   try {

@@ -38,6 +38,7 @@ import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, { text: data ? `Criteria: ${data.call.title_en}` : "Criteria" });
@@ -122,7 +123,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const call = await loadCall(params.slug);
   const db = getDb();
   const actor = actorFrom(user, context);
-  const obj = formDataToObject(await request.formData());
+  const obj = formDataToObject(await readForm(request));
   const intent = obj.intent as Intent;
   if (!(intent in NOTICE_FOR)) throw new Response("Bad Request", { status: 400 });
   const criterionId = Number(obj.criterionId);

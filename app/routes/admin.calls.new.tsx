@@ -15,6 +15,7 @@ import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, { text: "Create a call" });
 
@@ -42,7 +43,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, OFFICIAL_ROLES);
-  const values = formDataToObject(await request.formData()) as CallFormValues;
+  const values = formDataToObject(await readForm(request)) as CallFormValues;
   const parsed = NewCallSchema.safeParse(values);
   if (!parsed.success)
     return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });

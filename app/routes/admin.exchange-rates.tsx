@@ -17,6 +17,7 @@ import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, { text: "Exchange rates" });
 
@@ -34,7 +35,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, OFFICIAL_ROLES);
-  const form = await request.formData();
+  const form = await readForm(request);
   const field = (k: string) => {
     const v = form.get(k);
     return typeof v === "string" ? v.normalize("NFKC").trim() : "";

@@ -35,6 +35,7 @@ import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
@@ -109,7 +110,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const user = await requireRole(request, OFFICIAL_ROLES, db);
   const proposal = await proposalOr404(Number(params.id));
-  const posted = formDataToObject(await request.formData());
+  const posted = formDataToObject(await readForm(request));
   const intent = String(posted.intent ?? "");
   const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   const fail = (errors: FieldErrors) =>

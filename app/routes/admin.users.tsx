@@ -16,6 +16,7 @@ import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { requireRole } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { msg, type FieldErrors } from "~/utils/form";
+import { readForm } from "~/services/form-body.server";
 
 // Admins only: the list of accounts, staff invitations, roles, disabling. English only.
 
@@ -81,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
   };
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = str(form.get("intent"));
 
   if (intent === "invite") {

@@ -31,6 +31,7 @@ import { isReviewerConflicted } from "~/models/conflicts.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, type FieldErrors } from "~/utils/form";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -76,7 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, db, call, proposalId } = await load(request, params);
-  const values = formDataToObject(await request.formData());
+  const values = formDataToObject(await readForm(request));
   const common = {
     call,
     proposalId,

@@ -18,6 +18,7 @@ import { getUser, homePathFor, sanitizeReturnTo } from "~/services/session.serve
 import { msg, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.login.title");
 
@@ -42,7 +43,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { email: str(form.get("email")).normalize("NFKC").trim() };
   const password = rawField(form, "password");
   const returnTo = sanitizeReturnTo(form.get("returnTo"));

@@ -40,6 +40,7 @@ import { getDb } from "~/services/db.server";
 import { requireRole } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 const MAX_ROWS = 10;
 
@@ -106,7 +107,7 @@ type ActionData = { values: Answers; errors: FieldErrors; formKey: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, step, db, proposal } = await loadContext(request, params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const raw = formDataToObject(form);
   const input = prepareInput(step, raw);

@@ -33,6 +33,7 @@ import { requireRole, type SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.pageTitle ?? "Check your answers" },
@@ -115,7 +116,7 @@ function confirmationMail(request: Request, user: SessionUser, submitted: Submit
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, proposal } = await owned(request, params.id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const input = formDataToObject(form);
   const values = {
     signatoryName: typeof input.signatoryName === "string" ? input.signatoryName : "",

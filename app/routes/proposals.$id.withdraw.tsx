@@ -16,6 +16,7 @@ import { getDb } from "~/services/db.server";
 import { requireRole } from "~/services/session.server";
 import { msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.pageTitle ?? "Withdraw proposal" },
@@ -45,7 +46,7 @@ type ActionData = { errors: FieldErrors; values: { reason: string } };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, proposal } = await owned(request, params.id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const reason = String(form.get("reason") ?? "");
   const result = await withdrawProposal(getDb(), {
     proposalId: proposal.id,

@@ -20,6 +20,7 @@ import { getUser, homePathFor } from "~/services/session.server";
 import { msg, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 const FIELD_ORDER = ["displayName", "email", "password", "confirmPassword", "locale"];
 
@@ -40,7 +41,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const raw = (k: string) => str(form.get(k)).normalize("NFKC").trim();
   const values = {
     displayName: raw("displayName"),

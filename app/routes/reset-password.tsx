@@ -12,6 +12,7 @@ import { formatDateTime } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 // A new password from the link in the reset e-mail. Success ends every session of the account
 // and sends the person to sign in with the new password (not signed in automatically).
@@ -35,7 +36,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const token = String(form.get("token") ?? "");
   const check = await checkAuthToken(db, "reset_password", token);
   if (check.status !== "valid") {

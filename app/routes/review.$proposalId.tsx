@@ -33,6 +33,7 @@ import { getDb } from "~/services/db.server";
 import { requireRole, STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
 import { useLocale } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Review ${data?.proposal.reference ?? ""} – CDA Investment Proposal Portal` },
@@ -120,7 +121,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (access.kind === "none") throw new Response("Not found", { status: 404 });
   if (access.kind === "conflicted") throw new Response("Forbidden", { status: 403 });
   const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
-  const form = await request.formData();
+  const form = await readForm(request);
   const posted = formDataToObject(form);
   const intent = String(posted.intent ?? "");
 

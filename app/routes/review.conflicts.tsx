@@ -12,6 +12,7 @@ import { declareConflict, listConflicts, searchOrganisations } from "~/models/co
 import { getDb } from "~/services/db.server";
 import { requireRole, STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
+import { readForm } from "~/services/form-body.server";
 
 export const meta: MetaFunction = () => [
   { title: "Conflicts of interest – CDA Investment Proposal Portal" },
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   const user = await requireRole(request, STAFF_ROLES, db);
-  const posted = formDataToObject(await request.formData());
+  const posted = formDataToObject(await readForm(request));
   const intent = String(posted.intent ?? "");
   const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   // Two forms on the page: each has its own reason field (unique ids for labels and errors).

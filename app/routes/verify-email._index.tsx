@@ -6,6 +6,7 @@ import { confirmEmail } from "~/models/users.server";
 import { getDb } from "~/services/db.server";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 // The link in the e-mail opens a page with one button: a GET never changes anything (mail
 // scanners that follow links must not use the token up); the button's POST confirms.
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const token = String(form.get("token") ?? "");
   const result = await confirmEmail(getDb(), token, {
     requestId: context?.requestId ?? null,

@@ -10,6 +10,7 @@ import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.s
 import { msg, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
+import { readForm } from "~/services/form-body.server";
 
 // Asks for a new confirmation link. The answer is the same whether or not the address has an
 // account, and whether or not it still needs confirming.
@@ -24,7 +25,7 @@ interface ActionData {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const values = { email: str(form.get("email")).normalize("NFKC").trim() };
   if (str(form.get("websiteUrl"))) return data<ActionData>({ sent: true });
   const parsed = parseForm(EmailOnlySchema, values);

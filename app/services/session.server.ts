@@ -166,14 +166,23 @@ export function homePathFor(role: Role): string {
   }
 }
 
-/** Only same-site relative paths are followed after sign-in (no open redirect). */
+/**
+ * Only paths on this portal are followed after sign-in or a language switch (no open redirect).
+ * Browsers drop tabs and newlines from addresses and read "\\" as "/", so "/\t/evil.example"
+ * would become "//evil.example": anything with a control character or a backslash is refused,
+ * and what remains must resolve to this origin.
+ */
 export function sanitizeReturnTo(value: unknown): string | null {
-  if (
-    typeof value !== "string" ||
-    !value.startsWith("/") ||
-    value.startsWith("//") ||
-    value.startsWith("/\\")
-  )
+  if (typeof value !== "string" || !value.startsWith("/") || value.length > 2000) return null;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f\\]/.test(value) || value.startsWith("//")) return null;
+  const base = "http://portal.invalid";
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
     return null;
-  return value;
+  }
+  if (url.origin !== base) return null;
+  return url.pathname + url.search + url.hash;
 }

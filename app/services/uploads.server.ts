@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createCookie } from "@remix-run/node";
 import busboy from "busboy";
@@ -164,16 +164,13 @@ function closeStream(out: fs.WriteStream): Promise<void> {
   });
 }
 
-/** Counts the raw body and stops a request that is larger than any legitimate form could be. */
-class ByteCap extends Transform {
-  private seen = 0;
-  constructor(private readonly cap: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
-    this.seen += chunk.length;
-    if (this.seen > this.cap) callback(new UploadRequestError(413, "Request body too large"));
-    else callback(null, chunk);
+/** Passes the raw body through, stopping a request larger than any legitimate form could be. */
+async function* capBytes(source: AsyncIterable<Buffer>, cap: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source) {
+    seen += chunk.length;
+    if (seen > cap) throw new UploadRequestError(413, "Request body too large");
+    yield chunk;
   }
 }
 
@@ -354,6 +351,10 @@ export async function parseUploadRequest(
     if (!info.nameTruncated && !info.valueTruncated) fields.append(name, value);
   });
   bb.on("file", (field, stream, info) => {
+    // A truncated body makes busboy destroy the open file stream with "Unexpected end of form";
+    // the request fails through bb's own error, so the file stream's copy must not go unheard
+    // (an error event without a listener would crash the process).
+    stream.on("error", () => undefined);
     active.add(stream);
     stream.once("close", () => active.delete(stream));
     const job = receive(field, stream, info, pending.length);
@@ -363,11 +364,13 @@ export async function parseUploadRequest(
 
   const finished = new Promise<void>((resolve, reject) => {
     bb.once("close", resolve);
-    bb.once("error", reject);
+    // `on`, not `once`: busboy can emit a second error on a broken body (from _final), and an
+    // error event without a listener would crash the process.
+    bb.on("error", reject);
   });
   try {
     const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
-    await Promise.all([pipeline(source, new ByteCap(requestCap), bb), finished]);
+    await Promise.all([pipeline(capBytes(source, requestCap), bb), finished]);
     const results = await Promise.allSettled(pending);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -1,0 +1,41 @@
+// Reading a posted form safely. `request.formData()` throws on a body it cannot parse (a wrong
+// Content-Type, broken multipart, invalid encoding) and reads a body of any size into memory;
+// an action would answer either with a 500. Here a body over the limit is refused with 413 and
+// an unreadable one with 400, before any action logic runs. (Document uploads have their own
+// streaming parser with their own limits: app/services/uploads.server.ts.)
+
+/** Forms without files are small: 2 MB leaves room for the longest text fields several times over. */
+export const MAX_FORM_BYTES = 2 * 1024 * 1024;
+
+const UNREADABLE = "The form could not be read. Go back, reload the page and try again.";
+
+export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormData> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > maxBytes) throw new Response("The form is too large.", { status: 413 });
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i.test(type)) {
+    throw new Response(UNREADABLE, { status: 400 });
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new Response("The form is too large.", { status: 413 });
+      }
+      chunks.push(value);
+    }
+  }
+  try {
+    return await new Response(Buffer.concat(chunks), {
+      headers: { "Content-Type": type },
+    }).formData();
+  } catch {
+    throw new Response(UNREADABLE, { status: 400 });
+  }
+}
