@@ -24,7 +24,6 @@ async function linkFromOutbox(email: string, pathPart: string): Promise<string> 
   return href;
 }
 
-
 describe("accounts in the browser", () => {
   it("a visitor switches to 中文, registers, confirms through the outbox, signs in and signs out", async () => {
     const context = await newContext(browser, { locale: "en-GB" });

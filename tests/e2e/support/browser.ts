@@ -63,3 +63,28 @@ export async function signIn(page: Page, email: string, password = "demo-passwor
   // With JavaScript the form posts by fetch and the address changes afterwards.
   await page.waitForURL((url) => url.pathname !== "/login");
 }
+
+/**
+ * axe for a page opened with JavaScript disabled (axe itself cannot run there): the page's HTML as
+ * the server sent it, scripts removed, is served again at the same address in a scratch context
+ * with JavaScript on, styles loading from the server, and checked there.
+ */
+export async function expectAccessibleWithoutJs(page: Page) {
+  const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const url = page.url();
+  const browser = page.context().browser();
+  if (!browser) throw new Error("no browser for the page");
+  const context = await newContext(browser);
+  try {
+    const copy = await context.newPage();
+    await copy.route(
+      (u) => u.href === url,
+      (route) =>
+        route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
+    );
+    await copy.goto(url);
+    await expectAccessible(copy);
+  } finally {
+    await context.close();
+  }
+}
