@@ -1,0 +1,289 @@
+// The baseline: a bare node:http server over better-sqlite3 that answers the ranking board's page —
+// the same rows (proposal_scores joined with proposals and decisions, the same filters, sort orders,
+// 50 rows a page), the same counts and the same score histogram — as an equivalent HTML table.
+// No framework, no React, no session, no staleness check: it is the most this machine can do for
+// that page, and the portal's board figures are reported as a ratio to it. It caches nothing
+// between requests (every request computes its page), so a portal that keeps its counts between
+// changes can go faster than it; the p95 target still holds the portal to an absolute figure.
+//
+//   node bench/baseline.mjs --db FILE --port 4100 [--slug bench-tier4-bigdata]
+//
+// The board's rules live in app/models/board.server.ts and app/domain/board-query.ts; the SQL below
+// mirrors them (rank under the score in use, empty values last, then the rank, then the id).
+import http from "node:http";
+import { parseArgs } from "node:util";
+import SQLite from "better-sqlite3";
+
+const PAGE_SIZE = 50;
+const RANKED = [
+  "submitted",
+  "under_review",
+  "clarification_requested",
+  "shortlisted",
+  "reserve",
+  "rejected",
+];
+const TRACKS = ["tier4DataCentre", "bigDataPlatform"];
+const DECISIONS = ["shortlisted", "reserve", "rejected", "none"];
+const SORTS = {
+  reference: "p.reference",
+  company: "p.company_en",
+  title: "p.title",
+  sector: "p.tracks",
+  investment: "p.investment_usd_cents",
+  reviews: "ps.reviews_submitted",
+  score: "ps.score",
+  calibrated: "ps.calibrated_score",
+  gates: "ps.gates_summary",
+  flags: "ps.flag_count",
+  decision: "d.outcome",
+};
+const DESC_FIRST = ["score", "calibrated", "investment", "reviews", "flags"];
+const TRACK_LABELS = {
+  tier4DataCentre: "Tier IV data centre",
+  bigDataPlatform: "Big data platform",
+};
+const DECISION_LABELS = { shortlisted: "Shortlist", reserve: "Reserve", rejected: "Reject" };
+const GATE_LABELS = {
+  passed: "Passed",
+  failed: "Failed",
+  split: "Split: needs moderation",
+  pending: "Pending",
+};
+const usd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  maximumFractionDigits: 0,
+});
+
+function esc(value) {
+  return String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
+}
+
+function parseQuery(params) {
+  const sort = params.get("sort") in SORTS ? params.get("sort") : "rank";
+  const dir = ["asc", "desc"].includes(params.get("dir"))
+    ? params.get("dir")
+    : DESC_FIRST.includes(sort)
+      ? "desc"
+      : "asc";
+  const page = Number.parseInt(params.get("page") ?? "1", 10);
+  const yesNo = (v) => (v === "yes" ? 1 : v === "no" ? 0 : null);
+  return {
+    score: params.get("score") === "calibrated" ? "calibrated" : "raw",
+    sort,
+    dir,
+    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    track: TRACKS.includes(params.get("track")) ? params.get("track") : null,
+    status: RANKED.includes(params.get("status")) ? params.get("status") : null,
+    decision: DECISIONS.includes(params.get("decision")) ? params.get("decision") : null,
+    qualifies: yesNo(params.get("qualifies")),
+    flagged: yesNo(params.get("flagged")),
+  };
+}
+
+function where(q) {
+  const parts = ["ps.call_id = ?", `p.status in (${RANKED.map(() => "?").join(",")})`];
+  const args = [...RANKED];
+  if (q.track) {
+    parts.push("(',' || coalesce(p.tracks, '') || ',') like ?");
+    args.push(`%,${q.track},%`);
+  }
+  if (q.status) {
+    parts.push("p.status = ?");
+    args.push(q.status);
+  }
+  if (q.decision === "none") parts.push("d.outcome is null");
+  else if (q.decision) {
+    parts.push("d.outcome = ?");
+    args.push(q.decision);
+  }
+  if (q.qualifies !== null) {
+    parts.push("ps.qualifies = ?");
+    args.push(q.qualifies);
+  }
+  if (q.flagged !== null) {
+    parts.push("ps.flagged = ?");
+    args.push(q.flagged);
+  }
+  return { sql: parts.join(" and "), args };
+}
+
+const FROM = `from proposal_scores ps join proposals p on p.id = ps.proposal_id
+  left join decisions d on d.proposal_id = ps.proposal_id`;
+
+export function createBaseline(database, slug) {
+  const db = new SQLite(database, { readonly: false });
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  // A page cache large enough for the call's working set (64 MB; SQLite's default is 2 MB): the
+  // filters join proposals, whose rows carry kilobytes of snapshot, and with the default cache every
+  // request rereads them from the operating system. The baseline is the machine's limit, so it is
+  // tuned; the portal's own connection settings are in app/services/db.server.ts.
+  db.pragma("cache_size = -65536");
+  const cache = new Map();
+  const prepare = (text) => {
+    let stmt = cache.get(text);
+    if (!stmt) {
+      stmt = db.prepare(text);
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
+  const callStmt = db.prepare("select id, slug, title_en, title_zh from calls where slug = ?");
+
+  // As countBoard in app/models/board.server.ts: proposal_scores holds rows only for ranked
+  // proposals while the scores are current, so a count joins proposals and decisions only when a
+  // filter reads them. (The histogram, likewise, reads proposal_scores alone.)
+  function count(callId, q) {
+    if (q.track || q.status || q.decision) {
+      const w = where(q);
+      return prepare(`select count(*) as n ${FROM} where ${w.sql}`).get(callId, ...w.args).n;
+    }
+    const parts = ["ps.call_id = ?"];
+    const args = [callId];
+    if (q.qualifies !== null) {
+      parts.push("ps.qualifies = ?");
+      args.push(q.qualifies);
+    }
+    if (q.flagged !== null) {
+      parts.push("ps.flagged = ?");
+      args.push(q.flagged);
+    }
+    return prepare(`select count(*) as n from proposal_scores ps where ${parts.join(" and ")}`).get(
+      ...args,
+    ).n;
+  }
+
+  function boardPage(search) {
+    const call = callStmt.get(slug);
+    if (!call) return null;
+    const q = parseQuery(search);
+    const filtered = where(q);
+    const total = count(call.id, q);
+    const callTotal = count(call.id, { qualifies: null, flagged: null });
+    const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const page = Math.min(q.page, pageCount);
+    const rankCol = q.score === "raw" ? "ps.rank_raw" : "ps.rank_calibrated";
+    const dir = q.dir === "desc" ? "desc" : "asc";
+    const order =
+      q.sort === "rank"
+        ? `${rankCol} ${dir}`
+        : `${SORTS[q.sort]} is null, ${SORTS[q.sort]} ${dir}, ${rankCol} asc`;
+    const rows = prepare(
+      `select ps.proposal_id, ${rankCol} as rank, p.reference, p.company_en, p.company_zh, p.title, p.tracks,
+         p.investment_usd_cents, ps.reviews_submitted, ps.reviews_required, ps.score, ps.calibrated_score,
+         ps.gates_summary, ps.qualifies, ps.flags_json, d.outcome, d.reason
+       ${FROM} where ${filtered.sql} order by ${order}, ps.proposal_id limit ? offset ?`,
+    ).all(call.id, ...filtered.args, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    const col = q.score === "raw" ? "ps.score" : "ps.calibrated_score";
+    const bins = prepare(
+      `select case when ${col} is null then null else min(9, max(0, cast(${col} / 10 as integer))) end as bin,
+         count(*) as n from proposal_scores ps where ps.call_id = ? group by bin`,
+    ).all(call.id);
+    return { call, q, total, callTotal, page, pageCount, rows, bins };
+  }
+
+  function render(b) {
+    const out = [];
+    out.push(
+      `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Ranking board: ${esc(b.call.title_en)}</title></head><body>`,
+      `<h1>${esc(b.call.title_en)}</h1><p lang="zh-Hans">${esc(b.call.title_zh)}</p>`,
+      `<p role="status">${b.total} of ${b.callTotal} proposals — page ${b.page} of ${b.pageCount}.</p>`,
+      "<table><thead><tr>",
+    );
+    for (const h of [
+      "Rank",
+      "Reference",
+      "Company",
+      "Title",
+      "Sector",
+      "Investment (USD)",
+      "Reviews",
+      "Score",
+      "Calibrated",
+      "Gates",
+      "Flags",
+      "Decision",
+    ])
+      out.push(`<th scope="col"><a href="?sort=${esc(h.toLowerCase())}">${h}</a></th>`);
+    out.push("</tr></thead><tbody>");
+    for (const r of b.rows) {
+      const flags = JSON.parse(r.flags_json || "[]").filter((f) => !f.resolved);
+      out.push(
+        "<tr>",
+        `<td>${r.rank}</td>`,
+        `<td><a href="/board/${esc(b.call.slug)}/${r.proposal_id}">${esc(r.reference)}</a></td>`,
+        `<td>${esc(r.company_en)}<br><span lang="zh-Hans">${esc(r.company_zh)}</span></td>`,
+        `<td>${esc(r.title)}</td>`,
+        `<td>${esc(
+          (r.tracks ?? "")
+            .split(",")
+            .filter(Boolean)
+            .map((t) => TRACK_LABELS[t] ?? t)
+            .join(", "),
+        )}</td>`,
+        `<td>${r.investment_usd_cents === null ? "—" : usd.format(Math.round(r.investment_usd_cents / 100))}</td>`,
+        `<td>${r.reviews_submitted} / ${r.reviews_required}</td>`,
+        `<td>${r.score === null ? "—" : r.score.toFixed(2)}</td>`,
+        `<td>${r.calibrated_score === null ? "—" : r.calibrated_score.toFixed(2)}</td>`,
+        `<td>${GATE_LABELS[r.gates_summary] ?? ""}<br>${r.qualifies ? "Qualifies" : "Does not qualify"}</td>`,
+        `<td>${flags.length ? `<ul>${flags.map((f) => `<li>${esc(f.kind)}</li>`).join("")}</ul>` : "None"}</td>`,
+        `<td>${r.outcome ? DECISION_LABELS[r.outcome] : "—"}</td>`,
+        "</tr>",
+      );
+    }
+    out.push("</tbody></table><h2>Score distribution</h2><ul>");
+    for (const bin of b.bins)
+      out.push(
+        `<li>${bin.bin === null ? "Unscored" : `${bin.bin * 10}–${bin.bin * 10 + 10}`}: ${bin.n}</li>`,
+      );
+    out.push("</ul></body></html>");
+    return out.join("");
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://baseline");
+    if (url.pathname === "/healthz") {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    const b = url.pathname.startsWith("/board/") ? boardPage(url.searchParams) : null;
+    if (!b) {
+      res.writeHead(404, { "Content-Type": "text/plain" });
+      res.end("Not found");
+      return;
+    }
+    const body = render(b);
+    res.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": Buffer.byteLength(body),
+    });
+    res.end(body);
+  });
+  return { server, db };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      db: { type: "string" },
+      port: { type: "string", default: "4100" },
+      slug: { type: "string", default: "bench-tier4-bigdata" },
+    },
+  });
+  if (!values.db)
+    throw new Error("usage: node bench/baseline.mjs --db FILE [--port N] [--slug SLUG]");
+  const { server } = createBaseline(values.db, values.slug);
+  server.listen(Number(values.port), "127.0.0.1", () => {
+    console.log(`baseline listening on http://127.0.0.1:${values.port}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
