@@ -103,7 +103,10 @@ function toFetchRequest(req, res) {
     if (Array.isArray(values)) for (const value of values) headers.append(key, value);
     else if (values) headers.set(key, values);
   }
-  const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? `localhost:${port}`}`);
+  const url = new URL(
+    req.originalUrl,
+    `${req.protocol}://${req.get("host") ?? `localhost:${port}`}`,
+  );
   // Loaders and actions are aborted when the client goes away before the response is complete.
   const controller = new AbortController();
   let finished = false;
