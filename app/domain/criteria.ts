@@ -1,6 +1,6 @@
 // Rules for a call's criteria set: what may be published. Plain TypeScript: no Remix, no database.
 // Messages are dictionary keys encoded with msg() (see app/i18n/messages/call-admin.ts).
-import { msg } from "~/utils/form";
+import { msg, normaliseInput } from "~/utils/form";
 
 export const LEVELS = [0, 1, 2, 3, 4, 5] as const;
 export const MIN_LEVEL = 0;
@@ -182,7 +182,7 @@ export function parseTieBreak(text: string): string[] {
     .filter(Boolean);
 }
 
-const text = (v: unknown) => (typeof v === "string" ? v.normalize("NFKC").trim() : "");
+const text = (v: unknown) => (typeof v === "string" ? normaliseInput(v) : "");
 const record = (v: unknown): Record<string, unknown> =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 

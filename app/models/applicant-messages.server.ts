@@ -3,7 +3,7 @@
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { auditView, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
 
@@ -74,7 +74,7 @@ export async function answerClarification(
   },
 ): Promise<AnswerResult> {
   const files = input.files ?? [];
-  const body = input.body.normalize("NFKC").trim();
+  const body = normaliseInput(input.body);
   let result: AnswerResult;
   if (!body) result = { ok: false, reason: "invalid", errors: { body: msg("messages.err.body") } };
   else if (body.length > MAX_ANSWER)

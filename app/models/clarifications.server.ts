@@ -5,7 +5,7 @@ import { writeAudit } from "~/models/audit.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { notifyClarificationRequested } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
 export const MIN_QUESTION = 10;
 export const MAX_QUESTION = 3000;
@@ -80,7 +80,7 @@ export async function askClarification(
   questionInput: string,
   ctx: ActionContext = {},
 ): Promise<AskResult> {
-  const body = questionInput.normalize("NFKC").trim();
+  const body = normaliseInput(questionInput);
   if (body.length < MIN_QUESTION)
     return { ok: false, errors: { question: msg("review.error.question", { min: MIN_QUESTION }) } };
   if (body.length > MAX_QUESTION)

@@ -10,7 +10,7 @@ import {
 } from "~/domain/assignment";
 import { writeAudit } from "~/models/audit.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg } from "~/utils/form";
+import { msg, normaliseInput } from "~/utils/form";
 import type { SessionUser } from "~/services/session.server";
 
 export interface ActionContext {
@@ -175,7 +175,7 @@ export async function declareConflict(
   reasonInput: string,
   ctx: ActionContext = {},
 ): Promise<DeclareResult> {
-  const reason = reasonInput.normalize("NFKC").trim();
+  const reason = normaliseInput(reasonInput);
   const errors: Record<string, string> = {};
   if (!reason) errors.reason = msg("review.error.conflictReason");
   else if (reason.length > MAX_REASON)
@@ -204,8 +204,7 @@ export async function declareConflict(
     const values = {
       reviewer_id: actor.id,
       organisation_id: target.kind === "organisation" ? target.organisationId : null,
-      parent_group:
-        target.kind === "parentGroup" ? target.parentGroup.normalize("NFKC").trim() : null,
+      parent_group: target.kind === "parentGroup" ? normaliseInput(target.parentGroup) : null,
       proposal_id: target.kind === "proposal" ? target.proposalId : null,
       reason,
       declared_at: nowIso(),

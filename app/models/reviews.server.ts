@@ -12,7 +12,7 @@ import { writeAudit } from "~/models/audit.server";
 import { isReviewerConflicted, type ActionContext, type Actor } from "~/models/conflicts.server";
 import { recomputeCallScores } from "~/models/scoring.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
 /** Keeps the call's derived scores in step after a submit or a return (same transaction). */
 async function afterReviewsChanged(trx: DB, callId: number): Promise<void> {
@@ -507,7 +507,7 @@ export async function returnReview(
   noteInput: string,
   ctx: ActionContext = {},
 ): Promise<ReviewActionResult> {
-  const note = noteInput.normalize("NFKC").trim();
+  const note = normaliseInput(noteInput);
   if (!note) return { ok: false, errors: { note: msg("review.error.returnNote") } };
   if (note.length > 2000)
     return { ok: false, errors: { note: msg("validation.tooLong", { max: 2000 }) } };

@@ -7,7 +7,7 @@ import { documentProblems, type DocumentKind, type DocumentProblem } from "~/dom
 import { tracksOf, validateAllSteps } from "~/domain/proposal-steps";
 import type { QuestionStepId } from "~/schemas";
 import type { DB } from "~/services/db.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { countByKind, listDocuments, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
 import { loadAnswers } from "./proposals.server";
@@ -26,7 +26,7 @@ export function formatReference(year: number, value: number): string {
 const text = (max: number, required: string) =>
   z
     .string({ error: required })
-    .transform((v) => v.normalize("NFKC").trim())
+    .transform((v) => normaliseInput(v))
     .pipe(
       z
         .string()
@@ -427,7 +427,7 @@ export async function withdrawProposal(
     audit?: AuditContext;
   },
 ): Promise<WithdrawResult> {
-  const reason = (input.reason ?? "").normalize("NFKC").trim();
+  const reason = normaliseInput(input.reason ?? "");
   if (reason.length > MAX_WITHDRAW_REASON)
     return { ok: false, reason: "invalid", errors: { reason: msg("withdraw.err.reasonTooLong") } };
   const at = (input.now ?? new Date()).toISOString();

@@ -9,7 +9,7 @@ import { nameField, newPasswordErrors, orderErrors, rawField, str } from "~/sche
 import { getDb } from "~/services/db.server";
 import { hashPassword } from "~/services/password.server";
 import { homePathFor } from "~/services/session.server";
-import { zodFieldErrors, type FieldErrors } from "~/utils/form";
+import { zodFieldErrors, type FieldErrors, normaliseInput } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
@@ -51,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const token = str(form.get("token"));
   const check = await checkAuthToken(db, "invite", token);
   if (check.status !== "valid") return data<ActionData>({ invalid: check.status }, { status: 410 });
-  const values = { displayName: str(form.get("displayName")).normalize("NFKC").trim() };
+  const values = { displayName: normaliseInput(str(form.get("displayName"))) };
   const name = nameField.safeParse(values.displayName);
   const password = rawField(form, "password");
   const errors = orderErrors(

@@ -15,7 +15,7 @@ import { getDb } from "~/services/db.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { requireRole } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";
 
 // Admins only: the list of accounts, staff invitations, roles, disabling. English only.
@@ -87,8 +87,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === "invite") {
     const values = {
-      email: str(form.get("email")).normalize("NFKC").trim(),
-      displayName: str(form.get("displayName")).normalize("NFKC").trim(),
+      email: normaliseInput(str(form.get("email"))),
+      displayName: normaliseInput(str(form.get("displayName"))),
       role: str(form.get("role")),
     };
     const parsed = parseForm(InviteSchema, values);

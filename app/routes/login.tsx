@@ -15,7 +15,7 @@ import {
   recordAttempt,
 } from "~/services/rate-limit.server";
 import { getUser, homePathFor, sanitizeReturnTo } from "~/services/session.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
@@ -44,7 +44,7 @@ interface ActionData {
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   const form = await readForm(request);
-  const values = { email: str(form.get("email")).normalize("NFKC").trim() };
+  const values = { email: normaliseInput(str(form.get("email"))) };
   const password = rawField(form, "password");
   const returnTo = sanitizeReturnTo(form.get("returnTo"));
   const failed = () =>

@@ -1,10 +1,12 @@
 // One question step of a proposal: /proposals/:id/<step>. GOV.UK question page with "Save and
 // continue" (strict check) and "Save as draft" (keeps whatever was typed). Works as a plain form
-// post; when JavaScript runs the same schema checks the answers in the browser first.
+// post; when JavaScript runs, react-hook-form checks the answers in the browser first with the same
+// zod schema (zodResolver), and only then lets the post go with the button that was pressed.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useForm } from "react-hook-form";
 import { ErrorSummary } from "~/components/form";
 import { applyRowIntent } from "~/components/repeating-rows";
 import { STEP_COMPONENTS } from "~/components/steps";
@@ -41,6 +43,7 @@ import { requireRole } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
+import { flattenErrors, stepResolver } from "~/utils/step-form";
 
 const MAX_ROWS = 10;
 
@@ -225,17 +228,7 @@ export default function StepPage() {
   const values = posted?.values ?? loaded.values;
   const formKey = posted?.formKey ?? loaded.formKey;
   const serverErrors = posted?.errors ?? {};
-
-  // Browser-side checks with the same schema: on "Save and continue" (errors in the summary) and
-  // on leaving a field (only that field's message).
-  const [summaryErrors, setSummaryErrors] = useState<FieldErrors | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors | null>(null);
-  const [live, setLive] = useState<Answers>(values);
-  useEffect(() => {
-    setSummaryErrors(null);
-    setFieldErrors(null);
-    setLive(values);
-  }, [formKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const submit = useSubmit();
 
   // The schemas load after the page is usable (they are not needed before the first answer), so
   // a slow connection gets a working form sooner; until then the server checks alone.
@@ -252,15 +245,56 @@ export default function StepPage() {
     formRef.current ? formDataToObject(new FormData(formRef.current)) : values;
   const currentInput = () => (schemas ? schemas.prepareInput(step, rawInput()) : rawInput());
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (submitter?.value !== "continue" || !schemas) return;
-    const result = schemas.parseStep(step, currentInput());
-    if (!result.ok) {
-      event.preventDefault();
-      setSummaryErrors(result.errors);
-      setFieldErrors(result.errors);
+  // react-hook-form is the browser's validation and error state. The inputs stay uncontrolled
+  // with their posted names (the page must work as a plain post); the resolver is zodResolver
+  // around this step's schema, fed with what the form would post (see ~/utils/step-form).
+  const resolver = useMemo(
+    () =>
+      schemas
+        ? stepResolver<Answers>(schemas.stepSchemas[step], () =>
+            schemas.prepareInput(step, rawInput()),
+          )
+        : undefined,
+    [schemas, step], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const { formState, handleSubmit, reset, setError, trigger } = useForm<Answers>({
+    resolver,
+    mode: "onTouched",
+    defaultValues: values,
+    shouldFocusError: false,
+  });
+
+  // Errors in the summary: the server's, or those of the last "Save and continue" in the browser.
+  const [summaryErrors, setSummaryErrors] = useState<FieldErrors | null>(null);
+  // Which answers RHF's error state has been loaded with (the server's messages for them).
+  const [syncedKey, setSyncedKey] = useState<string | null>(null);
+  const [live, setLive] = useState<Answers>(values);
+  useEffect(() => {
+    setSummaryErrors(null);
+    setLive(values);
+    reset(values);
+    for (const [name, message] of Object.entries(serverErrors)) {
+      setError(name, { type: "server", message });
     }
+    setSyncedKey(formKey);
+  }, [formKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const ordered = (errors: unknown): FieldErrors => {
+    const flat = flattenErrors(errors);
+    return schemas ? schemas.orderErrors(step, flat) : flat;
+  };
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    // Only "Save and continue" is checked strictly; drafts, "Add another" and "Remove" post as
+    // they are (Remix's <Form> sends them, with the pressed button's name and value).
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (!submitter || submitter.value !== "continue" || !resolver) return;
+    event.preventDefault();
+    void handleSubmit(
+      // Valid: post exactly what the form holds, with intent=continue from the pressed button.
+      () => submit(submitter),
+      (errors) => setSummaryErrors(ordered(errors)),
+    )();
   }
 
   // A message that appears or disappears moves the page; while a mouse button or finger is down
@@ -277,24 +311,16 @@ export default function StepPage() {
     };
   }, []);
 
+  // "onTouched": leaving a field checks that field alone (its own message appears or goes).
   function onBlur(event: React.FocusEvent<HTMLFormElement>) {
     const target = event.target as unknown as HTMLInputElement;
     const name = target.name;
     if (!name || name === "intent" || target.type === "radio" || target.type === "checkbox") return;
-    if (!schemas) return;
-    const result = schemas.parseStep(step, currentInput());
-    const message = result.ok ? undefined : result.errors[name];
-    const apply = () =>
-      setFieldErrors((prev) => {
-        const base = { ...(prev ?? serverErrors) };
-        if (message === base[name]) return prev;
-        if (message) base[name] = message;
-        else delete base[name];
-        return base;
-      });
+    if (!resolver) return;
+    const check = () => void trigger(name);
     if (pointerDown.current) {
-      window.addEventListener("pointerup", () => setTimeout(apply, 0), { once: true });
-    } else apply();
+      window.addEventListener("pointerup", () => setTimeout(check, 0), { once: true });
+    } else check();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
@@ -305,7 +331,7 @@ export default function StepPage() {
   }
 
   const Step = STEP_COMPONENTS[step];
-  const errors = fieldErrors ?? serverErrors;
+  const errors = syncedKey === formKey ? ordered(formState.errors) : serverErrors;
   const title = t(`proposal.steps.${step}`);
 
   return (

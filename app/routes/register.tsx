@@ -17,7 +17,7 @@ import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { hashPassword } from "~/services/password.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
 import { getUser, homePathFor } from "~/services/session.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
@@ -42,7 +42,7 @@ interface ActionData {
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   const form = await readForm(request);
-  const raw = (k: string) => str(form.get(k)).normalize("NFKC").trim();
+  const raw = (k: string) => normaliseInput(str(form.get(k)));
   const values = {
     displayName: raw("displayName"),
     email: raw("email"),

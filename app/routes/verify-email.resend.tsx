@@ -7,7 +7,7 @@ import { EmailOnlySchema, parseForm, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
-import { msg, type FieldErrors } from "~/utils/form";
+import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
@@ -26,7 +26,7 @@ interface ActionData {
 export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   const form = await readForm(request);
-  const values = { email: str(form.get("email")).normalize("NFKC").trim() };
+  const values = { email: normaliseInput(str(form.get("email"))) };
   if (str(form.get("websiteUrl"))) return data<ActionData>({ sent: true });
   const parsed = parseForm(EmailOnlySchema, values);
   if (!parsed.ok) return data<ActionData>({ errors: parsed.errors, values }, { status: 400 });

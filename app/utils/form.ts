@@ -47,16 +47,27 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
 const MAX_INDEX = 100;
 
 /**
+ * What a typed value is stored as. Chinese input methods often produce full-width digits, letters
+ * and signs ("１２０", "＋８６"): a value that NFKC turns entirely into ASCII is stored that way,
+ * so codes, numbers, e-mail addresses and phone numbers validate. Any other text (Chinese prose
+ * with its own full-width punctuation "，（）：") is kept exactly as typed, as fields.md requires.
+ */
+export function normaliseInput(value: string): string {
+  const nfkc = value.normalize("NFKC");
+  return /^[\t\n\r\x20-\x7e]*$/.test(nfkc) ? nfkc.trim() : value.trim();
+}
+
+/**
  * FormData → nested object. "a.b" makes objects, "a[0].b" makes arrays, a repeated key makes an
- * array of its values; every string is NFKC-normalised (full-width digits and letters become
- * ASCII) and trimmed. Files are left out (uploads are handled by their own parser).
+ * array of its values; every string goes through normaliseInput (full-width codes and numbers
+ * become ASCII, other text is kept as typed) and is trimmed. Files are left out (uploads are handled by their own parser).
  */
 export function formDataToObject(form: FormData | URLSearchParams): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const seen = new Set<string>();
   for (const [rawKey, rawValue] of form.entries()) {
     if (typeof rawValue !== "string") continue;
-    const value = rawValue.normalize("NFKC").trim();
+    const value = normaliseInput(rawValue);
     const parts = parseName(rawKey);
     if (!parts) continue;
     let node: any = root;
