@@ -1,0 +1,436 @@
+// npm run test:crash — crash safety of submission, against the built server (run `npm run build`
+// first; this script builds nothing).
+//  1. A temporary database gets an open call and 200 applicants, each with a complete draft and a
+//     session (scripts/crash-test-prepare.ts, through the app's own code).
+//  2. `node server.mjs` starts on a free port; every applicant opens the check-answers page (for
+//     the form's one-time submission key) and then all 200 submit at once.
+//  3. Midway (after CRASH_AFTER acknowledged submissions) the server is killed with SIGKILL.
+//  4. It is restarted on the same files, and the script proves that every submission the server
+//     acknowledged (303 to the confirmation page) is there and whole (status submitted,
+//     reference, snapshot that parses, audit row), that every reference a confirmation page
+//     showed is the stored one, that no reference was issued twice, and that references are
+//     gap-free. Then every applicant retries with the same key (what a browser does): nobody gets
+//     a second reference, and all 200 end up submitted once, numbered 1..200.
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import Database from "better-sqlite3";
+
+const COUNT = Number(process.env.CRASH_COUNT ?? 200);
+const CRASH_AFTER = Number(process.env.CRASH_AFTER ?? Math.floor(COUNT / 3));
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const started = Date.now();
+
+if (!fs.existsSync(path.join(root, "build/server/index.js"))) {
+  console.error("crash-test: build/server/index.js is missing; run `npm run build` first.");
+  process.exit(2);
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-crash-"));
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  DATABASE_PATH: path.join(dir, "portal.db"),
+  UPLOAD_DIR: path.join(dir, "uploads"),
+  SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+  SEED_DEMO: "off",
+  SMTP_URL: "",
+  LOG_LEVEL: "warn",
+};
+
+const problems = [];
+const check = (ok, message) => {
+  if (!ok) problems.push(message);
+};
+const log = (...args) =>
+  console.log(`[crash-test ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+let server = null;
+const serverLog = fs.openSync(path.join(dir, "server.log"), "a");
+
+async function startServer(port) {
+  server = spawn(process.execPath, ["server.mjs"], {
+    cwd: root,
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", serverLog, serverLog],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (hasExited(server))
+      throw new Error(`server exited with ${server.exitCode ?? server.signalCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("server did not become healthy within 30 s");
+}
+
+/** A process killed by a signal has a null exitCode but a signalCode. */
+function hasExited(proc) {
+  return proc.exitCode !== null || proc.signalCode !== null;
+}
+
+function stopServer(signal = "SIGTERM") {
+  if (!server || hasExited(server)) return Promise.resolve();
+  const proc = server;
+  return new Promise((resolve) => {
+    proc.once("exit", () => resolve());
+    proc.kill(signal);
+  });
+}
+
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+const REFERENCE = /CDA-\d{4}-\d{4,}/;
+
+async function main() {
+  log(`preparing ${COUNT} applicants with complete drafts in ${dir}`);
+  const prepared = path.join(dir, "applicants.json");
+  const prep = spawnSync(
+    path.join(root, "node_modules/.bin/tsx"),
+    ["scripts/crash-test-prepare.ts", prepared, String(COUNT)],
+    { cwd: root, env, encoding: "utf8" },
+  );
+  if (prep.status !== 0) throw new Error(`prepare failed:\n${prep.stdout}\n${prep.stderr}`);
+  const applicants = JSON.parse(fs.readFileSync(prepared, "utf8"));
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  await startServer(port);
+  log(`server up on ${base}`);
+  await serverChecks(base);
+
+  // Each applicant opens the check-answers page: the form carries its one-time submission key.
+  const problemsBefore = problems.length;
+  await mapLimit(applicants, 20, async (a) => {
+    const res = await fetch(`${base}/proposals/${a.proposalId}/check`, {
+      headers: { Cookie: a.cookie },
+      redirect: "manual",
+    });
+    const html = await res.text();
+    const m =
+      /name="submissionKey"[^>]*value="([^"]+)"/.exec(html) ??
+      /value="([^"]+)"[^>]*name="submissionKey"/.exec(html);
+    check(
+      res.status === 200 && m,
+      `check page of proposal ${a.proposalId}: ${res.status}, key ${m ? "found" : "missing"}`,
+    );
+    a.submissionKey = m ? m[1] : crypto.randomBytes(18).toString("base64url");
+  });
+  if (problems.length > problemsBefore)
+    throw new Error(`the check pages did not load:\n${problems.slice(problemsBefore).join("\n")}`);
+
+  // 200 concurrent submissions; SIGKILL once CRASH_AFTER of them have been acknowledged.
+  let acknowledged = 0;
+  let killedAt = null;
+  const kill = () => {
+    if (killedAt === null && server) {
+      killedAt = Date.now();
+      server.kill("SIGKILL");
+    }
+  };
+  const submit = (a) =>
+    fetch(`${base}/proposals/${a.proposalId}/check`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        Cookie: a.cookie,
+        Origin: base,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        signatoryName: "Wang Li 王力",
+        signatoryTitle: "Director",
+        confirm: "yes",
+        submissionKey: a.submissionKey,
+      }),
+    });
+  const safety = setTimeout(kill, 20_000);
+  await Promise.all(
+    applicants.map(async (a) => {
+      try {
+        const res = await submit(a);
+        await res.body?.cancel();
+        const location = res.headers.get("location") ?? "";
+        a.firstStatus = res.status;
+        if (res.status === 303 && location.endsWith(`/proposals/${a.proposalId}/confirmation`)) {
+          a.acknowledged = true;
+          acknowledged += 1;
+          if (acknowledged >= CRASH_AFTER) kill();
+          // The browser follows the redirect: the confirmation page shows the reference.
+          const page = await fetch(`${base}${location}`, { headers: { Cookie: a.cookie } });
+          const m = REFERENCE.exec(await page.text());
+          if (page.ok && m) a.shownReference = m[0];
+        }
+      } catch {
+        a.lost = true; // the connection died with the server
+      }
+    }),
+  );
+  clearTimeout(safety);
+  kill();
+  await stopServer("SIGKILL");
+  const shown = applicants.filter((a) => a.shownReference).length;
+  log(
+    `killed with SIGKILL after ${acknowledged} acknowledged submissions (${shown} confirmation pages read, ${
+      applicants.filter((a) => a.lost).length
+    } requests lost)`,
+  );
+  check(acknowledged > 0, "no submission was acknowledged before the kill");
+  check(acknowledged < COUNT, "the kill came after every submission: not midway");
+
+  // Restart on the same files: recovery happens as the server opens the database.
+  await startServer(port);
+  log("server restarted");
+  verify(applicants, "after the crash", false);
+
+  // Every applicant retries with the same key, as a browser resending the form would.
+  const refsBefore = new Map(readProposals().map((p) => [p.id, p.reference]));
+  await mapLimit(applicants, 25, async (a) => {
+    try {
+      const res = await submit(a);
+      await res.body?.cancel();
+      a.retryStatus = res.status;
+      check(
+        res.status === 303 &&
+          (res.headers.get("location") ?? "").endsWith(`/proposals/${a.proposalId}/confirmation`),
+        `retry of proposal ${a.proposalId}: ${res.status} ${res.headers.get("location")}`,
+      );
+    } catch (error) {
+      check(false, `retry of proposal ${a.proposalId} failed: ${error}`);
+    }
+  });
+  for (const p of readProposals()) {
+    const before = refsBefore.get(p.id);
+    if (before)
+      check(
+        p.reference === before,
+        `proposal ${p.id} got a new reference on retry: ${before} → ${p.reference}`,
+      );
+  }
+  verify(applicants, "after the retries", true);
+  await stopServer("SIGTERM");
+}
+
+/**
+ * While the real server is up: its security headers, the cross-site POST refusal, and an error
+ * page that shows a reference (the request id, also in the log) and never a stack trace or SQL.
+ */
+async function serverChecks(base) {
+  const home = await fetch(`${base}/`);
+  await home.text();
+  const csp = home.headers.get("content-security-policy") ?? "";
+  check(/script-src 'nonce-[^']+'/.test(csp) && !csp.includes("unsafe-inline"), `CSP: ${csp}`);
+  check(csp.includes("frame-ancestors 'none'"), "CSP lacks frame-ancestors 'none'");
+  check(home.headers.get("x-content-type-options") === "nosniff", "no nosniff header");
+  check(!!home.headers.get("referrer-policy"), "no Referrer-Policy header");
+  check(!!home.headers.get("permissions-policy"), "no Permissions-Policy header");
+  check(!home.headers.get("x-powered-by"), "X-Powered-By is sent");
+  for (const headers of [
+    { Origin: "https://attacker.example" },
+    { "Sec-Fetch-Site": "cross-site" },
+  ]) {
+    const res = await fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+      body: "email=a%40b.test&password=x",
+    });
+    await res.text();
+    check(
+      res.status === 403,
+      `cross-site POST (${JSON.stringify(headers)}) answered ${res.status}`,
+    );
+  }
+  // A body the form parser cannot read: whatever the status, no internals reach the page.
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: base, "Content-Type": "text/plain" },
+    body: "'; select * from users; --",
+  });
+  const body = await res.text();
+  check(
+    !/\bat [\w.<>]+ \(|node_modules|SQLITE_|TypeError|select \* from/i.test(body),
+    `an error page shows internals (status ${res.status})`,
+  );
+  if (res.status >= 500) {
+    const id = res.headers.get("x-request-id") ?? "";
+    check(
+      id && body.includes(id),
+      `a 5xx page (POST /login, text/plain) does not show its request id ${id}`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    check(
+      fs.readFileSync(path.join(dir, "server.log"), "utf8").includes(id),
+      "a 5xx is not logged with its request id",
+    );
+    log(`note: a text/plain POST to /login answers ${res.status} (reference ${id})`);
+  }
+}
+
+function openDb() {
+  return new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+}
+
+function readProposals() {
+  const db = openDb();
+  try {
+    return db.prepare("select * from proposals order by id").all();
+  } finally {
+    db.close();
+  }
+}
+
+function verify(applicants, when, allSubmitted) {
+  const problemsBefore = problems.length;
+  const db = openDb();
+  try {
+    check(
+      db.pragma("integrity_check", { simple: true }) === "ok",
+      `${when}: integrity_check failed`,
+    );
+    const byId = new Map(
+      db
+        .prepare("select * from proposals")
+        .all()
+        .map((p) => [p.id, p]),
+    );
+    const audited = new Set(
+      db
+        .prepare("select proposal_id from audit_log where action = 'proposal.submit'")
+        .all()
+        .map((r) => r.proposal_id),
+    );
+    for (const a of applicants) {
+      const p = byId.get(a.proposalId);
+      if (!p) {
+        check(false, `${when}: proposal ${a.proposalId} is missing`);
+        continue;
+      }
+      const mustBeSubmitted = allSubmitted || a.acknowledged;
+      if (p.status === "draft") {
+        check(!mustBeSubmitted, `${when}: proposal ${p.id} was acknowledged but is still a draft`);
+        check(
+          p.reference === null && p.snapshot_json === null && p.submitted_at === null,
+          `${when}: draft ${p.id} is half submitted (reference ${p.reference})`,
+        );
+        check(!audited.has(p.id), `${when}: draft ${p.id} has a submission audit row`);
+        continue;
+      }
+      check(p.status === "submitted", `${when}: proposal ${p.id} has status ${p.status}`);
+      check(REFERENCE.test(p.reference ?? ""), `${when}: proposal ${p.id} has no reference`);
+      check(!!p.submitted_at, `${when}: proposal ${p.id} has no submission time`);
+      let snapshot = null;
+      try {
+        snapshot = JSON.parse(p.snapshot_json ?? "null");
+      } catch {
+        snapshot = null;
+      }
+      check(
+        snapshot && typeof snapshot === "object" && Object.keys(snapshot).length > 0,
+        `${when}: proposal ${p.id} has no readable snapshot`,
+      );
+      check(audited.has(p.id), `${when}: proposal ${p.id} has no 'proposal.submit' audit row`);
+      if (a.shownReference)
+        check(
+          a.shownReference === p.reference,
+          `${when}: proposal ${p.id} showed ${a.shownReference} but stores ${p.reference}`,
+        );
+    }
+    const refs = [...byId.values()].map((p) => p.reference).filter(Boolean);
+    check(new Set(refs).size === refs.length, `${when}: a reference was issued twice`);
+    // Gap-free per year, and the counter agrees with what was issued.
+    const byYear = new Map();
+    for (const r of refs) {
+      const [, year, n] = /CDA-(\d{4})-(\d+)/.exec(r);
+      if (!byYear.has(year)) byYear.set(year, []);
+      byYear.get(year).push(Number(n));
+    }
+    for (const [year, numbers] of byYear) {
+      numbers.sort((x, y) => x - y);
+      const gaps = numbers.filter((n, i) => n !== i + 1);
+      check(
+        gaps.length === 0,
+        `${when}: references of ${year} are not 1..${numbers.length} (first gap near ${gaps[0]})`,
+      );
+      const counter = db
+        .prepare("select last_value from reference_counters where year = ?")
+        .get(Number(year));
+      check(
+        counter?.last_value === numbers.length,
+        `${when}: counter for ${year} is ${counter?.last_value}, ${numbers.length} references issued`,
+      );
+    }
+    const submitted = refs.length;
+    log(
+      `${when}: ${submitted} submitted, whole, unique and gap-free: ${problems.length === problemsBefore ? "yes" : "NO"}`,
+    );
+    if (allSubmitted)
+      check(
+        submitted === applicants.length,
+        `${when}: ${submitted} of ${applicants.length} submitted`,
+      );
+  } finally {
+    db.close();
+  }
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  problems.push(String(error?.stack ?? error));
+} finally {
+  await stopServer("SIGKILL").catch(() => undefined);
+  fs.closeSync(serverLog);
+  if (problems.length) {
+    exitCode = 1;
+    console.error(
+      `crash-test FAILED (${problems.length} problems):\n- ${problems.slice(0, 50).join("\n- ")}`,
+    );
+    const tail = fs
+      .readFileSync(path.join(dir, "server.log"), "utf8")
+      .split("\n")
+      .slice(-20)
+      .join("\n");
+    console.error(`server log (last lines):\n${tail}`);
+    console.error(`files kept in ${dir}`);
+  } else {
+    log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+process.exit(exitCode);

@@ -1,0 +1,239 @@
+// Every route's loader and action × every kind of user, against the expected answer in
+// tests/support/permission-table.ts. Refused requests must leave the database unchanged.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  ACTORS,
+  classify,
+  cookieFor,
+  createPeople,
+  createWorld,
+  databaseChecksum,
+  integrityCheck,
+  matrixContext,
+  paramValue,
+  PERMISSION_TABLE,
+  PERMISSION_VARIANTS,
+  REFUSALS,
+  routePath,
+  type Actor,
+  type Outcome,
+  type People,
+  type RouteEntry,
+  type World,
+  REVIEW_COMMENT,
+} from "../support/permission-table";
+import { BASE } from "../support/remix";
+
+type RouteModule = {
+  loader?: (args: LoaderFunctionArgs) => unknown;
+  action?: (args: ActionFunctionArgs) => unknown;
+};
+
+const modules = import.meta.glob<RouteModule>("/app/routes/*.{ts,tsx}", { eager: true });
+const ROUTES = Object.entries(modules)
+  .map(([file, mod]) => ({ file: file.replace("/app/routes/", ""), mod }))
+  .sort((a, b) => a.file.localeCompare(b.file));
+
+const DISCOVER = process.env.PERM_DISCOVER === "1";
+
+let people: People;
+
+beforeAll(async () => {
+  people = await createPeople();
+}, 60_000);
+
+function paramsFor(entry: RouteEntry, world: World): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entry.params ?? {}).map(([name, source]) => [name, paramValue(source, world)]),
+  );
+}
+
+function urlFor(file: string, entry: RouteEntry, world: World, forAction: boolean) {
+  let path = routePath(file, paramsFor(entry, world), forAction);
+  if (entry.query) {
+    const q = entry.query.replace("CALL_SLUG", world.callSlug);
+    path += (path.includes("?") ? "&" : "?") + q;
+  }
+  return new URL(path, BASE);
+}
+
+/** Runs a loader or action the way Remix does and classifies its answer; anything else thrown fails. */
+async function invoke(
+  fn: (args: LoaderFunctionArgs) => unknown,
+  request: Request,
+  params: Record<string, string>,
+): Promise<{ outcome: Outcome; detail: string; text: string }> {
+  let value: unknown;
+  let text = "";
+  try {
+    value = await fn({ request, params, context: matrixContext });
+  } catch (thrown) {
+    value = thrown;
+    if (
+      !(thrown instanceof Response) &&
+      !(
+        thrown &&
+        typeof thrown === "object" &&
+        (thrown as { type?: string }).type === "DataWithResponseInit"
+      )
+    ) {
+      return { outcome: `threw ${String(thrown)}` as Outcome, detail: String(thrown), text };
+    }
+  }
+  let status = 200;
+  let location: string | null = null;
+  if (value instanceof Response) {
+    status = value.status;
+    location = value.headers.get("Location");
+    // Read a download to its end (exports write their audit row when the stream finishes) and
+    // let that write land, so that it is not mistaken for a change made by the next request.
+    if (status < 300 && value.body) {
+      const bytes = await value.arrayBuffer().catch(() => new ArrayBuffer(0));
+      text = Buffer.from(bytes).toString("latin1");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } else await value.body?.cancel().catch(() => undefined);
+  } else if (
+    value &&
+    typeof value === "object" &&
+    (value as { type?: string }).type === "DataWithResponseInit"
+  ) {
+    const init = (value as { init: ResponseInit | null }).init;
+    status = init?.status ?? 200;
+    location = new Headers(init?.headers).get("Location");
+    text = JSON.stringify((value as { data: unknown }).data) ?? "";
+  } else {
+    text = JSON.stringify(value) ?? "";
+  }
+  return {
+    outcome: classify(status, location),
+    detail: `${status} ${location ?? ""}`.trim(),
+    text,
+  };
+}
+
+/** Refused requests first, so that an allowed one that changes data cannot hide a refusal. */
+function orderedActors(row: Record<Actor, Outcome>): Actor[] {
+  return [...ACTORS].sort(
+    (a, b) => Number(!REFUSALS.includes(row[a])) - Number(!REFUSALS.includes(row[b])),
+  );
+}
+
+/** What identifies reviewers and their work: never on an applicant's page. */
+function reviewerSecrets(): string[] {
+  return [people.reviewerAssigned.email, people.reviewerConflicted.email, REVIEW_COMMENT];
+}
+
+/** Every route with its table entry, then the variants (same route, other data). */
+function cases(): {
+  name: string;
+  file: string;
+  mod: RouteModule;
+  entry: RouteEntry | undefined;
+}[] {
+  return [
+    ...ROUTES.map(({ file, mod }) => ({ name: file, file, mod, entry: PERMISSION_TABLE[file] })),
+    ...PERMISSION_VARIANTS.map((v) => ({
+      name: `${v.file} [${v.label}]`,
+      file: v.file,
+      mod: ROUTES.find((r) => r.file === v.file)?.mod ?? {},
+      entry: v.entry as RouteEntry | undefined,
+    })),
+  ];
+}
+
+describe("permission matrix", () => {
+  it("has an entry for every route file, and no entry for a route that does not exist", () => {
+    const files = ROUTES.map((r) => r.file);
+    const problems: string[] = [];
+    for (const { file, mod } of ROUTES) {
+      const entry = PERMISSION_TABLE[file];
+      if (!entry) {
+        problems.push(`route ${file} has no entry in the permission table`);
+        continue;
+      }
+      if (mod.loader && !entry.loader) problems.push(`route ${file}: its loader has no row`);
+      if (!mod.loader && entry.loader) problems.push(`route ${file}: row for a loader it lacks`);
+      if (mod.action && !entry.action) problems.push(`route ${file}: its action has no row`);
+      if (!mod.action && entry.action) problems.push(`route ${file}: row for an action it lacks`);
+    }
+    for (const key of Object.keys(PERMISSION_TABLE))
+      if (!files.includes(key)) problems.push(`table entry ${key} matches no route file`);
+    expect(problems).toEqual([]);
+    expect(ROUTES.length).toBeGreaterThan(30);
+  });
+
+  it("answers every loader as the table says, and refusals change nothing", async () => {
+    const world = await createWorld(people);
+    const mismatches: string[] = [];
+    const observed: Record<string, Record<string, string>> = {};
+    for (const { name, file, mod, entry } of cases()) {
+      if (!mod.loader || !entry?.loader) continue;
+      for (const actor of orderedActors(entry.loader)) {
+        const expected = entry.loader[actor];
+        const cookie = await cookieFor(people, actor);
+        const url = urlFor(file, entry, world, false);
+        const request = new Request(url, { headers: cookie ? { Cookie: cookie } : {} });
+        const before = REFUSALS.includes(expected) ? databaseChecksum() : null;
+        const { outcome, detail, text } = await invoke(
+          mod.loader,
+          request,
+          paramsFor(entry, world),
+        );
+        (observed[name] ??= {})[actor] = outcome;
+        // Applicants never see reviewers' identities or their notes, on any page or download.
+        if (actor.startsWith("applicant") && outcome === "ok") {
+          for (const secret of reviewerSecrets())
+            if (text.includes(secret))
+              mismatches.push(
+                `GET ${name} as ${actor}: shows reviewer data ${JSON.stringify(secret)}`,
+              );
+        }
+        if (outcome !== expected)
+          mismatches.push(
+            `GET ${name} as ${actor}: expected ${expected}, got ${outcome} (${detail})`,
+          );
+        if (before && before !== databaseChecksum())
+          mismatches.push(`GET ${name} as ${actor}: refused, yet the database changed`);
+      }
+    }
+    if (DISCOVER) console.log("LOADERS", JSON.stringify(observed, null, 1));
+    expect(mismatches).toEqual([]);
+  }, 120_000);
+
+  it("answers every action (an empty form) as the table says, and refusals change nothing", async () => {
+    const mismatches: string[] = [];
+    const observed: Record<string, Record<string, string>> = {};
+    for (const { name, file, mod, entry } of cases()) {
+      if (!mod.action || !entry?.action) continue;
+      // A world of its own per action: an allowed empty post may change its data.
+      const world = await createWorld(people);
+      for (const actor of orderedActors(entry.action)) {
+        const expected = entry.action[actor];
+        const cookie = await cookieFor(people, actor);
+        const headers: Record<string, string> = {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: BASE,
+        };
+        if (cookie) headers.Cookie = cookie;
+        const request = new Request(urlFor(file, entry, world, true), {
+          method: "POST",
+          headers,
+          body: "",
+        });
+        const before = REFUSALS.includes(expected) ? databaseChecksum() : null;
+        const { outcome, detail } = await invoke(mod.action, request, paramsFor(entry, world));
+        (observed[name] ??= {})[actor] = outcome;
+        if (outcome !== expected)
+          mismatches.push(
+            `POST ${name} as ${actor}: expected ${expected}, got ${outcome} (${detail})`,
+          );
+        if (before && before !== databaseChecksum())
+          mismatches.push(`POST ${name} as ${actor}: refused, yet the database changed`);
+      }
+    }
+    if (DISCOVER) console.log("ACTIONS", JSON.stringify(observed, null, 1));
+    expect(mismatches).toEqual([]);
+    expect(await integrityCheck()).toBe("ok");
+  }, 180_000);
+});
