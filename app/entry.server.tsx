@@ -14,6 +14,7 @@ import { seedDemoIfEmpty } from "~db/seed";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
+import { RequestIdContext } from "~/utils/request-id";
 
 export { getLogger };
 export const isProduction = process.env.NODE_ENV === "production";
@@ -77,12 +78,14 @@ export default function handleRequest(
       pipe(body);
     };
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer
-        context={remixContext}
-        url={request.url}
-        abortDelay={ABORT_DELAY}
-        nonce={nonce}
-      />,
+      <RequestIdContext.Provider value={loadContext?.requestId ?? null}>
+        <RemixServer
+          context={remixContext}
+          url={request.url}
+          abortDelay={ABORT_DELAY}
+          nonce={nonce}
+        />
+      </RequestIdContext.Provider>,
       {
         nonce,
         onShellReady() {

@@ -18,6 +18,7 @@ import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
 import { SessionTimeout } from "~/components/session-timeout";
 import { getUser, homePathFor, IDLE_TIMEOUT_MS, type SessionUser } from "~/services/session.server";
 import stylesHref from "~/styles/app.css?url";
+import { useRequestId } from "~/utils/request-id";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -197,6 +198,7 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData("root") as RootData | undefined;
+  const requestId = useRequestId(data?.requestId);
   const t = getTranslator(data?.locale ?? DEFAULT_LOCALE);
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (
@@ -227,9 +229,9 @@ export function ErrorBoundary() {
       <title>{t("error.title")}</title>
       <h1>{t("error.title")}</h1>
       <p>{t("error.body")}</p>
-      {data?.requestId ? (
-        <p>
-          <strong>{t("error.reference", { id: data.requestId })}</strong>
+      {requestId ? (
+        <p data-request-id={requestId}>
+          <strong>{t("error.reference", { id: requestId })}</strong>
         </p>
       ) : null}
       <p>
