@@ -227,9 +227,10 @@ export async function canSeeProposalFiles(
   proposal: Pick<Proposal, "id" | "owner_id" | "status">,
 ): Promise<boolean> {
   if (user.role === "applicant") return proposal.owner_id === user.id;
+  // A draft is the company's unfinished work: nobody at the CDA sees it before it is submitted.
+  if (proposal.status === "draft") return false;
   if (user.role === "official" || user.role === "admin") return true;
   if (user.role !== "reviewer") return false;
-  if (proposal.status === "draft") return false;
   const assignment = await db
     .selectFrom("reviewer_assignments")
     .select("id")

@@ -223,8 +223,8 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
 };
 
 /**
- * The same routes on other data: a draft is its owner's alone (officials excepted for its files,
- * as the documents model decides), and a submitted proposal stays its owner's.
+ * The same routes on other data: a draft and its documents are its owner's alone, and a
+ * submitted proposal stays its owner's.
  */
 export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEntry }[] = [
   {
@@ -232,7 +232,7 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
     label: "a document of A's draft",
     entry: {
       params: { id: "draftAttachmentId" },
-      loader: row("notFound", { visitor: "login", applicantA: "ok", official: "ok", admin: "ok" }),
+      loader: row("notFound", { visitor: "login", applicantA: "ok" }),
     },
   },
   {
