@@ -12,8 +12,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getTranslator, registerDictionary, type Dictionary } from "~/i18n";
-import { dictionaries } from "~/i18n/catalog.server";
+import { getTranslator } from "~/i18n";
+import { dictionaryHref } from "~/i18n/catalog.server";
 import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
 import { SessionTimeout } from "~/components/session-timeout";
 import { getUser, homePathFor, IDLE_TIMEOUT_MS, type SessionUser } from "~/services/session.server";
@@ -30,8 +30,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = localeFromRequest(request);
   return data({
     locale,
-    // Only the page language's words go to the browser (see app/i18n/index.ts).
-    messages: dictionaries[locale],
+    // The browser fetches the page language's words before hydrating (app/entry.client.tsx).
+    dictionaryHref: dictionaryHref(locale),
     requestId: context?.requestId ?? null,
     cspNonce: context?.cspNonce,
     user: user ? { name: user.display_name, role: user.role, home: homePathFor(user.role) } : null,
@@ -41,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type RootData = {
   locale: Locale;
-  messages: Dictionary;
+  dictionaryHref: string;
   requestId: string | null;
   cspNonce?: string;
   user: { name: string; role: SessionUser["role"]; home: string } | null;
@@ -153,7 +153,6 @@ function Header({ data }: { data: RootData | undefined }) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootData | undefined;
   const locale = data?.locale ?? DEFAULT_LOCALE;
-  if (data?.messages) registerDictionary(locale, data.messages);
   const t = getTranslator(locale);
   const nonce = data?.cspNonce;
   return (
@@ -163,6 +162,15 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {data?.dictionaryHref ? (
+          <link
+            rel="preload"
+            id="dictionary"
+            href={data.dictionaryHref}
+            as="fetch"
+            crossOrigin="anonymous"
+          />
+        ) : null}
       </head>
       <body>
         <a href="#main-content" className="skip-link">

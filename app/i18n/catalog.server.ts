@@ -1,5 +1,7 @@
 // Every dictionary, registered for server-side rendering, mail and PDFs. Server-only: the
-// browser receives just the page language's dictionary from the root loader.
+// browser fetches just the page language's dictionary (/i18n/<locale>.json, cached) before it
+// hydrates the page (app/entry.client.tsx).
+import { createHash } from "node:crypto";
 import { registerDictionary, type Dictionary } from "./index";
 import type { Locale } from "./locales";
 import * as common from "./messages/common";
@@ -30,6 +32,16 @@ export const dictionaries: Record<Locale, Dictionary> = {
   en: Object.assign({}, ...AREAS.map((a) => a.en)),
   "zh-Hans": Object.assign({}, ...AREAS.map((a) => a.zh)),
 };
+
+/** Changes whenever any word changes: the browser may cache a dictionary URL carrying it forever. */
+export const dictionaryVersion = createHash("sha256")
+  .update(JSON.stringify(dictionaries))
+  .digest("hex")
+  .slice(0, 12);
+
+export function dictionaryHref(locale: Locale): string {
+  return `/i18n/${locale}.json?v=${dictionaryVersion}`;
+}
 
 registerDictionary("en", dictionaries.en);
 registerDictionary("zh-Hans", dictionaries["zh-Hans"]);

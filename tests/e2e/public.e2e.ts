@@ -59,6 +59,19 @@ describe("public pages", () => {
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("pages carry no dictionary; the browser fetches its language's words once, cached for good", async () => {
+    const html = await (await fetch(new URL("/", baseUrl()))).text();
+    // A message that no part of the home page shows must not travel with it.
+    expect(html).not.toContain("Your account cannot open this page");
+    const href = html.match(/<link rel="preload" id="dictionary" href="([^"]+)"/)?.[1];
+    expect(href).toMatch(/^\/i18n\/en\.json\?v=[0-9a-f]{12}$/);
+    const res = await fetch(new URL(href!.replace(/&amp;/g, "&"), baseUrl()));
+    expect(res.headers.get("cache-control")).toContain("immutable");
+    expect((await res.json())["error.forbidden.body"]).toContain(
+      "Your account cannot open this page",
+    );
+  });
+
   it("a cross-site form post is refused", async () => {
     const res = await fetch(new URL("/logout", baseUrl()), {
       method: "POST",

@@ -70,7 +70,8 @@ export type ParamSource =
   | "draftAttachmentId"
   | "outboxId"
   | "step"
-  | "splat";
+  | "splat"
+  | "locale";
 
 const all = (o: Outcome): Row => Object.fromEntries(ACTORS.map((a) => [a, o])) as Row;
 const row = (base: Outcome, overrides: Partial<Row>): Row => ({ ...all(base), ...overrides });
@@ -148,6 +149,7 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "calls.$slug.criteria.tsx": { params: { slug: "callSlug" }, loader: all("ok") },
   "forgot-password.tsx": { action: all("invalid") },
   "healthz.ts": { loader: all("ok") },
+  "i18n.$locale[.json].ts": { params: { locale: "locale" }, loader: all("ok") },
   "language.ts": { loader: all("redirect") },
   "login.tsx": {
     loader: row("redirect", { visitor: "ok" }),
@@ -477,6 +479,8 @@ export function paramValue(source: ParamSource, world: World): string {
       return "project";
     case "splat":
       return "no/such/page";
+    case "locale":
+      return "zh-Hans";
   }
 }
 
