@@ -57,8 +57,12 @@ export function decimalCheck(opts: {
 }
 
 /** Today's date (YYYY-MM-DD) in Pakistan, where the authority works. */
+// Built once: a formatter costs far more to make than to use, and dates are checked on every
+// submission (the benchmark saw ~0.35 ms per submission here).
+const PAKISTAN_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Karachi" });
+
 export function todayInPakistan(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Karachi" }).format(now);
+  return PAKISTAN_DAY.format(now);
 }
 
 export function isRealDate(v: string): boolean {
