@@ -36,6 +36,7 @@ import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
+import { ClarificationThread } from "~/components/clarification-thread";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
@@ -362,29 +363,7 @@ export default function AdminProposal() {
       ))}
 
       <h2 className="h2">Clarifications</h2>
-      {d.thread.length === 0 ? <p>No questions have been asked.</p> : null}
-      <ol className="thread">
-        {d.thread.map((m) => (
-          <li key={m.id} className={`thread__message thread__message--${m.kind}`}>
-            <p className="caption">
-              {m.kind === "question" ? `Question by ${m.authorName}` : "Applicant's answer"} ·{" "}
-              <DateTime iso={m.createdAt} />
-            </p>
-            <p className="preserve-lines">{m.body}</p>
-            {m.attachments.length ? (
-              <ul className="list">
-                {m.attachments.map((f) => (
-                  <li key={f.id}>
-                    <a href={`/attachments/${f.id}`} download>
-                      {f.name}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </li>
-        ))}
-      </ol>
+      <ClarificationThread thread={d.thread} showAuthor emptyText="No questions have been asked." />
       <Form method="post" noValidate>
         <input type="hidden" name="intent" value="ask" />
         <TextArea

@@ -34,6 +34,7 @@ import { requireRole, STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
 import { useLocale } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
+import { ClarificationThread } from "~/components/clarification-thread";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Review ${data?.proposal.reference ?? ""} – CDA Investment Proposal Portal` },
@@ -174,45 +175,6 @@ function Documents({ documents }: { documents: { id: number; kind: string; name:
   );
 }
 
-function Thread({
-  thread,
-}: {
-  thread: {
-    id: number;
-    kind: string;
-    body: string;
-    authorName: string;
-    createdAt: string;
-    attachments: { id: number; name: string }[];
-  }[];
-}) {
-  if (!thread.length) return <p>No clarification questions have been asked.</p>;
-  return (
-    <ol className="thread">
-      {thread.map((m) => (
-        <li key={m.id} className={`thread__message thread__message--${m.kind}`}>
-          <p className="caption">
-            {m.kind === "question" ? "Question from the CDA" : "Applicant's answer"} ·{" "}
-            <DateTime iso={m.createdAt} />
-          </p>
-          <p className="preserve-lines">{m.body}</p>
-          {m.attachments.length ? (
-            <ul className="list">
-              {m.attachments.map((f) => (
-                <li key={f.id}>
-                  <a href={`/attachments/${f.id}`} download>
-                    {f.name}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
 function Colleagues({
   reviews,
   criteria,
@@ -335,7 +297,10 @@ export default function ReviewProposal() {
       <h2 className="h2">Documents</h2>
       <Documents documents={loaderData.documents} />
       <h2 className="h2">Clarifications</h2>
-      <Thread thread={loaderData.thread} />
+      <ClarificationThread
+        thread={loaderData.thread}
+        emptyText="No clarification questions have been asked."
+      />
     </div>
   );
 
