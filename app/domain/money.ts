@@ -1,5 +1,6 @@
 // Money as decimal strings and integers, never JS floats: an amount is a string with at most two
 // decimals; a USD equivalent is computed with BigInt and rounded half-up to the cent.
+import { numberFormat } from "~/utils/intl-cache";
 
 export const CURRENCIES = ["USD", "PKR", "CNY"] as const;
 export type CurrencyCode = (typeof CURRENCIES)[number];
@@ -67,7 +68,7 @@ export function centsToDecimal(cents: bigint | number): string {
  * (Intl.NumberFormat formats decimal strings exactly, without going through a float). */
 export function formatMoney(amount: string, currency: string, intlLocale: string): string {
   if (!isAmount(amount) || !isCurrency(currency)) return `${amount} ${currency}`.trim();
-  return new Intl.NumberFormat(intlLocale, {
+  return numberFormat(intlLocale, {
     style: "currency",
     currency,
     currencyDisplay: "code",

@@ -1,4 +1,5 @@
 import type { Locale } from "~/i18n/locales";
+import { dateTimeFormat, numberFormat } from "~/utils/intl-cache";
 
 export const PAKISTAN_TZ = "Asia/Karachi";
 
@@ -10,7 +11,7 @@ export function formatDateTime(
   locale: Locale,
   timeZone: string = PAKISTAN_TZ,
 ): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), {
+  return dateTimeFormat(intlLocale(locale), {
     dateStyle: "long",
     timeStyle: "short",
     timeZone,
@@ -18,9 +19,7 @@ export function formatDateTime(
 }
 
 export function formatDate(iso: string, locale: Locale, timeZone: string = PAKISTAN_TZ): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone }).format(
-    new Date(iso),
-  );
+  return dateTimeFormat(intlLocale(locale), { dateStyle: "long", timeZone }).format(new Date(iso));
 }
 
 export function formatNumber(
@@ -28,7 +27,7 @@ export function formatNumber(
   locale: Locale,
   options?: Intl.NumberFormatOptions,
 ): string {
-  return new Intl.NumberFormat(intlLocale(locale), options).format(value);
+  return numberFormat(intlLocale(locale), options).format(value);
 }
 
 /** Whole days, hours and minutes from `now` until `iso` (all zero once it has passed). */
