@@ -46,9 +46,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return data({
     call: { slug: call.slug, titleEn: call.title_en, titleZh: call.title_zh, status: call.status },
     query,
-    page,
+    page: { ...page, rows: page.rows.map(toRowView) },
     histogram,
   });
+}
+
+/**
+ * What the table shows of a row, and nothing more: the page's rows travel twice (as HTML and as
+ * the loader data that hydrates it), so unshown fields — the decision's internal reason, resolved
+ * flags, timestamps — would cost every request bytes and serialisation (bench/FINDINGS.md §1).
+ */
+function toRowView(r: BoardRow) {
+  return {
+    proposalId: r.proposalId,
+    rank: r.rank,
+    reference: r.reference,
+    companyEn: r.companyEn,
+    companyZh: r.companyZh,
+    title: r.title,
+    tracks: r.tracks,
+    investmentUsdCents: r.investmentUsdCents,
+    reviewsSubmitted: r.reviewsSubmitted,
+    reviewsRequired: r.reviewsRequired,
+    score: r.score,
+    calibratedScore: r.calibratedScore,
+    gatesSummary: r.gatesSummary,
+    qualifies: r.qualifies,
+    /** The unresolved flags, in words. */
+    flags: r.flags.filter((f) => !f.resolved).map(flagText),
+    decision: r.decision,
+  };
 }
 
 const GATE_LABELS: Record<BoardRow["gatesSummary"], { text: string; tag: string }> = {
@@ -290,15 +317,13 @@ export default function Board() {
                   )}
                 </td>
                 <td>
-                  {r.flags.filter((f) => !f.resolved).length ? (
+                  {r.flags.length ? (
                     <ul className="flag-list">
-                      {r.flags
-                        .filter((f) => !f.resolved)
-                        .map((f, i) => (
-                          <li key={i}>
-                            <span className="tag tag--yellow">Flag</span> {flagText(f)}
-                          </li>
-                        ))}
+                      {r.flags.map((text, i) => (
+                        <li key={i}>
+                          <span className="tag tag--yellow">Flag</span> {text}
+                        </li>
+                      ))}
                     </ul>
                   ) : (
                     "None"
