@@ -23,6 +23,7 @@ import {
 import { recomputeCallScores } from "~/models/scoring.server";
 import { getDb } from "~/services/db.server";
 import { neutraliseCell } from "~/services/exports/csv.server";
+import { XLSX_PACING } from "~/services/exports/xlsx.server";
 import { BASE, testContext } from "../support/remix";
 import { createUser, signedIn } from "../support/factories";
 
@@ -813,6 +814,29 @@ describe("XLSX export", () => {
       expect(audit.sha256).toBe(sha256(res.body));
     });
   }
+
+  it("writes the same workbook when the zip keeps the writer waiting at every page", async () => {
+    const normal = await readWorkbook(
+      (await download(xlsxRoute.loader as Loader, ".xlsx", official.cookie)).body,
+    );
+    // Any backlog makes the writer wait, and the zip never catches up with the last partly filled
+    // buffer: the writer must give up waiting after the stall time instead of hanging.
+    const saved = { ...XLSX_PACING };
+    Object.assign(XLSX_PACING, { maxSheetBacklog: 0, stallMs: 30 });
+    try {
+      const res = await download(xlsxRoute.loader as Loader, ".xlsx", official.cookie);
+      expect(res.status).toBe(200);
+      const paced = await readWorkbook(res.body);
+      for (const name of ["Ranking", "Criteria", "Raw scores", "Proposals", "Moderations"])
+        expect(sheetRows(paced.getWorksheet(name)!)).toEqual(sheetRows(normal.getWorksheet(name)!));
+      expect(JSON.parse((await lastAudit("export.xlsx")).after_json!)).toMatchObject({
+        completed: true,
+        rawScoreRows: 16 * 11,
+      });
+    } finally {
+      Object.assign(XLSX_PACING, saved);
+    }
+  });
 
   it("leaves out an official's conflicted proposal but keeps the workbook recomputable", async () => {
     const db = getDb();

@@ -54,7 +54,51 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
       row.commit();
     },
     commit: () => ws.commit(),
+    /**
+     * Bytes of this sheet's XML written but not yet taken by the zip. exceljs hands each 64 KB of
+     * a sheet to archiver without waiting, and archiver zips one entry at a time, on this thread,
+     * only when the event loop lets it: a producer that merely yields between pages ran far ahead
+     * and piled the uncompressed XML up in memory (150 MB of buffers for the raw-scores sheet at
+     * 10,000 proposals, bench/FINDINGS.md §4). (exceljs 4.4: WorksheetWriter.stream is a StreamBuf
+     * whose `buffers` are not yet handed on and whose `pipes` are archiver's PassThrough.)
+     */
+    backlog(): number {
+      const stream = (ws as unknown as { stream?: SheetStream }).stream;
+      if (!stream) return 0;
+      const queued = (stream.buffers?.length ?? 0) * SHEET_BUFFER_BYTES;
+      return (stream.pipes ?? []).reduce(
+        (n, p) => n + (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0),
+        queued,
+      );
+    },
   };
+}
+
+interface SheetStream {
+  buffers?: unknown[];
+  // archiver wraps the sheet in a readable-stream PassThrough (no writableLength getter).
+  pipes?: { _writableState?: { length: number }; _readableState?: { length: number } }[];
+}
+/** exceljs's buffer size for a sheet's stream (WorkbookWriter._openStream). */
+const SHEET_BUFFER_BYTES = 65_536;
+/**
+ * How much not-yet-zipped XML a sheet may hold before the producer waits (measured at 10,000
+ * proposals: 8 MB keeps the workbook's time, 4 MB cost 50 % more), and after how long without
+ * progress it stops waiting (a stuck zip must not hang an export). Tests lower both.
+ */
+export const XLSX_PACING = { maxSheetBacklog: 8 * 1024 * 1024, stallMs: 10_000 };
+
+/** Waits until the zip has taken all but XLSX_PACING.maxSheetBacklog of a sheet's XML. */
+async function waitForZip(sheet: { backlog(): number }, sink: PassThrough): Promise<void> {
+  let last = sheet.backlog();
+  let since = Date.now();
+  while (last > XLSX_PACING.maxSheetBacklog && Date.now() - since < XLSX_PACING.stallMs) {
+    assertOpen(sink);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const now = sheet.backlog();
+    if (now < last) since = Date.now();
+    last = now;
+  }
 }
 
 const RANKING_SHEET: readonly Col[] = RANKING_COLUMNS.map((header) => {
@@ -100,9 +144,10 @@ export async function writeBoardXlsx(
   });
   wb.creator = "CDA Investment Proposal Portal";
   wb.created = new Date(exportedAt);
-  const pace = async () => {
+  const pace = async (sheet: { backlog(): number }) => {
     await yieldToLoop();
     await waitForRoom(sink);
+    await waitForZip(sheet, sink);
     assertOpen(sink);
   };
 
@@ -132,7 +177,7 @@ export async function writeBoardXlsx(
         r.submittedAt,
       ]);
     }
-    await pace();
+    await pace(ranking);
   }
   await ranking.commit();
 
@@ -189,7 +234,7 @@ export async function writeBoardXlsx(
         s.submittedAt ?? "",
       ]);
     }
-    await pace();
+    await pace(raw);
   }
   await raw.commit();
 
