@@ -3,6 +3,8 @@
 // nonce per request handed to Remix as load context, security headers, a cross-site POST check,
 // migrations before the port opens, and a graceful shutdown.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import process from "node:process";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -88,7 +90,17 @@ app.use((req, res, next) => {
 });
 
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-app.use(express.static("build/client", { maxAge: "1h" }));
+// The build's other public files (public/: the favicon) by name: a catch-all static handler would
+// look every page's URL up on disk before Remix could answer it.
+const publicFiles = new Set(
+  fs
+    .readdirSync("build/client", { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${path.relative("build/client", path.join(entry.parentPath, entry.name))}`)
+    .filter((file) => !file.startsWith("/assets/")),
+);
+const servePublic = express.static("build/client", { maxAge: "1h" });
+app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
 // Remix's express adapter writes a response body without waiting for a slow client (it ignores
 // res.write's backpressure), so a large export would pile up in memory; piping the web stream
