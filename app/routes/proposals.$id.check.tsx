@@ -115,7 +115,13 @@ function confirmationMail(request: Request, user: SessionUser, submitted: Submit
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, proposal } = await owned(request, params.id);
+  const user = await requireRole(request, ["applicant"]);
+  // Ownership is checked by submitProposal, inside its transaction (a proposal that is not this
+  // applicant's is "notFound" there): no separate read of the proposal here.
+  const proposalId = Number(params.id);
+  if (!Number.isSafeInteger(proposalId) || proposalId <= 0) {
+    throw new Response("Not found", { status: 404 });
+  }
   const form = await readForm(request);
   const input = formDataToObject(form);
   const values = {
@@ -127,7 +133,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   let mailed = false;
   const result = await submitProposal(db, {
-    proposalId: proposal.id,
+    proposalId,
     userId: user.id,
     submissionKey: values.submissionKey,
     declaration: {
@@ -164,7 +170,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "notFound":
       throw new Response("Not found", { status: 404 });
     case "notDraft":
-      return redirect(`/proposals/${proposal.id}`, { status: 303 });
+      return redirect(`/proposals/${proposalId}`, { status: 303 });
     case "deadline":
     case "notOpen":
       return data<ActionData>(
