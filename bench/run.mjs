@@ -808,14 +808,16 @@ function lastExportAudit(database, kind) {
 /** EXPLAIN QUERY PLAN of the board's queries (as board.server.ts builds them) on the dataset. */
 function explainBoard(database, callId) {
   const sqlite = new SQLite(database, { readonly: true });
-  const R = `('submitted','under_review','clarification_requested','shortlisted','reserve','rejected')`;
-  const FROM = `from proposal_scores ps join proposals p on p.id = ps.proposal_id left join decisions d on d.proposal_id = ps.proposal_id`;
+  // The statements the board runs (app/models/board.server.ts, mirrored by bench/baseline.mjs): the
+  // read model proposal_scores alone for the counts and the page's ids; decisions for its 50 rows.
+  const TRACK = `(',' || coalesce(ps.tracks, '') || ',') like '%,tier4DataCentre,%'`;
+  const ROWS = `select ps.proposal_id, ps.reference, d.outcome from proposal_scores ps left join decisions d on d.proposal_id = ps.proposal_id`;
   const queries = {
-    "board count, no filter (proposal_scores only)": `select count(*) as n from proposal_scores ps where ps.call_id = ${callId}`,
-    "board count, track filter (joins proposals)": `select count(*) as n ${FROM} where ps.call_id = ${callId} and p.status in ${R} and (',' || coalesce(p.tracks, '') || ',') like '%,tier4DataCentre,%' and ps.qualifies = 1`,
-    "board page (default order)": `select ps.proposal_id, p.reference, d.outcome ${FROM} where ps.call_id = ${callId} and p.status in ${R} order by ps.rank_raw asc, ps.proposal_id limit 50 offset 0`,
-    "board page (track + qualifies, by investment, page 20)": `select ps.proposal_id ${FROM} where ps.call_id = ${callId} and p.status in ${R} and (',' || coalesce(p.tracks, '') || ',') like '%,tier4DataCentre,%' and ps.qualifies = 1 order by p.investment_usd_cents is null, p.investment_usd_cents desc, ps.rank_raw asc, ps.proposal_id limit 50 offset 950`,
-    "score histogram (proposal_scores only)": `select case when ps.score is null then null else min(9, max(0, cast(ps.score / 10 as integer))) end as bin, count(*) from proposal_scores ps where ps.call_id = ${callId} group by bin`,
+    "board count, no filter": `select count(*) as n from proposal_scores ps where ps.call_id = ${callId}`,
+    "board count, track + qualifies": `select count(*) as n from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1`,
+    "board page (default order)": `${ROWS} where ps.proposal_id in (select ps.proposal_id from proposal_scores ps where ps.call_id = ${callId} order by ps.rank_raw asc, ps.proposal_id asc limit 50 offset 0) order by ps.rank_raw asc, ps.proposal_id asc`,
+    "board page (track + qualifies, by investment, page 20)": `${ROWS} where ps.proposal_id in (select ps.proposal_id from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1 order by ps.investment_usd_cents desc, ps.rank_raw asc, ps.proposal_id asc limit 50 offset 950) order by ps.investment_usd_cents desc, ps.rank_raw asc, ps.proposal_id asc`,
+    "score histogram (kept between score changes by the portal; the baseline runs it every time)": `select case when ps.score is null then null else min(9, max(0, cast(ps.score / 10 as integer))) end as bin, count(*) from proposal_scores ps where ps.call_id = ${callId} group by bin`,
   };
 
   const out = [];

@@ -327,6 +327,38 @@ export interface ProposalScoresTable {
   flags_json: Generated<string>;
   criterion_means_json: Generated<string>;
   computed_at: CreatedAt;
+  // Copies of the proposal's fields that the board filters, sorts and shows (migration 0006),
+  // written by writeScores with the scores; a change to any of them marks the call's scores stale.
+  status: ProposalStatus;
+  reference: string | null;
+  title: string | null;
+  tracks: string | null;
+  company_en: string | null;
+  company_zh: string | null;
+  investment_usd_cents: number | null;
+  submitted_at: string | null;
+}
+
+/** Each ranked proposal's full scoring result, written with its proposal_scores row (migration 0007). */
+export interface ProposalScoreResultsTable {
+  proposal_id: number;
+  call_id: number;
+  /** ProposalResult (app/domain/scoring.ts) as JSON. */
+  result_json: string;
+}
+
+/** Per call, what the breakdown's arithmetic needs besides the proposal's result (migration 0007). */
+export interface CallScoreSummariesTable {
+  call_id: number;
+  /** CalibrationSummary (app/domain/scoring.ts) as JSON. */
+  calibration_json: string;
+  /** ScoringParams the call was scored with, as JSON. */
+  params_json: string;
+  /** The criteria it was scored against (CriterionMeta[]), as JSON. */
+  criteria_json: string;
+  /** How many proposals the call ranks. */
+  ranked_count: number;
+  computed_at: string;
 }
 
 export interface Database {
@@ -354,6 +386,8 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
   proposal_scores: ProposalScoresTable;
+  proposal_score_results: ProposalScoreResultsTable;
+  call_score_summaries: CallScoreSummariesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -18,7 +18,7 @@ import { conflictsForAssignment } from "~/models/conflicts.server";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import {
   ensureCallScoresCurrent,
-  currentCallScoring,
+  proposalScoring,
   recomputeCallScores,
   type CriterionMeta,
 } from "~/models/scoring.server";
@@ -85,35 +85,66 @@ export async function conflictedProposalIds(
     .map((p) => p.id);
 }
 
-/** The board's rows for one state: filtered, sorted and paginated in SQL. */
-function boardBase(db: DB, callId: number, q: BoardQuery, hidden: readonly number[]) {
+// The board reads its read model alone: proposal_scores holds one row per ranked proposal with the
+// proposal's own fields the board filters, sorts and shows (migration 0006, written by
+// writeScores), so the page's ids and the counts are read from one covering index
+// (proposal_scores_board_keys) instead of ~5,000 rows of `proposals` with their snapshots
+// (bench/FINDINGS.md §1). Rows exist only for ranked proposals: writeScores writes nothing else,
+// and a withdrawal, a status change or an edit of a copied field marks the call's scores stale
+// (calls.scores_version), so listBoard rewrites the rows before it reads them. Decisions (one row
+// per proposal at most) are read through their primary key or their outcome index, and only by
+// the filters and the sort that need them.
+
+/**
+ * The board's rows for one state: filtered in SQL (ordering and pagination are the caller's).
+ * `decisions as d` is joined only for the decision sort (SORT_EXPRESSIONS.decision reads d): a join
+ * costs a lookup per row, and the decision filters read the decisions table through subqueries.
+ */
+function boardBase(
+  db: DB,
+  callId: number,
+  q: BoardFilters,
+  hidden: readonly number[],
+  joinDecisions = false,
+) {
   let query = db
     .selectFrom("proposal_scores as ps")
-    .innerJoin("proposals as p", "p.id", "ps.proposal_id")
-    .leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id")
-    .where("ps.call_id", "=", callId)
-    .where("p.status", "in", [...RANKED_STATUSES]);
+    .$if(joinDecisions, (qb) => qb.leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id"))
+    .where("ps.call_id", "=", callId);
   if (hidden.length) query = query.where("ps.proposal_id", "not in", [...hidden]);
   if (q.track)
     query = query.where(
-      sql<boolean>`(',' || coalesce(p.tracks, '') || ',') like ${`%,${q.track},%`}`,
+      sql<boolean>`(',' || coalesce(${sql.ref("ps.tracks")}, '') || ',') like ${`%,${q.track},%`}`,
     );
-  if (q.status) query = query.where("p.status", "=", q.status);
-  if (q.decision === "none") query = query.where("d.outcome", "is", null);
-  else if (q.decision) query = query.where("d.outcome", "=", q.decision);
+  if (q.status) query = query.where("ps.status", "=", q.status);
+  if (q.decision === "none")
+    query = query.where("ps.proposal_id", "not in", (eb) =>
+      eb.selectFrom("decisions").select("decisions.proposal_id"),
+    );
+  else if (q.decision) {
+    const outcome = q.decision;
+    query = query.where("ps.proposal_id", "in", (eb) =>
+      eb
+        .selectFrom("decisions")
+        .select("decisions.proposal_id")
+        .where("decisions.outcome", "=", outcome),
+    );
+  }
   if (q.qualifies !== null) query = query.where("ps.qualifies", "=", q.qualifies ? 1 : 0);
   if (q.flagged !== null) query = query.where("ps.flagged", "=", q.flagged ? 1 : 0);
   return query;
 }
 
+type BoardFilters = Pick<BoardQuery, "track" | "status" | "decision" | "qualifies" | "flagged">;
+
 // What each column sorts on. Gates and decisions sort by meaning, not by spelling:
 // passed → pending → split → failed; shortlisted → reserve → rejected (no decision last).
 const SORT_EXPRESSIONS: Record<Exclude<SortColumn, "rank">, RawBuilder<unknown>> = {
-  reference: sql.ref("p.reference"),
-  company: sql`${sql.ref("p.company_en")} collate nocase`,
-  title: sql`${sql.ref("p.title")} collate nocase`,
-  sector: sql.ref("p.tracks"),
-  investment: sql.ref("p.investment_usd_cents"),
+  reference: sql.ref("ps.reference"),
+  company: sql`${sql.ref("ps.company_en")} collate nocase`,
+  title: sql`${sql.ref("ps.title")} collate nocase`,
+  sector: sql.ref("ps.tracks"),
+  investment: sql.ref("ps.investment_usd_cents"),
   reviews: sql.ref("ps.reviews_submitted"),
   score: sql.ref("ps.score"),
   calibrated: sql.ref("ps.calibrated_score"),
@@ -121,6 +152,29 @@ const SORT_EXPRESSIONS: Record<Exclude<SortColumn, "rank">, RawBuilder<unknown>>
   flags: sql.ref("ps.flag_count"),
   decision: sql`case d.outcome when 'shortlisted' then 0 when 'reserve' then 1 when 'rejected' then 2 else null end`,
 };
+
+/** The board's order for one state: the sort column (empty values last), the rank, the id. */
+function boardOrder(q: BoardQuery): [RawBuilder<unknown>, "asc" | "desc"][] {
+  const rank = sql.ref(q.score === "raw" ? "ps.rank_raw" : "ps.rank_calibrated");
+  const id = sql.ref("ps.proposal_id");
+  if (q.sort === "rank")
+    return [
+      [rank, q.dir],
+      [id, "asc"],
+    ];
+  const col = SORT_EXPRESSIONS[q.sort];
+  // Empty values last in either direction; then the rank in use keeps the order stable. SQLite
+  // orders NULL below every value, so a descending sort puts them last by itself: the `is null`
+  // term is added only for ascending sorts. One sort key less, and an order an index can give:
+  // qualifying proposals by investment (descending, the default) are read in the order of
+  // proposal_scores_board_keys (migration 0006), and a page stops reading after its rows.
+  return [
+    ...(q.dir === "asc" ? [[sql`${col} is null`, "asc"] as [RawBuilder<unknown>, "asc"]] : []),
+    [col, q.dir],
+    [rank, "asc"],
+    [id, "asc"],
+  ];
+}
 
 export interface BoardPage {
   rows: BoardRow[];
@@ -131,31 +185,94 @@ export interface BoardPage {
   callTotal: number;
 }
 
-/**
- * Counts the board's rows in SQL. proposal_scores holds rows only for ranked proposals (writeScores
- * writes nothing else, and a withdrawal bumps the call's score marker so the rows are rewritten
- * before the next read), so the count joins proposals and decisions only when a filter reads them:
- * the unfiltered counts read one covering index instead of looking up 10,000 proposal rows
- * (bench/FINDINGS.md §1).
- */
+// ---------------------------------------------------------------- counts kept between changes
+//
+// The counts and the histogram read proposal_scores alone, whose rows change only together with
+// calls.scores_computed_version (recomputeCallScores rewrites them and records the version in the
+// same transaction; nothing else writes them). So a count or a histogram computed from the rows
+// at one computed version stays exact until that version changes, and is kept in memory keyed by
+// (call id, call created_at, computed version, what was counted, the user's hidden ids). A change
+// that moves a score bumps scores_version; the next board view recomputes the rows, which gives a
+// new computed version, hence a new key: the kept value can never be served for other rows.
+// - Counts filtered by decision also read `decisions`, which changes without any version: they are
+//   never kept.
+// - Inside a transaction nothing is kept or served (an uncommitted state could roll back and its
+//   version number be reused by another state). The values are also kept per connection object
+//   (a transaction, an export's read snapshot each have their own, dropped with it).
+// - A value is kept only if the version is the same after it was computed as before (a change
+//   committed in between would have computed it from rows newer than its key; committed versions
+//   only grow, so such a key would never be asked for again anyway: this is a second guard).
+// - At most BOARD_CACHE_SIZE values per connection (least recently used dropped first), each a
+//   number or ten bins under a key of the filters and the hidden ids: kilobytes, not megabytes.
+const BOARD_CACHE_SIZE = 256;
+const boardCaches = new WeakMap<object, Map<string, unknown>>();
+
+async function rowsVersion(db: DB, callId: number): Promise<string | null> {
+  if (db.isTransaction) return null;
+  const call = await db
+    .selectFrom("calls")
+    .select(["created_at", "scores_computed_version"])
+    .where("id", "=", callId)
+    .executeTakeFirst();
+  return call ? `${callId}|${call.created_at}|${call.scores_computed_version}` : null;
+}
+
+async function keptWhileRowsUnchanged<T>(
+  db: DB,
+  callId: number,
+  what: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  const version = await rowsVersion(db, callId);
+  if (version === null) return compute();
+  let cache = boardCaches.get(db);
+  if (!cache) boardCaches.set(db, (cache = new Map()));
+  const key = `${version}|${what}`;
+  if (cache.has(key)) {
+    const value = cache.get(key) as T;
+    cache.delete(key);
+    cache.set(key, value);
+    return value;
+  }
+  const value = await compute();
+  if ((await rowsVersion(db, callId)) === version) {
+    cache.set(key, value);
+    while (cache.size > BOARD_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  return value;
+}
+
+function hiddenKey(hidden: readonly number[]): string {
+  return [...hidden].sort((a, b) => a - b).join(",");
+}
+
+/** Counts the board's rows for one state's filters, in SQL (kept between changes, see above). */
 export async function countBoard(
   db: DB,
   callId: number,
-  q: Pick<BoardQuery, "track" | "status" | "decision" | "qualifies" | "flagged">,
+  q: BoardFilters,
   hidden: readonly number[],
 ): Promise<number> {
-  if (q.track || q.status || q.decision) {
-    const { n } = await boardBase(db, callId, q as BoardQuery, hidden)
+  const filters: BoardFilters = {
+    track: q.track,
+    status: q.status,
+    decision: q.decision,
+    qualifies: q.qualifies,
+    flagged: q.flagged,
+  };
+  const count = async () => {
+    const { n } = await boardBase(db, callId, filters, hidden)
       .select(sql<number>`count(*)`.as("n"))
       .executeTakeFirstOrThrow();
     return Number(n);
-  }
-  let query = db.selectFrom("proposal_scores as ps").where("ps.call_id", "=", callId);
-  if (hidden.length) query = query.where("ps.proposal_id", "not in", [...hidden]);
-  if (q.qualifies !== null) query = query.where("ps.qualifies", "=", q.qualifies ? 1 : 0);
-  if (q.flagged !== null) query = query.where("ps.flagged", "=", q.flagged ? 1 : 0);
-  const { n } = await query.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
-  return Number(n);
+  };
+  if (filters.decision) return count();
+  return keptWhileRowsUnchanged(
+    db,
+    callId,
+    `count|${JSON.stringify(filters)}|${hiddenKey(hidden)}`,
+    count,
+  );
 }
 
 export interface ListBoardOptions {
@@ -185,39 +302,27 @@ export async function listBoard(
     options.counts?.callTotal ?? (await countBoard(db, call.id, NO_FILTERS, hidden));
   const pageCount = Math.max(1, Math.ceil(Number(total) / pageSize));
   const page = Math.min(q.page, pageCount);
-  // Orders the rows of one board state (the same order for the page's ids and for its rows).
-  const ordered = <T extends ReturnType<typeof boardBase>>(query: T): T => {
-    let out = query;
-    if (q.sort !== "rank") {
-      const col = SORT_EXPRESSIONS[q.sort];
-      // Empty values last in either direction; then the rank in use keeps the order stable.
-      out = out.orderBy(sql`${col} is null`).orderBy(col, q.dir) as T;
-      out = out.orderBy(sql.ref(rankCol), "asc") as T;
-    } else {
-      out = out.orderBy(sql.ref(rankCol), q.dir) as T;
-    }
-    return out.orderBy("ps.proposal_id") as T;
-  };
-  // Two steps: the page's ids are chosen reading only the columns that filter and sort, then the
-  // page's 50 rows are read in full. Sorting every matching row with all its columns made SQLite
-  // read each proposal's submitted_at, which lies after the proposal's large snapshot (overflow
-  // pages): a sorted board read the whole call's snapshots on every request (bench/FINDINGS.md §1).
-  const pageIds = ordered(boardBase(db, call.id, q, hidden).select("ps.proposal_id"))
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
-  const query = boardBase(db, call.id, q, hidden)
+  const order = boardOrder(q);
+  // Two steps: the page's ids are chosen reading only the columns that filter and sort (the
+  // covering index proposal_scores_board_keys), then the page's rows are read in full.
+  let pageIds = boardBase(db, call.id, q, hidden, q.sort === "decision").select("ps.proposal_id");
+  for (const [expr, dir] of order) pageIds = pageIds.orderBy(expr, dir);
+  pageIds = pageIds.limit(pageSize).offset((page - 1) * pageSize);
+  let query = db
+    .selectFrom("proposal_scores as ps")
+    .leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id")
     .where("ps.proposal_id", "in", pageIds)
     .select([
       "ps.proposal_id as proposalId",
       sql<number>`${sql.ref(rankCol)}`.as("rank"),
-      "p.reference",
-      "p.company_en as companyEn",
-      "p.company_zh as companyZh",
-      "p.title",
-      "p.tracks",
-      "p.status",
-      "p.investment_usd_cents as investmentUsdCents",
-      "p.submitted_at as submittedAt",
+      "ps.reference",
+      "ps.company_en as companyEn",
+      "ps.company_zh as companyZh",
+      "ps.title",
+      "ps.tracks",
+      "ps.status",
+      "ps.investment_usd_cents as investmentUsdCents",
+      "ps.submitted_at as submittedAt",
       "ps.reviews_submitted as reviewsSubmitted",
       "ps.reviews_required as reviewsRequired",
       "ps.score",
@@ -229,7 +334,8 @@ export async function listBoard(
       "d.outcome as decision",
       "d.reason as decisionReason",
     ]);
-  const rows = await ordered(query).execute();
+  for (const [expr, dir] of order) query = query.orderBy(expr, dir);
+  const rows = await query.execute();
   return {
     total,
     callTotal,
@@ -282,15 +388,31 @@ export interface HistogramData {
   unscored: number;
 }
 
-/** The call's score distribution in ten bins of 10 points (100 falls in the last), counted in SQL. */
+/**
+ * The call's score distribution in ten bins of 10 points (100 falls in the last), counted in SQL
+ * from proposal_scores alone (its rows are those of ranked proposals) and kept between changes
+ * (see above).
+ */
 export async function scoreHistogram(
   db: DB,
   callId: number,
   mode: ScoreMode,
   hidden: readonly number[] = [],
 ): Promise<HistogramData> {
+  const data = await keptWhileRowsUnchanged(db, callId, `hist|${mode}|${hiddenKey(hidden)}`, () =>
+    computeHistogram(db, callId, mode, hidden),
+  );
+  // A copy: the kept value must not change if a caller changes what it was given.
+  return { bins: data.bins.map((b) => ({ ...b })), unscored: data.unscored };
+}
+
+async function computeHistogram(
+  db: DB,
+  callId: number,
+  mode: ScoreMode,
+  hidden: readonly number[],
+): Promise<HistogramData> {
   const col = sql.ref(mode === "raw" ? "ps.score" : "ps.calibrated_score");
-  // No join to proposals: the rows are those of ranked proposals (see countBoard).
   let q = db.selectFrom("proposal_scores as ps").where("ps.call_id", "=", callId);
   if (hidden.length) q = q.where("ps.proposal_id", "not in", [...hidden]);
   const rows = await q
@@ -388,10 +510,11 @@ export async function getBreakdown(
     .executeTakeFirst();
   if (!proposal) return null;
   await ensureCallScoresCurrent(db, call);
-  const scoring = await currentCallScoring(db, call);
-  const { criteria } = scoring;
-  const own = scoring.byId.get(proposalId);
-  if (!own) return null;
+  // The proposal's stored result and the call's calibration summary (one row each), not a
+  // computation over the whole call (migration 0007).
+  const scoring = await proposalScoring(db, call, proposalId);
+  if (!scoring) return null;
+  const { criteria, result: own } = scoring;
   const reviewRows = await db
     .selectFrom("reviews")
     .innerJoin("users", "users.id", "reviews.reviewer_id")

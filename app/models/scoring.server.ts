@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import type { Call } from "~db/schema";
 import {
   computeCallScores,
+  type CalibrationSummary,
   type CriterionInput,
   type GateResult,
   type ProposalResult,
@@ -218,30 +219,73 @@ export async function scoreCall(
   return { result: computeCallScores(input, { rankBy }), input, criteria };
 }
 
-/** What the breakdown needs from a whole-call computation (not the scoring input itself). */
-export interface CallScoring {
-  byId: ReadonlyMap<number, ProposalResult>;
-  calibration: ScoringResult["calibration"];
+/** What the breakdown of one proposal needs from its call's scoring. */
+export interface ProposalScoring {
+  result: ProposalResult;
+  /** The call's calibration summary, which the proposal's calibrated arithmetic reads. */
+  calibration: CalibrationSummary;
   params: ScoringInput["params"];
   criteria: CriterionMeta[];
   rankedCount: number;
 }
 
-// The breakdown of one proposal needs the whole call's computation (calibration reads every
-// reviewer's reviews across the call), which loads 30,000 reviews at 10,000 proposals. Its result
-// only changes when the call's score marker does, so it is kept per call, keyed by the marker:
-// one computation per change instead of one per view, and concurrent views share one in-flight
-// computation instead of each holding a copy of the input (bench/FINDINGS.md §2, the RSS peak).
-// The scoring input is dropped once computed; what is kept is about 50 MB of heap at 10,000
-// proposals (30,000 reviews), so only the last call viewed is kept (one call is under review at a
-// time; viewing another call's breakdown costs one computation), within the 250 MB RSS target.
-const CALL_SCORING_CACHE_SIZE = 1;
-const callScoringCache = new Map<number, { key: string; value: Promise<CallScoring> }>();
-
-async function computeCallScoring(db: DB, call: Call): Promise<CallScoring> {
+/**
+ * One proposal's scoring, for its breakdown (call ensureCallScoresCurrent first). The result
+ * depends on the whole call (calibration reads every reviewer's reviews across it: 30,000 reviews at
+ * 10,000 proposals), so writeScores stores it with the board's rows (migration 0007) and this
+ * reads one row and the call's summary, in one statement (one snapshot), while they are current.
+ * Inside a transaction, or when the rows are stale (a read-only connection cannot rewrite them),
+ * the call is computed afresh as the board would compute it, and nothing is kept in memory.
+ * Null when the proposal is not ranked in the call.
+ */
+export async function proposalScoring(
+  db: DB,
+  call: Call,
+  proposalId: number,
+): Promise<ProposalScoring | null> {
+  if (!db.isTransaction) {
+    const stored = await db
+      .selectFrom("calls")
+      .leftJoin("call_score_summaries as s", "s.call_id", "calls.id")
+      .leftJoin("proposal_score_results as r", (join) =>
+        join.on("r.proposal_id", "=", proposalId).onRef("r.call_id", "=", "calls.id"),
+      )
+      .select([
+        "calls.scores_version",
+        "calls.scores_computed_version",
+        "s.calibration_json",
+        "s.params_json",
+        "s.criteria_json",
+        "s.ranked_count",
+        "r.result_json",
+      ])
+      .where("calls.id", "=", call.id)
+      .executeTakeFirst();
+    if (!stored) return null;
+    // No summary: the rows were written before migration 0007 (it marks every call stale, so
+    // only a call recomputed by an older build lacks one) — computed afresh below.
+    if (
+      stored.scores_version === stored.scores_computed_version &&
+      stored.calibration_json !== null &&
+      stored.params_json !== null &&
+      stored.criteria_json !== null &&
+      stored.ranked_count !== null
+    ) {
+      if (stored.result_json === null) return null;
+      return {
+        result: JSON.parse(stored.result_json) as ProposalResult,
+        calibration: JSON.parse(stored.calibration_json) as CalibrationSummary,
+        params: JSON.parse(stored.params_json) as ScoringInput["params"],
+        criteria: JSON.parse(stored.criteria_json) as CriterionMeta[],
+        rankedCount: stored.ranked_count,
+      };
+    }
+  }
   const { result, input, criteria } = await scoreCall(db, call);
+  const own = result.byId.get(proposalId);
+  if (!own) return null;
   return {
-    byId: result.byId,
+    result: own,
     calibration: result.calibration,
     params: input.params,
     criteria,
@@ -250,33 +294,57 @@ async function computeCallScoring(db: DB, call: Call): Promise<CallScoring> {
 }
 
 /**
- * The call's scoring result as of its current score marker (call ensureCallScoresCurrent first).
- * Inside a transaction, or when the board's rows are stale, it is computed afresh and not kept:
- * an uncommitted change could roll back and its marker value be reused by another change.
+ * With the board's rows and in the same transaction, what the breakdown reads (migration 0007):
+ * each ranked proposal's full result, and the call's calibration summary, parameters, criteria and
+ * the number of ranked proposals.
  */
-export async function currentCallScoring(db: DB, call: Call): Promise<CallScoring> {
-  const marker = await db
-    .selectFrom("calls")
-    .select(["created_at", "scores_version", "scores_computed_version"])
-    .where("id", "=", call.id)
-    .executeTakeFirst();
-  if (db.isTransaction || !marker || marker.scores_version !== marker.scores_computed_version)
-    return computeCallScoring(db, call);
-  // created_at guards against a call deleted and another created with the same id.
-  const key = `${marker.created_at}|${marker.scores_version}`;
-  const hit = callScoringCache.get(call.id);
-  if (hit && hit.key === key) return hit.value;
-  const value = computeCallScoring(db, call);
-  callScoringCache.delete(call.id);
-  callScoringCache.set(call.id, { key, value });
-  while (callScoringCache.size > CALL_SCORING_CACHE_SIZE)
-    callScoringCache.delete(callScoringCache.keys().next().value!);
-  // A failed computation is not kept.
-  value.catch(() => {
-    if (callScoringCache.get(call.id)?.value === value) callScoringCache.delete(call.id);
-  });
-  return value;
+async function writeBreakdownResults(
+  db: DB,
+  call: Call,
+  result: ScoringResult,
+  computedAt: string,
+): Promise<void> {
+  await db.deleteFrom("proposal_score_results").where("call_id", "=", call.id).execute();
+  // 1,000 rows (3,000 parameters) per statement: the same SQL text for every full chunk, so the
+  // statement is prepared once.
+  for (let i = 0; i < result.proposals.length; i += 1000) {
+    await db
+      .insertInto("proposal_score_results")
+      .values(
+        result.proposals.slice(i, i + 1000).map((p) => ({
+          proposal_id: p.proposalId,
+          call_id: call.id,
+          result_json: JSON.stringify(p),
+        })),
+      )
+      .execute();
+  }
+  const summary = {
+    calibration_json: JSON.stringify(result.calibration),
+    params_json: JSON.stringify(paramsOf(call)),
+    // As scoreCall loaded them, in this same transaction.
+    criteria_json: JSON.stringify(await loadCallCriteria(db, call.id)),
+    ranked_count: result.proposals.length,
+    computed_at: computedAt,
+  };
+  await db
+    .insertInto("call_score_summaries")
+    .values({ call_id: call.id, ...summary })
+    .onConflict((oc) => oc.column("call_id").doUpdateSet(summary))
+    .execute();
 }
+
+/** The proposal fields that writeScores copies into proposal_scores for the board (migration 0006). */
+const BOARD_KEYS = [
+  "status",
+  "reference",
+  "title",
+  "tracks",
+  "company_en",
+  "company_zh",
+  "investment_usd_cents",
+  "submitted_at",
+] as const;
 
 async function writeScores(db: DB, call: Call): Promise<number> {
   const { result } = await scoreCall(db, call);
@@ -308,11 +376,21 @@ async function writeScores(db: DB, call: Call): Promise<number> {
   const columns = rows.length ? (Object.keys(rows[0]!) as (keyof (typeof rows)[number])[]) : [];
   for (let i = 0; i < rows.length; i += 5000) {
     const chunk = JSON.stringify(rows.slice(i, i + 5000));
-    await sql`insert into proposal_scores (${sql.join(columns.map((c) => sql.ref(c)))})
-      select ${sql.join(columns.map((c) => sql`value ->> ${"$." + c}`))} from json_each(${chunk})`.execute(
-      db,
-    );
+    // With the scores, the proposal's own fields that the board filters, sorts and shows
+    // (migration 0006), copied from `proposals` as this transaction sees them: any later change to
+    // them marks the call's scores stale, so the copy is rewritten before the board reads it.
+    await sql`insert into proposal_scores (${sql.join([
+      ...columns.map((c) => sql.ref(c)),
+      ...BOARD_KEYS.map((c) => sql.ref(c)),
+    ])})
+      select ${sql.join([
+        ...columns.map((c) => sql`j.value ->> ${"$." + c}`),
+        ...BOARD_KEYS.map((c) => sql.ref(`p.${c}`)),
+      ])}
+      from json_each(${chunk}) as j
+      join proposals as p on p.id = j.value ->> '$.proposal_id'`.execute(db);
   }
+  await writeBreakdownResults(db, call, result, computedAt);
   return rows.length;
 }
 

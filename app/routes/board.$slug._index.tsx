@@ -15,6 +15,7 @@ import {
   defaultDir,
   parseBoardQuery,
   DECISION_FILTERS,
+  PAGE_SIZE,
   RANKED_STATUSES,
   TRACKS,
   type BoardQuery,
@@ -40,8 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const call = await getBoardCall(db, params.slug ?? "");
   if (!call) throw new Response("Not Found", { status: 404 });
   const query = parseBoardQuery(new URL(request.url).searchParams);
-  const page = await listBoard(db, call, user.id, query);
   const hidden = await conflictedProposalIds(db, user.id, call.id);
+  const page = await listBoard(db, call, user.id, query, PAGE_SIZE, { hidden });
   const histogram = await scoreHistogram(db, call.id, query.score, hidden);
   return data({
     call: { slug: call.slug, titleEn: call.title_en, titleZh: call.title_zh, status: call.status },

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./2026-11-28-0001-initial";
 import * as m0004 from "./2026-11-28-0004-board";
 import * as m0005 from "./2026-11-28-0005-score-marker";
+import * as m0006 from "./2026-11-28-0006-board-keys";
+import * as m0007 from "./2026-11-28-0007-breakdown-results";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
   "2026-11-28-0001-initial": m0001,
   "2026-11-28-0004-board": m0004,
   "2026-11-28-0005-score-marker": m0005,
+  "2026-11-28-0006-board-keys": m0006,
+  "2026-11-28-0007-breakdown-results": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,11 +1,16 @@
 // The board's per-call score marker (migration 0005): every change that can move a score marks
 // the call's proposal_scores rows stale in the same transaction, changes that cannot do not, the
-// board rewrites stale rows before it counts them, and the breakdown's memoised whole-call
-// computation follows the marker.
+// board rewrites stale rows before it counts them, and the breakdown reads the stored results
+// (migration 0007) only while the marker says they are current.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "~db/schema";
 import { countBoard, listBoard, parseBoardQuery } from "~/models/board.server";
-import { currentCallScoring, recomputeCallScores, scoresAreStale } from "~/models/scoring.server";
+import {
+  proposalScoring,
+  recomputeCallScores,
+  scoreCall,
+  scoresAreStale,
+} from "~/models/scoring.server";
 import { getDb } from "~/services/db.server";
 import { createUser } from "../support/factories";
 
@@ -324,40 +329,85 @@ describe("the board reads the rows only once they are current", () => {
   });
 });
 
-describe("the breakdown's whole-call computation", () => {
-  it("is computed once per marker value and again after a change that moves scores", async () => {
+describe("the breakdown's scoring follows the marker", () => {
+  async function storedJson(p: number) {
+    return (
+      await getDb()
+        .selectFrom("proposal_score_results")
+        .select("result_json")
+        .where("proposal_id", "=", p)
+        .executeTakeFirstOrThrow()
+    ).result_json;
+  }
+
+  it("is read from the stored rows while they are current, computed afresh while they are stale", async () => {
     const db = getDb();
-    await recompute();
-    const call = await getCall();
-    const first = await currentCallScoring(db, call);
-    expect(await currentCallScoring(db, call)).toBe(first);
     const p = await makeProposal("under_review");
     for (const r of reviewerIds) await addReview(p, r, 5);
+    await recompute();
+    const call = await getCall();
     // Level 5 everywhere scores the criterion's full weight (an earlier test changed it).
     const { weight } = await db
       .selectFrom("criteria")
       .select("weight")
       .where("id", "=", criterionId)
       .executeTakeFirstOrThrow();
-    // Stale rows: computed afresh, not kept.
-    const fresh = await currentCallScoring(db, call);
-    expect(fresh).not.toBe(first);
-    expect(fresh.byId.get(p)?.score).toBe(weight);
+    const current = await proposalScoring(db, call, p);
+    expect(current?.result.score).toBe(weight);
+    expect(current?.rankedCount).toBe((await scoreCall(db, call)).result.proposals.length);
+    // While current, the stored row is what is read (no computation over the call): with another
+    // proposal's stored result in p's row, p's scoring is that result.
+    const unscored = await makeProposal("under_review");
     await recompute();
-    const next = await currentCallScoring(db, call);
-    expect(next).not.toBe(first);
-    expect(next.byId.get(p)?.score).toBe(weight);
-    expect(next.rankedCount).toBe(first.rankedCount + 1);
-    expect(await currentCallScoring(db, call)).toBe(next);
+    await db
+      .updateTable("proposal_score_results")
+      .set({ result_json: await storedJson(unscored) })
+      .where("proposal_id", "=", p)
+      .execute();
+    expect((await proposalScoring(db, call, p))?.result).toMatchObject({
+      proposalId: unscored,
+      score: null,
+    });
+    // A change marks the rows stale: the rows are no longer trusted.
+    const other = await makeProposal("under_review");
+    expect(await stale()).toBe(true);
+    const fresh = await proposalScoring(db, call, p);
+    expect(fresh?.result).toMatchObject({ proposalId: p, score: weight });
+    expect(fresh?.rankedCount).toBe(current!.rankedCount + 2);
+    expect(await proposalScoring(db, call, other)).not.toBeNull();
+    await recompute();
+    expect(await proposalScoring(db, call, p)).toStrictEqual(fresh);
   });
 
-  it("is not taken from or kept for a transaction", async () => {
+  it("is computed inside a transaction from what the transaction sees", async () => {
     const db = getDb();
     await recompute();
     const call = await getCall();
-    const kept = await currentCallScoring(db, call);
-    const inside = await db.transaction().execute((trx) => currentCallScoring(trx, call));
-    expect(inside).not.toBe(kept);
-    expect(await currentCallScoring(db, call)).toBe(kept);
+    const p = await makeProposal("under_review");
+    await recompute();
+    expect((await proposalScoring(db, call, p))?.result.score).toBeNull();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const r = await trx
+          .insertInto("reviews")
+          .values({
+            proposal_id: p,
+            reviewer_id: reviewerIds[0]!,
+            criteria_version_id: versionId,
+            status: "submitted",
+            submitted_at: new Date().toISOString(),
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto("review_scores")
+          .values({ review_id: r.id, criterion_id: criterionId, level: 5, rationale: "Because." })
+          .execute();
+        expect((await proposalScoring(trx, call, p))?.result.reviewsSubmitted).toBe(1);
+        throw new Error("abandoned");
+      }),
+    ).rejects.toThrow("abandoned");
+    expect(await stale()).toBe(false);
+    expect((await proposalScoring(db, call, p))?.result.score).toBeNull();
   });
 });
