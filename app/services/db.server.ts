@@ -22,12 +22,12 @@ export function openDatabase(file: string): { db: DB; sqlite: SQLite.Database } 
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // A 32 MB page cache (SQLite's default is 2 MB, ~500 pages): the board reads the call's
-  // proposal_scores indexes and, for sorted pages, 10,000 proposal rows; with 2 MB every request
-  // reread them from the OS. 32 MB holds the board's working set at 10,000 proposals (measured by
-  // bench/: 4 ms vs 31 ms for a count) while leaving room under the 250 MB RSS target; it is an
-  // upper bound, the cache only grows as pages are read.
-  sqlite.pragma("cache_size = -32768");
+  // A 16 MB page cache (SQLite's default is 2 MB, ~500 pages): the board's working set at 10,000
+  // proposals — proposal_scores' indexes (~3 MB) and the pages of the rows it shows — stays in
+  // memory instead of being reread from the operating system on every request. The board no longer
+  // reads proposal rows (migration 0006), so 32 MB bought nothing but RSS; the cache is an upper
+  // bound, filled only as pages are read (bench/FINDINGS.md §4).
+  sqlite.pragma("cache_size = -16384");
   // Sorts and GROUP BYs of the board that need a temporary b-tree stay in memory, not temp files.
   sqlite.pragma("temp_store = memory");
   const db = new Kysely<Database>({
