@@ -1,7 +1,7 @@
 // The ranking board and the per-proposal breakdown: read from proposal_scores (kept current by
 // scoring.server.ts) with filters, sorting and pagination in SQL; decisions recorded with audit.
 import { sql, type RawBuilder } from "kysely";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Call, DecisionOutcome, ProposalStatus } from "~db/schema";
 import { conflictMatches } from "~/domain/assignment";
 import {
@@ -14,6 +14,7 @@ import {
   type ScoreMode,
 } from "~/domain/scoring";
 import { writeAudit } from "~/models/audit.server";
+import { DecisionSchema, DisagreementNoteSchema, GateModerationSchema } from "~/schemas/board";
 import { conflictsForAssignment } from "~/models/conflicts.server";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import {
@@ -24,14 +25,7 @@ import {
 } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
 import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
-import {
-  DECISION_OUTCOMES,
-  MAX_DECISION_REASON,
-  MAX_MODERATION_NOTE,
-  PAGE_SIZE,
-  type BoardQuery,
-  type SortColumn,
-} from "~/domain/board-query";
+import { PAGE_SIZE, type BoardQuery, type SortColumn } from "~/domain/board-query";
 
 export * from "~/domain/board-query";
 
@@ -634,14 +628,6 @@ export async function getBreakdown(
 
 // ---------------------------------------------------------------- decisions
 
-export const DecisionSchema = z.object({
-  outcome: z.enum(DECISION_OUTCOMES, { error: msg("validation.choose") }),
-  reason: z
-    .string({ error: msg("validation.required") })
-    .min(1, { error: msg("validation.required") })
-    .max(MAX_DECISION_REASON, { error: msg("validation.tooLong", { max: MAX_DECISION_REASON }) }),
-});
-
 /** A call by slug for staff (any status). */
 export async function getBoardCall(db: DB, slug: string): Promise<Call | undefined> {
   return db.selectFrom("calls").selectAll().where("slug", "=", slug).executeTakeFirst();
@@ -724,27 +710,6 @@ export async function recordDecision(
 export type { GateResult, NotQualifiedReason };
 
 // ---------------------------------------------------------------- moderation
-
-export const GateModerationSchema = z.object({
-  gate: z.string({ error: msg("validation.choose") }).min(1, { error: msg("validation.choose") }),
-  gatePass: z.enum(["pass", "fail"], { error: msg("validation.choose") }),
-  gateNote: z
-    .string({ error: msg("validation.required") })
-    .min(1, { error: msg("validation.required") })
-    .max(MAX_MODERATION_NOTE, {
-      error: msg("validation.tooLong", { max: MAX_MODERATION_NOTE }),
-    }),
-});
-
-export const DisagreementNoteSchema = z.object({
-  noteCriterion: z.string().optional(),
-  flagNote: z
-    .string({ error: msg("validation.required") })
-    .min(1, { error: msg("validation.required") })
-    .max(MAX_MODERATION_NOTE, {
-      error: msg("validation.tooLong", { max: MAX_MODERATION_NOTE }),
-    }),
-});
 
 export type ModerationResult =
   { ok: true } | { ok: false; errors: FieldErrors; status: 400 | 404 | 409 };
