@@ -2,6 +2,7 @@
 // the call's proposal_scores rows stale in the same transaction, changes that cannot do not, the
 // board rewrites stale rows before it counts them, and the breakdown reads the stored results
 // (migration 0007) only while the marker says they are current.
+import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "~db/schema";
 import { countBoard, listBoard, parseBoardQuery } from "~/models/board.server";
@@ -326,6 +327,30 @@ describe("the board reads the rows only once they are current", () => {
     expect(after.rows.map((r) => r.proposalId)).not.toContain(p);
     expect(await countBoard(db, callId, q, [])).toBe(before.total);
     expect(await countBoard(db, callId, q, [after.rows[0]!.proposalId])).toBe(before.total - 1);
+  });
+});
+
+describe("a stale call is recomputed once however many views find it stale", () => {
+  it("lets concurrent board views share one recomputation", async () => {
+    const db = getDb();
+    await recompute();
+    // Counts each rewrite of the call's rows (a temporary trigger: this connection only).
+    await sql`create temp table if not exists rewrites (n integer)`.execute(db);
+    await sql`delete from temp.rewrites`.execute(db);
+    await sql`create temp trigger if not exists count_rewrites after update of scores_computed_version on main.calls
+      begin insert into temp.rewrites values (1); end`.execute(db);
+    await makeProposal("submitted");
+    expect(await stale()).toBe(true);
+    const q = parseBoardQuery(new URLSearchParams());
+    const call = await getCall();
+    const pages = await Promise.all(
+      Array.from({ length: 4 }, () => listBoard(db, call, officialId, q)),
+    );
+    expect(new Set(pages.map((p) => p.total)).size).toBe(1);
+    expect(await stale()).toBe(false);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from temp.rewrites`.execute(db);
+    expect(rows[0]!.n).toBe(1);
+    await sql`drop trigger temp.count_rewrites`.execute(db);
   });
 });
 
