@@ -339,14 +339,6 @@ export interface ProposalScoresTable {
   submitted_at: string | null;
 }
 
-/** Each ranked proposal's full scoring result, written with its proposal_scores row (migration 0007). */
-export interface ProposalScoreResultsTable {
-  proposal_id: number;
-  call_id: number;
-  /** ProposalResult (app/domain/scoring.ts) as JSON. */
-  result_json: string;
-}
-
 /** Per call, what the breakdown's arithmetic needs besides the proposal's result (migration 0007). */
 export interface CallScoreSummariesTable {
   call_id: number;
@@ -386,7 +378,6 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
   proposal_scores: ProposalScoresTable;
-  proposal_score_results: ProposalScoreResultsTable;
   call_score_summaries: CallScoreSummariesTable;
 }
 

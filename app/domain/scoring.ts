@@ -283,13 +283,54 @@ interface Internal {
   exactMeans: Map<string, Rational | null>;
 }
 
+/** Every reviewer's totals over the call, and the call's totals (see computeCallScores). */
+function calibrationOf(
+  totals: readonly { review: ReviewInput; total: number | null }[],
+  params: ScoringParams,
+): {
+  callMean: number | null;
+  callSd: number | null;
+  reviewerCal: Map<number, ReviewerCalibration>;
+} {
+  const allTotals = totals.flatMap((t) => (t.total === null ? [] : [t.total]));
+  const callMean = mean(allTotals);
+  const callSd = populationSd(allTotals);
+  const perReviewer = new Map<number, number[]>();
+  for (const t of totals) {
+    if (t.total === null) continue;
+    const list = perReviewer.get(t.review.reviewerId) ?? [];
+    list.push(t.total);
+    perReviewer.set(t.review.reviewerId, list);
+  }
+  const reviewerCal = new Map<number, ReviewerCalibration>();
+  for (const [reviewerId, list] of [...perReviewer.entries()].sort((a, b) => a[0] - b[0])) {
+    const varies = list.some((v) => v !== list[0]);
+    const enough = list.length >= params.calibrationMinReviews;
+    const calibrated = enough && varies && callSd !== null;
+    reviewerCal.set(reviewerId, {
+      reviewerId,
+      reviews: list.length,
+      mean: mean(list),
+      sd: populationSd(list),
+      calibrated,
+      rawBecause: !enough ? "too_few_reviews" : !varies ? "no_variance" : null,
+    });
+  }
+  return { callMean, callSd, reviewerCal };
+}
+
 /**
  * Applies the published rules to one call. Pure and deterministic: the same input, in any order,
  * gives the same result.
+ *
+ * `calibration`: the call's calibration statistics as a computation over the whole call gave them
+ * (its `calibration`), for computing some of its proposals without all of its reviews: their
+ * calibrated totals then come out exactly as in the whole-call computation. Ranks are among the
+ * proposals given.
  */
 export function computeCallScores(
   input: ScoringInput,
-  options: { rankBy?: ScoreMode } = {},
+  options: { rankBy?: ScoreMode; calibration?: CalibrationSummary } = {},
 ): ScoringResult {
   const { params } = input;
   const rankBy = options.rankBy ?? "raw";
@@ -316,30 +357,14 @@ export function computeCallScores(
   const totals = reviews.map((r) => ({ review: r, total: totalOf(r) }));
 
   // Calibration: every reviewer's totals over the call, and the call's totals.
-  const allTotals = totals.flatMap((t) => (t.total === null ? [] : [t.total]));
-  const callMean = mean(allTotals);
-  const callSd = populationSd(allTotals);
-  const perReviewer = new Map<number, number[]>();
-  for (const t of totals) {
-    if (t.total === null) continue;
-    const list = perReviewer.get(t.review.reviewerId) ?? [];
-    list.push(t.total);
-    perReviewer.set(t.review.reviewerId, list);
-  }
-  const reviewerCal = new Map<number, ReviewerCalibration>();
-  for (const [reviewerId, list] of [...perReviewer.entries()].sort((a, b) => a[0] - b[0])) {
-    const varies = list.some((v) => v !== list[0]);
-    const enough = list.length >= params.calibrationMinReviews;
-    const calibrated = enough && varies && callSd !== null;
-    reviewerCal.set(reviewerId, {
-      reviewerId,
-      reviews: list.length,
-      mean: mean(list),
-      sd: populationSd(list),
-      calibrated,
-      rawBecause: !enough ? "too_few_reviews" : !varies ? "no_variance" : null,
-    });
-  }
+  const given = options.calibration;
+  const { callMean, callSd, reviewerCal } = given
+    ? {
+        callMean: given.callMean,
+        callSd: given.callSd,
+        reviewerCal: new Map(given.reviewers.map((r) => [r.reviewerId, r])),
+      }
+    : calibrationOf(totals, params);
   const calibrate = (reviewerId: number, total: number): { value: number; applied: boolean } => {
     const rc = reviewerCal.get(reviewerId);
     if (!rc || !rc.calibrated || rc.mean === null || !rc.sd || callMean === null || callSd === null)
@@ -589,7 +614,7 @@ export function computeCallScores(
   return {
     proposals: ordered,
     byId: new Map(ordered.map((p) => [p.proposalId, p])),
-    calibration: { callMean, callSd, reviewers: [...reviewerCal.values()] },
+    calibration: given ?? { callMean, callSd, reviewers: [...reviewerCal.values()] },
     rankBy,
   };
 }

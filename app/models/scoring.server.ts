@@ -84,6 +84,7 @@ export function paramsOf(call: Call): ScoringInput["params"] {
 export async function loadScoringInput(
   db: DB,
   call: Call,
+  onlyProposalId?: number,
 ): Promise<{ input: ScoringInput; criteria: CriterionMeta[] }> {
   const criteria = await loadCallCriteria(db, call.id);
   const proposals = await db
@@ -91,6 +92,7 @@ export async function loadScoringInput(
     .select(["id", "reference", "submitted_at", "tracks"])
     .where("call_id", "=", call.id)
     .where("status", "in", [...RANKED_STATUSES])
+    .$if(onlyProposalId !== undefined, (q) => q.where("id", "=", onlyProposalId!))
     .orderBy("id")
     .execute();
   // Only submitted reviews count, everywhere. Criteria are matched by key, so a review written
@@ -125,6 +127,7 @@ export async function loadScoringInput(
     .where("proposals.call_id", "=", call.id)
     .where("proposals.status", "in", [...RANKED_STATUSES])
     .where("reviews.status", "=", "submitted")
+    .$if(onlyProposalId !== undefined, (q) => q.where("reviews.proposal_id", "=", onlyProposalId!))
     .groupBy("reviews.id")
     .orderBy("reviews.id")
     .execute();
@@ -161,6 +164,9 @@ export async function loadScoringInput(
       "criteria.key as key",
     ])
     .where("proposals.call_id", "=", call.id)
+    .$if(onlyProposalId !== undefined, (q) =>
+      q.where("moderations.proposal_id", "=", onlyProposalId!),
+    )
     .execute();
 
   return {
@@ -231,24 +237,27 @@ export interface ProposalScoring {
 
 /**
  * One proposal's scoring, for its breakdown (call ensureCallScoresCurrent first). The result
- * depends on the whole call (calibration reads every reviewer's reviews across it: 30,000 reviews at
- * 10,000 proposals), so writeScores stores it with the board's rows (migration 0007) and this
- * reads one row and the call's summary, in one statement (one snapshot), while they are current.
- * Inside a transaction, or when the rows are stale (a read-only connection cannot rewrite them),
- * the call is computed afresh as the board would compute it, and nothing is kept in memory.
- * Null when the proposal is not ranked in the call.
+ * depends on the whole call only through its calibration (every reviewer's totals across the call:
+ * 30,000 reviews at 10,000 proposals) and the ranks, so writeScores stores the call's calibration
+ * summary beside the board's rows (migration 0007), and while they are current this computes the
+ * proposal alone from its own reviews with that summary — exactly what the whole-call computation
+ * gives (tests/integration/breakdown-results.test.ts) — and takes its ranks from its row. All of it
+ * is read in one transaction (one snapshot). Inside a transaction, or when the rows are stale (a
+ * read-only connection cannot rewrite them), the call is computed afresh as the board would
+ * compute it, and nothing is kept in memory. Null when the proposal is not ranked in the call.
  */
 export async function proposalScoring(
   db: DB,
   call: Call,
   proposalId: number,
 ): Promise<ProposalScoring | null> {
-  if (!db.isTransaction) {
-    const stored = await db
+  if (db.isTransaction) return scoreCallFor(db, call, proposalId);
+  return db.transaction().execute(async (trx) => {
+    const stored = await trx
       .selectFrom("calls")
       .leftJoin("call_score_summaries as s", "s.call_id", "calls.id")
-      .leftJoin("proposal_score_results as r", (join) =>
-        join.on("r.proposal_id", "=", proposalId).onRef("r.call_id", "=", "calls.id"),
+      .leftJoin("proposal_scores as ps", (join) =>
+        join.on("ps.proposal_id", "=", proposalId).onRef("ps.call_id", "=", "calls.id"),
       )
       .select([
         "calls.scores_version",
@@ -257,7 +266,9 @@ export async function proposalScoring(
         "s.params_json",
         "s.criteria_json",
         "s.ranked_count",
-        "r.result_json",
+        "ps.proposal_id as rankedId",
+        "ps.rank_raw",
+        "ps.rank_calibrated",
       ])
       .where("calls.id", "=", call.id)
       .executeTakeFirst();
@@ -265,22 +276,39 @@ export async function proposalScoring(
     // No summary: the rows were written before migration 0007 (it marks every call stale, so
     // only a call recomputed by an older build lacks one) — computed afresh below.
     if (
-      stored.scores_version === stored.scores_computed_version &&
-      stored.calibration_json !== null &&
-      stored.params_json !== null &&
-      stored.criteria_json !== null &&
-      stored.ranked_count !== null
-    ) {
-      if (stored.result_json === null) return null;
-      return {
-        result: JSON.parse(stored.result_json) as ProposalResult,
-        calibration: JSON.parse(stored.calibration_json) as CalibrationSummary,
-        params: JSON.parse(stored.params_json) as ScoringInput["params"],
-        criteria: JSON.parse(stored.criteria_json) as CriterionMeta[],
-        rankedCount: stored.ranked_count,
-      };
-    }
-  }
+      stored.scores_version !== stored.scores_computed_version ||
+      stored.calibration_json === null ||
+      stored.params_json === null ||
+      stored.criteria_json === null ||
+      stored.ranked_count === null
+    )
+      return scoreCallFor(trx, call, proposalId);
+    if (stored.rankedId === null || stored.rank_raw === null || stored.rank_calibrated === null)
+      return null;
+    const calibration = JSON.parse(stored.calibration_json) as CalibrationSummary;
+    const params = JSON.parse(stored.params_json) as ScoringInput["params"];
+    const criteria = JSON.parse(stored.criteria_json) as CriterionMeta[];
+    const { input } = await loadScoringInput(trx, call, proposalId);
+    const own = computeCallScores({ ...input, params, criteria }, { calibration }).byId.get(
+      proposalId,
+    );
+    if (!own) return null;
+    return {
+      result: { ...own, rankRaw: stored.rank_raw, rankCalibrated: stored.rank_calibrated },
+      calibration,
+      params,
+      criteria,
+      rankedCount: stored.ranked_count,
+    };
+  });
+}
+
+/** proposalScoring from a computation over the whole call. */
+async function scoreCallFor(
+  db: DB,
+  call: Call,
+  proposalId: number,
+): Promise<ProposalScoring | null> {
   const { result, input, criteria } = await scoreCall(db, call);
   const own = result.byId.get(proposalId);
   if (!own) return null;
@@ -294,31 +322,16 @@ export async function proposalScoring(
 }
 
 /**
- * With the board's rows and in the same transaction, what the breakdown reads (migration 0007):
- * each ranked proposal's full result, and the call's calibration summary, parameters, criteria and
- * the number of ranked proposals.
+ * With the board's rows and in the same transaction, what the breakdown needs besides a
+ * proposal's own reviews (migration 0007): the call's calibration summary, the parameters and
+ * criteria it was computed with, and the number of ranked proposals.
  */
-async function writeBreakdownResults(
+async function writeCallSummary(
   db: DB,
   call: Call,
   result: ScoringResult,
   computedAt: string,
 ): Promise<void> {
-  await db.deleteFrom("proposal_score_results").where("call_id", "=", call.id).execute();
-  // 1,000 rows (3,000 parameters) per statement: the same SQL text for every full chunk, so the
-  // statement is prepared once.
-  for (let i = 0; i < result.proposals.length; i += 1000) {
-    await db
-      .insertInto("proposal_score_results")
-      .values(
-        result.proposals.slice(i, i + 1000).map((p) => ({
-          proposal_id: p.proposalId,
-          call_id: call.id,
-          result_json: JSON.stringify(p),
-        })),
-      )
-      .execute();
-  }
   const summary = {
     calibration_json: JSON.stringify(result.calibration),
     params_json: JSON.stringify(paramsOf(call)),
@@ -398,7 +411,7 @@ async function writeScores(db: DB, call: Call): Promise<number> {
       from json_each(${chunk}) as j
       join proposals as p on p.id = j.value ->> '$.proposal_id'`.execute(db);
   }
-  await writeBreakdownResults(db, call, result, computedAt);
+  await writeCallSummary(db, call, result, computedAt);
   return result.proposals.length;
 }
 

@@ -1,5 +1,5 @@
-// The breakdown of one proposal reads its stored result and the call's calibration summary
-// (migration 0007) instead of computing the whole call: what it shows must be exactly what the
+// The breakdown of one proposal is computed from its own reviews and the call's stored calibration
+// summary (migration 0007) instead of from the whole call: what it shows must be exactly what the
 // whole-call computation gives, and must follow every change that moves a score — a stale
 // breakdown is the bug these tests guard against.
 import fs from "node:fs";
@@ -118,10 +118,18 @@ async function expectExact(proposalId: number) {
   return b;
 }
 
-async function storedResult(proposalId: number) {
+async function storedSummary(callId: number) {
   return getDb()
-    .selectFrom("proposal_score_results")
-    .select("result_json")
+    .selectFrom("call_score_summaries")
+    .select("calibration_json")
+    .where("call_id", "=", callId)
+    .executeTakeFirst();
+}
+
+async function boardRow(proposalId: number) {
+  return getDb()
+    .selectFrom("proposal_scores")
+    .select("proposal_id")
     .where("proposal_id", "=", proposalId)
     .executeTakeFirst();
 }
@@ -167,12 +175,12 @@ beforeAll(async () => {
   await recomputeCallScores(db, call.id);
 });
 
-describe("the breakdown read from the stored results", () => {
+describe("the breakdown computed from the stored calibration summary", () => {
   it("shows for every proposal exactly what the whole-call computation gives", async () => {
     const texts: string[] = [];
+    // Computed from the stored summary: the call is current and has one.
+    expect(await storedSummary(call.id)).toBeDefined();
     for (const name of ["P1", "P2", "P3", "P4", "P5"]) {
-      // Read from the stored row: the call is current and its row exists.
-      expect(await storedResult(ids[name]!)).toBeDefined();
       const b = await expectExact(ids[name]!);
       texts.push(...b.arithmetic.reviews.map((r: { text: string }) => r.text));
     }
@@ -259,14 +267,13 @@ describe("the breakdown read from the stored results", () => {
     expect(after.arithmetic.terms[0].text).toMatch(/^20 × \(5\) \/ 1 \/ 5/);
   });
 
-  it("is computed afresh for a call whose rows were written without the results", async () => {
+  it("is computed afresh for a call whose rows were written without the summary", async () => {
     const db = getDb();
-    // As rows written before migration 0007 would be: current, but no summary and no results.
+    // As rows written before migration 0007 would be: current, but no summary.
     await db.deleteFrom("call_score_summaries").where("call_id", "=", call.id).execute();
-    await db.deleteFrom("proposal_score_results").where("call_id", "=", call.id).execute();
     for (const name of ["P1", "P3", "P5"]) await expectExact(ids[name]!);
     await recomputeCallScores(db, call.id);
-    expect(await storedResult(ids.P1!)).toBeDefined();
+    expect(await storedSummary(call.id)).toBeDefined();
   });
 
   it("answers 404 for a proposal that is no longer ranked", async () => {
@@ -283,12 +290,12 @@ describe("the breakdown read from the stored results", () => {
     expect(res.status).toBe(404);
     // The next view of the call rewrites its rows without the withdrawn proposal.
     await expectExact(ids.P1!);
-    expect(await storedResult(ids.P4!)).toBeUndefined();
+    expect(await boardRow(ids.P4!)).toBeUndefined();
   });
 });
 
 describe("migration 0007", () => {
-  it("marks calls scored before it stale, so that their next view writes the results", async () => {
+  it("marks calls scored before it stale, so that their next view writes the summary", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-0007-"));
     const { db } = openDatabase(path.join(dir, "old.db"));
     try {

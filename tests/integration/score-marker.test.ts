@@ -355,17 +355,7 @@ describe("a stale call is recomputed once however many views find it stale", () 
 });
 
 describe("the breakdown's scoring follows the marker", () => {
-  async function storedJson(p: number) {
-    return (
-      await getDb()
-        .selectFrom("proposal_score_results")
-        .select("result_json")
-        .where("proposal_id", "=", p)
-        .executeTakeFirstOrThrow()
-    ).result_json;
-  }
-
-  it("is read from the stored rows while they are current, computed afresh while they are stale", async () => {
+  it("uses the stored calibration summary while the rows are current, the whole call while they are stale", async () => {
     const db = getDb();
     const p = await makeProposal("under_review");
     for (const r of reviewerIds) await addReview(p, r, 5);
@@ -378,27 +368,31 @@ describe("the breakdown's scoring follows the marker", () => {
       .where("id", "=", criterionId)
       .executeTakeFirstOrThrow();
     const current = await proposalScoring(db, call, p);
+    const whole = await scoreCall(db, call);
+    expect(current?.result).toStrictEqual(whole.result.byId.get(p));
     expect(current?.result.score).toBe(weight);
-    expect(current?.rankedCount).toBe((await scoreCall(db, call)).result.proposals.length);
-    // While current, the stored row is what is read (no computation over the call): with another
-    // proposal's stored result in p's row, p's scoring is that result.
-    const unscored = await makeProposal("under_review");
-    await recompute();
+    expect(current?.rankedCount).toBe(whole.result.proposals.length);
+    // While current, the stored summary is what is read (no computation over the call): a call
+    // mean written into it shows in the proposal's calibration.
+    const summary = await db
+      .selectFrom("call_score_summaries")
+      .select("calibration_json")
+      .where("call_id", "=", callId)
+      .executeTakeFirstOrThrow();
+    const altered = { ...JSON.parse(summary.calibration_json), callMean: 12.5 };
     await db
-      .updateTable("proposal_score_results")
-      .set({ result_json: await storedJson(unscored) })
-      .where("proposal_id", "=", p)
+      .updateTable("call_score_summaries")
+      .set({ calibration_json: JSON.stringify(altered) })
+      .where("call_id", "=", callId)
       .execute();
-    expect((await proposalScoring(db, call, p))?.result).toMatchObject({
-      proposalId: unscored,
-      score: null,
-    });
-    // A change marks the rows stale: the rows are no longer trusted.
+    expect((await proposalScoring(db, call, p))?.calibration.callMean).toBe(12.5);
+    // A change marks the rows stale: the summary is no longer trusted.
     const other = await makeProposal("under_review");
     expect(await stale()).toBe(true);
     const fresh = await proposalScoring(db, call, p);
+    expect(fresh?.calibration.callMean).toBe(whole.result.calibration.callMean);
     expect(fresh?.result).toMatchObject({ proposalId: p, score: weight });
-    expect(fresh?.rankedCount).toBe(current!.rankedCount + 2);
+    expect(fresh?.rankedCount).toBe(current!.rankedCount + 1);
     expect(await proposalScoring(db, call, other)).not.toBeNull();
     await recompute();
     expect(await proposalScoring(db, call, p)).toStrictEqual(fresh);
