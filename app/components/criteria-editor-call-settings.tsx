@@ -1,6 +1,6 @@
 // The call settings fields (create and edit a call): bilingual title and description, opening and
 // closing time in Pakistan time, the scoring rules. Staff page, English labels; plain HTML fields.
-import { fieldId, TextArea, TextField, useErrorText } from "~/components/form";
+import { TextArea, TextField } from "~/components/form";
 import type { FieldErrors } from "~/utils/form";
 
 export interface CallFormValues {
@@ -33,33 +33,16 @@ export function PktDateTimeField({
   defaultValue?: string;
   storedUtc?: string;
 }) {
-  const text = useErrorText();
-  const id = fieldId(name);
   return (
-    <div className={`form-group ${error ? "form-group--error" : ""}`}>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="hint" id={`${id}-hint`}>
-        Pakistan time (PKT, UTC+5), for example 2027-03-31T17:00.
-        {storedUtc ? ` Stored as ${storedUtc} (UTC).` : null}
-      </div>
-      {error ? (
-        <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">Error: </span>
-          {text(error)}
-        </p>
-      ) : null}
-      <input
-        className={`input input--datetime ${error ? "input--error" : ""}`}
-        type="datetime-local"
-        id={id}
-        name={name}
-        defaultValue={defaultValue}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ""}`}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
+    <TextField
+      name={name}
+      type="datetime-local"
+      className="input--datetime"
+      label={label}
+      hint={`Pakistan time (PKT, UTC+5), for example 2027-03-31T17:00.${storedUtc ? ` Stored as ${storedUtc} (UTC).` : ""}`}
+      error={error}
+      defaultValue={defaultValue}
+    />
   );
 }
 

@@ -117,7 +117,7 @@ export function TextField({
   spellCheck,
 }: BaseProps & {
   defaultValue?: string | number | null;
-  type?: "text" | "email" | "password" | "tel" | "url" | "date" | "number";
+  type?: "text" | "email" | "password" | "tel" | "url" | "date" | "datetime-local" | "number";
   autoComplete?: string;
   className?: string;
   inputMode?: "text" | "decimal" | "numeric" | "email" | "tel" | "url";
