@@ -20,6 +20,7 @@
 //   the server's secret can link a pseudonym to a person. Should two reviewers of a call ever
 //   share 8 digits, both get 16.
 import crypto from "node:crypto";
+import { flagText } from "~/components/board-labels";
 import type { Call, DecisionOutcome } from "~db/schema";
 import { boardSearch, type BoardQuery } from "~/domain/board-query";
 import type { Flag, GateResult, ScoringParams } from "~/domain/scoring";
@@ -192,15 +193,12 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
   }
 }
 
-/** One flag in words (the board's wording), "(resolved)" when an official resolved it. */
+/** One flag in words: the board's wording (flagText) starting lower-case, "(resolved)" when an
+ * official resolved it. */
 export function flagWords(f: Flag): string {
-  const text =
-    f.kind === "criterion_spread"
-      ? `${f.criterion}: levels ${f.min}–${f.max} differ by ${f.spread} (≥ ${f.threshold})`
-      : f.kind === "totals_sd"
-        ? `review totals SD ${f.sd.toFixed(2)} > ${f.threshold}`
-        : `gate ${f.gate} split evenly`;
-  return f.resolved ? `${text} (resolved)` : text;
+  const text = flagText(f);
+  const words = text.charAt(0).toLowerCase() + text.slice(1);
+  return f.resolved ? `${words} (resolved)` : words;
 }
 
 export function gateWords(summary: string, gates: readonly GateResult[]): string {
