@@ -330,13 +330,14 @@ async function writeCallSummary(
   db: DB,
   call: Call,
   result: ScoringResult,
+  criteria: CriterionMeta[],
   computedAt: string,
 ): Promise<void> {
   const summary = {
     calibration_json: JSON.stringify(result.calibration),
     params_json: JSON.stringify(paramsOf(call)),
-    // As scoreCall loaded them, in this same transaction.
-    criteria_json: JSON.stringify(await loadCallCriteria(db, call.id)),
+    // The criteria the result was computed with (scoreCall loaded them in this transaction).
+    criteria_json: JSON.stringify(criteria),
     ranked_count: result.proposals.length,
     computed_at: computedAt,
   };
@@ -362,7 +363,7 @@ const BOARD_KEYS = [
 const SCORE_ROWS_PER_STATEMENT = 1000;
 
 async function writeScores(db: DB, call: Call): Promise<number> {
-  const { result } = await scoreCall(db, call);
+  const { result, criteria } = await scoreCall(db, call);
   const computedAt = nowIso();
   await db.deleteFrom("proposal_scores").where("call_id", "=", call.id).execute();
   const toRow = (p: ProposalResult) => ({
@@ -411,7 +412,7 @@ async function writeScores(db: DB, call: Call): Promise<number> {
       from json_each(${chunk}) as j
       join proposals as p on p.id = j.value ->> '$.proposal_id'`.execute(db);
   }
-  await writeCallSummary(db, call, result, computedAt);
+  await writeCallSummary(db, call, result, criteria, computedAt);
   return result.proposals.length;
 }
 
