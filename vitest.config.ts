@@ -2,12 +2,31 @@ import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 // Kept apart from vite.config.ts: the Remix plugin must stay out of vitest.
+// Two projects (docs/decisions/0008-test-databases.md): unit tests get no database at all;
+// integration tests each get a copy of one database migrated once per run.
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
-    setupFiles: ["tests/setup/test-env.ts"],
     pool: "forks",
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          setupFiles: ["tests/setup/unit-env.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/setup/template-db.ts"],
+          setupFiles: ["tests/setup/test-env.ts"],
+        },
+      },
+    ],
   },
 });

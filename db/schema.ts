@@ -56,8 +56,6 @@ export interface SessionsTable {
   created_at: CreatedAt;
   last_seen_at: CreatedAt;
   expires_at: string;
-  ip: string | null;
-  user_agent: string | null;
 }
 
 export interface AuthTokensTable {
@@ -67,7 +65,6 @@ export interface AuthTokensTable {
   user_id: number | null;
   email: string;
   role: Role | null;
-  created_by: number | null;
   expires_at: string;
   used_at: string | null;
   created_at: CreatedAt;
@@ -159,7 +156,6 @@ export interface ProposalsTable {
   criteria_version_id: number | null;
   submission_key: string | null;
   submitted_at: string | null;
-  withdrawn_at: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -284,7 +280,6 @@ export interface MailOutboxTable {
   to_address: string;
   subject: string;
   text_body: string;
-  html_body: string | null;
   template: string;
   locale: string;
   status: Generated<"stored" | "sent" | "failed">;

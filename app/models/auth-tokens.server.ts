@@ -23,7 +23,6 @@ export interface IssueTokenInput {
   email: string;
   userId?: number | null;
   role?: Role | null;
-  createdBy?: number | null;
 }
 
 /**
@@ -52,7 +51,6 @@ export async function issueAuthToken(
       user_id: input.userId ?? null,
       email: input.email,
       role: input.role ?? null,
-      created_by: input.createdBy ?? null,
       expires_at: new Date(now + TOKEN_LIFETIME_MS[input.purpose]).toISOString(),
       created_at: nowIso,
     })
@@ -66,7 +64,6 @@ export interface AuthTokenRow {
   user_id: number | null;
   email: string;
   role: Role | null;
-  created_by: number | null;
   expires_at: string;
 }
 
@@ -83,7 +80,7 @@ export async function checkAuthToken(
   if (!token || token.length > 200) return { status: "unknown" };
   const row = await db
     .selectFrom("auth_tokens")
-    .select(["id", "purpose", "user_id", "email", "role", "created_by", "expires_at", "used_at"])
+    .select(["id", "purpose", "user_id", "email", "role", "expires_at", "used_at"])
     .where("token_hash", "=", hashAuthToken(token))
     .where("purpose", "=", purpose)
     .executeTakeFirst();

@@ -556,7 +556,7 @@ export async function withdrawProposal(
     if (!WITHDRAWABLE.includes(proposal.status)) return { ok: false, reason: "notAllowed" };
     await trx
       .updateTable("proposals")
-      .set({ status: "withdrawn", withdrawn_at: at, updated_at: at })
+      .set({ status: "withdrawn", updated_at: at })
       .where("id", "=", proposal.id)
       .execute();
     await writeAudit(trx, {

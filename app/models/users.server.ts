@@ -178,12 +178,12 @@ export async function confirmEmail(
 export async function signIn(
   db: DB,
   user: Pick<User, "id" | "email">,
-  ctx: Omit<ActorContext, "actorId"> & { userAgent?: string | null; request: Request },
+  ctx: Omit<ActorContext, "actorId"> & { request: Request },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     // Any session the browser already had ends: a sign-in always starts a new session id.
     await destroySession(ctx.request, trx);
-    const setCookie = await createSession(trx, user.id, { ip: ctx.ip, userAgent: ctx.userAgent });
+    const setCookie = await createSession(trx, user.id);
     await writeAudit(trx, {
       actorId: user.id,
       actorEmail: user.email,
@@ -417,7 +417,6 @@ export async function inviteStaff(
       email: user.email,
       userId: user.id,
       role: input.role,
-      createdBy: ctx.actorId,
     });
     await audit(
       trx,
@@ -436,7 +435,7 @@ export async function acceptInvite(
   db: DB,
   token: string,
   input: { displayName: string; passwordHash: string },
-  ctx: Omit<ActorContext, "actorId"> & { userAgent?: string | null },
+  ctx: Omit<ActorContext, "actorId">,
 ): Promise<TokenCheck & { user?: User; setCookie?: string }> {
   return db.transaction().execute(async (trx) => {
     const check = await consumeAuthToken(trx, "invite", token);
@@ -465,7 +464,7 @@ export async function acceptInvite(
       auditView(before),
       auditView(after),
     );
-    const setCookie = await createSession(trx, after.id, { ip: ctx.ip, userAgent: ctx.userAgent });
+    const setCookie = await createSession(trx, after.id);
     return { ...check, user: after, setCookie };
   });
 }

@@ -71,7 +71,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     {
       requestId: context?.requestId ?? null,
       ip: context?.ip ?? null,
-      userAgent: request.headers.get("User-Agent"),
     },
   );
   if (result.status !== "valid" || !result.user || !result.setCookie) {

@@ -87,7 +87,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     request,
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
-    userAgent: request.headers.get("User-Agent"),
   });
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie);

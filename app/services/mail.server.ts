@@ -90,7 +90,6 @@ async function insertOutbox(
       to_address: input.to,
       subject: m.subject,
       text_body: m.text,
-      html_body: null,
       template: input.template,
       locale: input.locale,
       status: m.status,

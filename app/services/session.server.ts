@@ -35,11 +35,7 @@ export type SessionUser = Pick<
 >;
 
 /** Creates a new session row (a fresh id at every sign-in) and returns its Set-Cookie header. */
-export async function createSession(
-  db: DB,
-  userId: number,
-  meta: { ip?: string | null; userAgent?: string | null } = {},
-): Promise<string> {
+export async function createSession(db: DB, userId: number): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
   const now = Date.now();
   await db
@@ -50,8 +46,6 @@ export async function createSession(
       created_at: new Date(now).toISOString(),
       last_seen_at: new Date(now).toISOString(),
       expires_at: new Date(now + ABSOLUTE_LIFETIME_MS).toISOString(),
-      ip: meta.ip ?? null,
-      user_agent: meta.userAgent?.slice(0, 300) ?? null,
     })
     .execute();
   return getSessionCookie().serialize(token);

@@ -409,7 +409,6 @@ async function insertProposal(
       criteria_version_id: s.submittedAt ? call.versionId : null,
       submission_key: s.reference ? `demo-${s.reference}` : null,
       submitted_at: s.submittedAt,
-      withdrawn_at: withdrawnAt,
       created_at: s.createdAt,
       updated_at: withdrawnAt ?? lastSaved,
     })

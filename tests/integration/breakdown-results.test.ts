@@ -8,8 +8,7 @@ import path from "node:path";
 import { Migrator } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { migrationProvider } from "~db/migrations";
-import type { Insertable } from "kysely";
-import type { Call, ReviewScoresTable } from "~db/schema";
+import type { Call } from "~db/schema";
 import { describeScore } from "~/domain/scoring";
 import * as breakdownRoute from "~/routes/board.$slug.$proposalId";
 import * as adminProposal from "~/routes/admin.proposals.$id";
@@ -17,7 +16,7 @@ import * as reviewPage from "~/routes/review.$proposalId";
 import { recomputeCallScores, scoreCall } from "~/models/scoring.server";
 import { getDb, migrateToLatest, openDatabase } from "~/services/db.server";
 import { callAction, callLoader } from "../support/remix";
-import { signedIn } from "../support/factories";
+import { createReview, signedIn } from "../support/factories";
 import { completeReview, createCallWithCriteria, createSubmittedProposal } from "./review-fixtures";
 
 type Criterion = Awaited<ReturnType<typeof createCallWithCriteria>>["criteria"][number];
@@ -29,49 +28,13 @@ const reviewers: Awaited<ReturnType<typeof signedIn>>[] = [];
 /** Proposals by name: P1…P5. */
 const ids: Record<string, number> = {};
 
-/**
- * A submitted review written directly (as the review form leaves it): `level` for every scored
- * criterion unless overridden, gates passed unless overridden; `null` leaves a level out.
- */
-async function addReview(
+/** A submitted review (tests/support/factories.ts): `level` for every scored criterion unless overridden. */
+const addReview = async (
   proposalId: number,
   reviewerId: number,
   level: number,
   opts: { levels?: Record<string, number | null>; gates?: Record<string, boolean> } = {},
-) {
-  const db = getDb();
-  const proposal = await db
-    .selectFrom("proposals")
-    .select(["tracks", "criteria_version_id"])
-    .where("id", "=", proposalId)
-    .executeTakeFirstOrThrow();
-  const tracks = (proposal.tracks ?? "").split(",");
-  const r = await db
-    .insertInto("reviews")
-    .values({
-      proposal_id: proposalId,
-      reviewer_id: reviewerId,
-      criteria_version_id: criteria[0]!.criteria_version_id,
-      status: "submitted",
-      overall_comment: `Review by ${reviewerId}`,
-      submitted_at: new Date().toISOString(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const rows = criteria.flatMap((c): Insertable<ReviewScoresTable>[] => {
-    if (c.applies_to_track && !tracks.includes(c.applies_to_track)) return [];
-    if (c.kind === "scored") {
-      const l = opts.levels && c.key in opts.levels ? opts.levels[c.key]! : level;
-      return l === null
-        ? []
-        : [{ review_id: r.id, criterion_id: c.id, level: l, rationale: `Level for ${c.key}` }];
-    }
-    const pass = opts.gates?.[c.key] ?? true;
-    return [{ review_id: r.id, criterion_id: c.id, gate_pass: pass ? 1 : 0, rationale: "Gate" }];
-  });
-  await db.insertInto("review_scores").values(rows).execute();
-  return r.id;
-}
+) => (await createReview(proposalId, reviewerId, criteria, { level, ...opts })).id;
 
 async function currentCall(): Promise<Call> {
   return getDb()

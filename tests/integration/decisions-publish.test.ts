@@ -62,7 +62,6 @@ async function insertProposal(
       reference: submitted ? `CDA-2026-${String(refCounter).padStart(4, "0")}` : null,
       title: `${name} campus`,
       submitted_at: submitted ? "2026-05-01T08:00:00.000Z" : null,
-      withdrawn_at: status === "withdrawn" ? "2026-05-10T08:00:00.000Z" : null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();

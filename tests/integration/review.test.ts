@@ -296,7 +296,7 @@ describe("scoring", () => {
     const { proposal, criteria, reviewers } = await scenario(1);
     await db()
       .updateTable("proposals")
-      .set({ status: "withdrawn", withdrawn_at: new Date().toISOString() })
+      .set({ status: "withdrawn" })
       .where("id", "=", proposal.id)
       .execute();
     const res = await post(reviewers[0]!.cookie, proposal.id, {

@@ -122,3 +122,102 @@ export function freshUscc(): string {
   for (let i = 0; i < 17; i++) sum += ALPHABET.indexOf(body[i]!) * WEIGHTS[i]!;
   return body + ALPHABET[(31 - (sum % 31)) % 31];
 }
+
+const dateInDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Valid answers for every step of a big-data proposal (no resilience step, no technical concept). */
+export function validAnswers(
+  overrides: { tracks?: string[]; companyZh?: string; companyEn?: string } = {},
+) {
+  const tracks = overrides.tracks ?? ["bigDataPlatform"];
+  const project: Record<string, unknown> = {
+    title: "Islamabad City Data Platform",
+    tracks,
+    collaborationModel: "jointVenture",
+    summary:
+      "A city-scale big data platform for Islamabad, built and operated with the CDA, hosting open and restricted data sets with Pakistani data residency and local staff trained from year one.",
+    site: "toBeDecided",
+    bigDataUseCases: [{ title: "Traffic", beneficiary: "CDA", kpi: "Travel time down 10%" }],
+  };
+  const answers: Record<string, Record<string, unknown>> = {
+    eligibility: {
+      applicantType: "company",
+      acceptsDataResidency: "yes",
+      noDebarmentDeclaration: "yes",
+      sanctionsDeclaration: "yes",
+    },
+    organisation: {
+      legalNameEn: overrides.companyEn ?? "Guizhou Cloud Data Technology Co., Ltd.",
+      legalNameZh: overrides.companyZh ?? "贵州云数据科技有限公司",
+      country: "CN",
+      uscc: "91110000600037341L",
+      province: "Guizhou",
+      city: "Guiyang",
+      address: "1 Data Avenue, Guian New Area",
+      yearFounded: "2012",
+      employees: "850",
+      annualRevenue: { amount: "125000000", currency: "CNY" },
+      references: [],
+    },
+    contact: {
+      familyName: "Wang",
+      givenNames: "Li",
+      jobTitle: "Director",
+      email: "wang.li@example.cn",
+      phone: "+8613800138000",
+      preferredLanguage: "zh-Hans",
+    },
+    project,
+    "data-governance": {
+      dataClasses: ["open", "restricted"],
+      residencyCommitment: "yes",
+      acceptsIndependentAudit: "yes",
+    },
+    investment: {
+      capex: { amount: "250000000", currency: "USD" },
+      equityPct: "40",
+      debtPct: "50",
+      otherPct: "10",
+      governmentSupportRequested: ["land"],
+    },
+    timeline: {
+      milestones: {
+        financialClose: dateInDays(60),
+        constructionStart: dateInDays(120),
+        facilityCertified: dateInDays(400),
+        operationsStart: dateInDays(500),
+      },
+    },
+    "local-benefit": {
+      jobsConstruction: "400",
+      jobsOperations: "120",
+      localStaffPctYear5: "80",
+      traineesPerYear: "50",
+      technologyTransferPlan:
+        "Training programme with local universities, a joint operations centre and yearly exchanges.",
+    },
+  };
+  if (tracks.includes("tier4DataCentre")) {
+    Object.assign(project, {
+      itLoadMwPhase1: "10",
+      itLoadMwFinal: "40",
+      gridMw: "60",
+      renewablePct: "30",
+      designPue: "1.3",
+    });
+    answers.resilience = {
+      tierTarget: "tierIV",
+      certificationPlan: {
+        designDocumentsDate: dateInDays(90),
+        constructedFacilityDate: dateInDays(400),
+      },
+      powerTopology: "2N",
+      onSiteFuelHours: "72",
+      compartmentalised: "yes",
+      iso27001Plan: "Certification planned before operations start.",
+      otherStandards: [],
+    };
+  }
+  return answers;
+}

@@ -1,0 +1,46 @@
+// Landed migrations never change: a database migrated yesterday must be the database the code
+// of today expects, and Kysely only ever runs a migration once. A change goes in a new migration.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** SHA-256 of every landed migration file. Landing one more is one more line here. */
+const LANDED: Record<string, string> = {
+  "2026-11-28-0001-initial.ts": "b3c1b8aeb60072c1a5b1cf18113bdf23e793bc76d4da0e978f6ac20c4dab20fa",
+  "2026-11-28-0004-board.ts": "870d7a44095746f4171b5e7291c2d2e5e1704928dca0f30e4b6b98f0e936e128",
+  "2026-11-28-0005-score-marker.ts":
+    "7f97ba6cacc38e203f73fe64d273fb025e54c88e565ad9a6ef4185baa34fcdf5",
+  "2026-11-28-0006-board-keys.ts":
+    "c6122226f25bd90fb3e98e97b2d2b50189a04f40172776aa4eaf47561458992e",
+  "2026-11-28-0007-breakdown-results.ts":
+    "0c23a8e3bd338a41691b1cdb99cc5eae33fbc0e9e60ee2fe129fdda1856e2439",
+  "2026-12-02-0009-drop-dead.ts":
+    "05d22c3a717d6940818d975e9979200c27dae2dd37948e529e63c3b658260db2",
+};
+
+const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
+
+describe("landed migrations are frozen", () => {
+  it.each(Object.entries(LANDED))("%s is unchanged since it landed", (file, expected) => {
+    const at = path.join(DIR, file);
+    expect(fs.existsSync(at), `db/migrations/${file} was removed or renamed after it landed`).toBe(
+      true,
+    );
+    const actual = createHash("sha256").update(fs.readFileSync(at)).digest("hex");
+    expect(
+      actual,
+      `db/migrations/${file} changed after it landed: undo the change and put it in a new, ` +
+        `later-dated migration instead`,
+    ).toBe(expected);
+  });
+
+  it("every landed migration is still registered in db/migrations/index.ts", () => {
+    const index = fs.readFileSync(path.join(DIR, "index.ts"), "utf8");
+    for (const file of Object.keys(LANDED)) {
+      expect(index, `${file} is no longer registered`).toContain(
+        `"./${file.replace(/\.ts$/, "")}"`,
+      );
+    }
+  });
+});
