@@ -101,6 +101,7 @@ export async function createSubmittedProposal(
       tracks: opts.tracks ?? "tier4DataCentre,bigDataPlatform",
       company_en: organisation.legal_name_en,
       company_zh: organisation.legal_name_zh,
+      submitted_parent_group: organisation.parent_group,
       snapshot_json: JSON.stringify({
         answers: { project: { title: `Tier IV campus ${seq}`, summary: "A campus." } },
       }),
