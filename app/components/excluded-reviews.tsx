@@ -18,8 +18,8 @@ export function ExcludedReviewsNotice({ excluded }: { excluded: readonly Exclude
       <ul>
         {excluded.map((e) => (
           <li key={e.reviewId}>
-            {e.reviewerName} declared a conflict of interest covering this proposal after
-            submitting a review: that review does not count since <DateTime iso={e.since} />.
+            {e.reviewerName} declared a conflict of interest covering this proposal after submitting
+            a review: that review does not count since <DateTime iso={e.since} />.
           </li>
         ))}
       </ul>

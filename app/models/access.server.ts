@@ -100,7 +100,8 @@ export async function conflictedUsersByProposal(
   const conflicts = await loadConflicts(db);
   if (!conflicts.length) return result;
   for (const target of await conflictTargets(db, { proposalIds })) {
-    for (const c of conflicts) if (conflictMatches(c, target)) result.get(target.id)!.add(c.reviewerId);
+    for (const c of conflicts)
+      if (conflictMatches(c, target)) result.get(target.id)!.add(c.reviewerId);
   }
   return result;
 }
@@ -112,7 +113,7 @@ export async function conflictedUsersByProposal(
 export async function walledProposalIds(
   db: DB,
   userId: number,
-  scope: { callId: number } | { all: true } = { all: true },
+  scope: Parameters<typeof conflictTargets>[1] = { all: true },
 ): Promise<number[]> {
   const conflicts = await loadConflicts(db, [userId]);
   if (!conflicts.length) return [];
@@ -254,4 +255,22 @@ export async function excludedReviews(db: DB, proposalId: number): Promise<Exclu
     });
   }
   return out;
+}
+
+/**
+ * The audit log an official or admin may read: when the filter names a proposal their declared
+ * conflict covers, 403; otherwise the proposals whose entries are left out of what they read
+ * (their walled proposals). Entries about drafts and missing proposals are the log's own business
+ * (an official may trace them), so only the conflict wall refuses here.
+ */
+export async function requireAuditScope(
+  db: DB,
+  user: AccessUser,
+  namedProposal: number | "missing" | null,
+): Promise<number[]> {
+  if (typeof namedProposal === "number") {
+    const access = await getProposalAccess(db, user, namedProposal);
+    if (access.refusal === "conflicted") throwRefusal(access, "readAudit");
+  }
+  return walledProposalIds(db, user.id);
 }

@@ -1,11 +1,10 @@
 // Documents attached to a proposal (and to clarification answers): listing, recording uploads,
 // removal while the proposal is a draft, and who may download them.
 import type { Selectable } from "kysely";
-import type { AttachmentsTable, Proposal } from "~db/schema";
+import type { AttachmentsTable } from "~db/schema";
 import { DOCUMENT_KINDS, ruleFor, type DocumentKind } from "~/domain/documents";
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
-import type { SessionUser } from "~/services/session.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
 

@@ -216,11 +216,7 @@ async function endConflictedAssignments(
   const active = await trx
     .selectFrom("reviewer_assignments")
     .innerJoin("proposals", "proposals.id", "reviewer_assignments.proposal_id")
-    .select([
-      "reviewer_assignments.id",
-      "reviewer_assignments.proposal_id",
-      "proposals.call_id",
-    ])
+    .select(["reviewer_assignments.id", "reviewer_assignments.proposal_id", "proposals.call_id"])
     .where("reviewer_assignments.reviewer_id", "=", actor.id)
     .where("reviewer_assignments.unassigned_at", "is", null)
     .execute();

@@ -68,7 +68,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
   // Before the attestation only the company is shown: enough to judge a conflict, nothing more.
   if (!can(access, "viewContent")) {
-    return data({ stage: "attest" as const, proposal: head, dueAt: access.assignment?.dueAt ?? null });
+    return data({
+      stage: "attest" as const,
+      proposal: head,
+      dueAt: access.assignment?.dueAt ?? null,
+    });
   }
   const versionId = await criteriaVersionFor(db, p);
   const criteria = versionId ? applicableCriteria(await listCriteria(db, versionId), p.tracks) : [];
