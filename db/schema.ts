@@ -153,6 +153,8 @@ export interface ProposalsTable {
   uscc_needs_check: Generated<number>;
   last_step: string | null;
   snapshot_json: string | null;
+  /** The company's parent group at submission: conflicts are matched against it (migration 0010). */
+  submitted_parent_group: string | null;
   criteria_version_id: number | null;
   submission_key: string | null;
   submitted_at: string | null;

@@ -12,7 +12,10 @@
 export interface AssignmentProposal {
   id: number;
   organisationId: number | null;
+  /** The parent group as snapshotted at submission (see domain/access.ts conflictTarget). */
   parentGroup: string | null;
+  /** The live profile's parent group, matched too while the proposal is a draft. */
+  liveParentGroup?: string | null;
 }
 
 export interface AssignmentConflict {
@@ -81,7 +84,11 @@ export function conflictMatches(
   )
     return true;
   const group = normaliseGroup(conflict.parentGroup);
-  return group !== null && group === normaliseGroup(proposal.parentGroup);
+  return (
+    group !== null &&
+    (group === normaliseGroup(proposal.parentGroup) ||
+      group === normaliseGroup(proposal.liveParentGroup))
+  );
 }
 
 /** Whether a reviewer is conflicted on a proposal. */

@@ -1,11 +1,94 @@
 // Who may see and do what with a proposal: the one access policy (issue 11). Every loader,
-// action, download, export and audit view that touches a proposal asks here.
+// action, download, export and audit view that touches a proposal asks here; the rules themselves
+// are app/domain/access.ts, this module loads the facts they take (docs/decisions/0004).
 //
-// Skeleton: the conflict matching the score read model needs (a conflicted reviewer's review does
-// not count). The access-policy work fills in the rest of this module.
-import { conflictMatches } from "~/domain/assignment";
-import { conflictsForAssignment } from "~/models/conflicts.server";
+// Conflicts of interest are matched against the company and parent group as snapshotted at
+// submission (proposals.organisation_id, proposals.submitted_parent_group), and the live profile
+// too while the proposal is a draft (domain/access.ts conflictTarget). Every staff role is walled
+// off by its own declared conflicts: reviewers, officials and admins alike.
+import {
+  conflictTarget,
+  decideAccess,
+  refusalFor,
+  refusalStatus,
+  type Access,
+  type AccessRole,
+  type Capability,
+} from "~/domain/access";
+import {
+  conflictMatches,
+  type AssignmentConflict,
+  type AssignmentProposal,
+} from "~/domain/assignment";
 import type { DB } from "~/services/db.server";
+
+export type { Access, Capability } from "~/domain/access";
+
+export interface AccessUser {
+  id: number;
+  role: AccessRole;
+}
+
+export interface DeclaredConflict extends AssignmentConflict {
+  id: number;
+  declaredAt: string;
+}
+
+/** Declared conflicts (optionally of some users only), in the shape conflictMatches takes. */
+export async function loadConflicts(
+  db: DB,
+  userIds?: readonly number[],
+): Promise<DeclaredConflict[]> {
+  let q = db
+    .selectFrom("conflicts")
+    .select(["id", "reviewer_id", "organisation_id", "parent_group", "proposal_id", "declared_at"]);
+  if (userIds) {
+    if (!userIds.length) return [];
+    q = q.where("reviewer_id", "in", [...userIds]);
+  }
+  const rows = await q.orderBy("declared_at").orderBy("id").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    reviewerId: r.reviewer_id,
+    organisationId: r.organisation_id,
+    parentGroup: r.parent_group,
+    proposalId: r.proposal_id,
+    declaredAt: r.declared_at,
+  }));
+}
+
+/**
+ * What conflicts are matched against, for the given proposals or a whole call: the company and
+ * parent group at submission, plus the live parent group while a draft.
+ */
+export async function conflictTargets(
+  db: DB,
+  scope: { proposalIds: readonly number[] } | { callId: number } | { all: true },
+): Promise<AssignmentProposal[]> {
+  if ("proposalIds" in scope && !scope.proposalIds.length) return [];
+  let q = db
+    .selectFrom("proposals")
+    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
+    .select([
+      "proposals.id",
+      "proposals.status",
+      "proposals.organisation_id",
+      "proposals.submitted_parent_group",
+      "organisations.parent_group",
+    ]);
+  if ("proposalIds" in scope) q = q.where("proposals.id", "in", [...scope.proposalIds]);
+  else if ("callId" in scope) q = q.where("proposals.call_id", "=", scope.callId);
+  const rows = await q.execute();
+  return rows.map((r) =>
+    conflictTarget({
+      id: r.id,
+      status: r.status,
+      organisationId: r.organisation_id,
+      submittedParentGroup: r.submitted_parent_group,
+      liveParentGroup: r.parent_group,
+    }),
+  );
+}
 
 /** For each of the given proposals, the ids of the staff members conflicted with it. */
 export async function conflictedUsersByProposal(
@@ -14,17 +97,180 @@ export async function conflictedUsersByProposal(
 ): Promise<Map<number, Set<number>>> {
   const result = new Map<number, Set<number>>(proposalIds.map((id) => [id, new Set<number>()]));
   if (!proposalIds.length) return result;
-  const conflicts = await conflictsForAssignment(db);
+  const conflicts = await loadConflicts(db);
   if (!conflicts.length) return result;
-  const proposals = await db
-    .selectFrom("proposals")
-    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
-    .select(["proposals.id", "proposals.organisation_id", "organisations.parent_group"])
-    .where("proposals.id", "in", [...proposalIds])
-    .execute();
-  for (const p of proposals) {
-    const target = { id: p.id, organisationId: p.organisation_id, parentGroup: p.parent_group };
-    for (const c of conflicts) if (conflictMatches(c, target)) result.get(p.id)!.add(c.reviewerId);
+  for (const target of await conflictTargets(db, { proposalIds })) {
+    for (const c of conflicts)
+      if (conflictMatches(c, target)) result.get(target.id)!.add(c.reviewerId);
   }
   return result;
+}
+
+/**
+ * The proposals (of one call, or all) a user's declared conflicts wall them off from: left out of
+ * the board, its exports and the audit log they read.
+ */
+export async function walledProposalIds(
+  db: DB,
+  userId: number,
+  scope: Parameters<typeof conflictTargets>[1] = { all: true },
+): Promise<number[]> {
+  const conflicts = await loadConflicts(db, [userId]);
+  if (!conflicts.length) return [];
+  const targets = await conflictTargets(db, scope);
+  return targets.filter((t) => conflicts.some((c) => conflictMatches(c, t))).map((t) => t.id);
+}
+
+/** Whether one of the user's declared conflicts covers the proposal. */
+export async function isConflicted(db: DB, userId: number, proposalId: number): Promise<boolean> {
+  const conflicts = await loadConflicts(db, [userId]);
+  if (!conflicts.length) return false;
+  const [target] = await conflictTargets(db, { proposalIds: [proposalId] });
+  return !!target && conflicts.some((c) => conflictMatches(c, target));
+}
+
+export interface ProposalAccess extends Access {
+  proposalId: number;
+  callId: number | null;
+  /** The reviewer's active assignment, if any. */
+  assignment: { id: number; attestedAt: string | null; dueAt: string | null } | null;
+}
+
+/** Loads the facts and decides what the user may see and do with the proposal. */
+export async function getProposalAccess(
+  db: DB,
+  user: AccessUser,
+  proposalId: number,
+): Promise<ProposalAccess> {
+  const valid = Number.isSafeInteger(proposalId) && proposalId > 0;
+  const proposal = valid
+    ? await db
+        .selectFrom("proposals")
+        .select(["id", "owner_id", "status", "call_id"])
+        .where("id", "=", proposalId)
+        .executeTakeFirst()
+    : undefined;
+  const staff = user.role !== "applicant";
+  const assignment =
+    proposal && user.role === "reviewer"
+      ? await db
+          .selectFrom("reviewer_assignments")
+          .select(["id", "attested_at", "due_at"])
+          .where("proposal_id", "=", proposal.id)
+          .where("reviewer_id", "=", user.id)
+          .where("unassigned_at", "is", null)
+          .executeTakeFirst()
+      : undefined;
+  const conflicted = proposal && staff ? await isConflicted(db, user.id, proposal.id) : false;
+  const access = decideAccess({
+    user,
+    proposal: proposal
+      ? { id: proposal.id, ownerId: proposal.owner_id, status: proposal.status }
+      : null,
+    assignment: assignment ? { attested: assignment.attested_at !== null } : null,
+    conflicted,
+  });
+  return {
+    ...access,
+    proposalId,
+    callId: proposal?.call_id ?? null,
+    assignment: assignment
+      ? { id: assignment.id, attestedAt: assignment.attested_at, dueAt: assignment.due_at }
+      : null,
+  };
+}
+
+const REFUSAL_TEXT = {
+  notFound: "Not found",
+  forbidden: "Forbidden",
+  conflicted: "Forbidden: you declared a conflict of interest covering this proposal",
+} as const;
+
+/** Throws the Response a refusal is answered with (403 or 404; always 404 with `hide`). */
+export function throwRefusal(access: Access, capability: Capability, hide = false): void {
+  const refusal = refusalFor(access, capability);
+  if (!refusal) return;
+  throw new Response(hide ? REFUSAL_TEXT.notFound : REFUSAL_TEXT[refusal], {
+    status: refusalStatus(refusal, hide),
+  });
+}
+
+/**
+ * For loaders and actions: the user's access to the proposal if it holds `capability`; otherwise
+ * throws the right Response (404 where the proposal does not exist for them, 403 where their role
+ * or their own conflict refuses it; `hide: true` answers 404 to every refusal).
+ */
+export async function requireProposalAccess(
+  db: DB,
+  user: AccessUser,
+  proposalId: number,
+  capability: Capability,
+  options: { hide?: boolean } = {},
+): Promise<ProposalAccess> {
+  const access = await getProposalAccess(db, user, proposalId);
+  throwRefusal(access, capability, options.hide);
+  return access;
+}
+
+export interface ExcludedReview {
+  reviewId: number;
+  reviewerId: number;
+  reviewerName: string;
+  /** When the first conflict covering the proposal was declared: the review counts no more since. */
+  since: string;
+}
+
+/**
+ * Submitted reviews whose reviewer has since declared a conflict covering the proposal: they no
+ * longer count (the score read model leaves them out through conflictedUsersByProposal), and
+ * officials are shown whose and since when.
+ */
+export async function excludedReviews(db: DB, proposalId: number): Promise<ExcludedReview[]> {
+  const reviews = await db
+    .selectFrom("reviews")
+    .innerJoin("users", "users.id", "reviews.reviewer_id")
+    .select(["reviews.id", "reviews.reviewer_id", "users.display_name"])
+    .where("reviews.proposal_id", "=", proposalId)
+    .where("reviews.status", "=", "submitted")
+    .orderBy("reviews.id")
+    .execute();
+  if (!reviews.length) return [];
+  const [target] = await conflictTargets(db, { proposalIds: [proposalId] });
+  if (!target) return [];
+  const conflicts = await loadConflicts(
+    db,
+    reviews.map((r) => r.reviewer_id),
+  );
+  const out: ExcludedReview[] = [];
+  for (const r of reviews) {
+    const matching = conflicts.filter(
+      (c) => c.reviewerId === r.reviewer_id && conflictMatches(c, target),
+    );
+    if (!matching.length) continue;
+    out.push({
+      reviewId: r.id,
+      reviewerId: r.reviewer_id,
+      reviewerName: r.display_name,
+      since: matching.map((c) => c.declaredAt).sort()[0]!,
+    });
+  }
+  return out;
+}
+
+/**
+ * The audit log an official or admin may read: when the filter names a proposal their declared
+ * conflict covers, 403; otherwise the proposals whose entries are left out of what they read
+ * (their walled proposals). Entries about drafts and missing proposals are the log's own business
+ * (an official may trace them), so only the conflict wall refuses here.
+ */
+export async function requireAuditScope(
+  db: DB,
+  user: AccessUser,
+  namedProposal: number | "missing" | null,
+): Promise<number[]> {
+  if (typeof namedProposal === "number") {
+    const access = await getProposalAccess(db, user, namedProposal);
+    if (access.refusal === "conflicted") throwRefusal(access, "readAudit");
+  }
+  return walledProposalIds(db, user.id);
 }

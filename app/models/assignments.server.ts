@@ -2,6 +2,7 @@
 // change runs in one transaction with its audit rows; the first assignment moves a submitted
 // proposal to under review; each newly assigned reviewer is e-mailed.
 import { autoAssign, conflictMatches, type Shortfall } from "~/domain/assignment";
+import { conflictTargets, walledProposalIds } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
 import {
   conflictsForAssignment,
@@ -366,15 +367,7 @@ export async function autoAssignCall(
       .executeTakeFirstOrThrow();
     const proposals = await trx
       .selectFrom("proposals")
-      .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
-      .select([
-        "proposals.id",
-        "proposals.call_id",
-        "proposals.reference",
-        "proposals.company_en",
-        "proposals.organisation_id",
-        "organisations.parent_group",
-      ])
+      .select(["proposals.id", "proposals.call_id", "proposals.reference", "proposals.company_en"])
       .where("proposals.call_id", "=", callId)
       .where("proposals.status", "in", [...REVIEWABLE_STATUSES])
       .orderBy("proposals.id")
@@ -389,12 +382,10 @@ export async function autoAssignCall(
       .where("reviewer_assignments.unassigned_at", "is", null)
       .execute();
     const conflicts = await conflictsForAssignment(trx, reviewerIds);
+    // What conflicts are matched against: the access policy's rule (snapshot at submission).
+    const targets = await conflictTargets(trx, { proposalIds: proposals.map((p) => p.id) });
     const result = autoAssign({
-      proposals: proposals.map((p) => ({
-        id: p.id,
-        organisationId: p.organisation_id,
-        parentGroup: p.parent_group,
-      })),
+      proposals: targets,
       reviewerIds,
       conflicts,
       existing: existing.map((e) => ({ proposalId: e.proposal_id, reviewerId: e.reviewer_id })),
@@ -490,7 +481,6 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
     .selectFrom("reviewer_assignments as a")
     .innerJoin("proposals", "proposals.id", "a.proposal_id")
     .innerJoin("calls", "calls.id", "proposals.call_id")
-    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
     .leftJoin("reviews", (j) =>
       j
         .onRef("reviews.proposal_id", "=", "a.proposal_id")
@@ -503,8 +493,6 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
       "proposals.company_en",
       "proposals.company_zh",
       "proposals.status as proposal_status",
-      "proposals.organisation_id",
-      "organisations.parent_group",
       "calls.title_en",
       "reviews.status as review_status",
       "a.assigned_at",
@@ -517,18 +505,11 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
     .orderBy("a.due_at")
     .orderBy("proposals.id")
     .execute();
-  const conflicts = await conflictsForAssignment(db, [reviewerId]);
+  const walled = new Set(
+    await walledProposalIds(db, reviewerId, { proposalIds: rows.map((r) => r.proposal_id) }),
+  );
   return rows
-    .filter(
-      (r) =>
-        !conflicts.some((c) =>
-          conflictMatches(c, {
-            id: r.proposal_id,
-            organisationId: r.organisation_id,
-            parentGroup: r.parent_group,
-          }),
-        ),
-    )
+    .filter((r) => !walled.has(r.proposal_id))
     .map((r) => ({
       proposalId: r.proposal_id,
       reference: r.reference,

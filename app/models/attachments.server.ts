@@ -1,14 +1,12 @@
 // Documents attached to a proposal (and to clarification answers): listing, recording uploads,
 // removal while the proposal is a draft, and who may download them.
 import type { Selectable } from "kysely";
-import type { AttachmentsTable, Proposal } from "~db/schema";
+import type { AttachmentsTable } from "~db/schema";
 import { DOCUMENT_KINDS, ruleFor, type DocumentKind } from "~/domain/documents";
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
-import type { SessionUser } from "~/services/session.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
-import { isReviewerConflicted } from "./conflicts.server";
 
 export type Attachment = Selectable<AttachmentsTable>;
 
@@ -217,50 +215,15 @@ export async function removeDocument(
 }
 
 /**
- * Who may see a proposal's files: its owner; officials and admins; a reviewer assigned to it
- * (assignment active, "no conflict" attested) with no conflict declared against the proposal,
- * its company or its parent group. Everyone else is refused.
+ * An attachment that has not been removed (null otherwise). Who may download it is the access
+ * policy's answer for its proposal (access.server requireProposalAccess, "downloadDocument").
  */
-export async function canSeeProposalFiles(
-  db: DB,
-  user: Pick<SessionUser, "id" | "role">,
-  proposal: Pick<Proposal, "id" | "owner_id" | "status">,
-): Promise<boolean> {
-  if (user.role === "applicant") return proposal.owner_id === user.id;
-  // A draft is the company's unfinished work: nobody at the CDA sees it before it is submitted.
-  if (proposal.status === "draft") return false;
-  if (user.role === "official" || user.role === "admin") return true;
-  if (user.role !== "reviewer") return false;
-  const assignment = await db
-    .selectFrom("reviewer_assignments")
-    .select("id")
-    .where("proposal_id", "=", proposal.id)
-    .where("reviewer_id", "=", user.id)
-    .where("unassigned_at", "is", null)
-    .where("attested_at", "is not", null)
-    .executeTakeFirst();
-  if (!assignment) return false;
-  return !(await isReviewerConflicted(db, user.id, proposal.id));
-}
-
-/** An attachment with its proposal, if `user` may download it; null otherwise (and for removed files). */
-export async function getDownloadableAttachment(
-  db: DB,
-  user: Pick<SessionUser, "id" | "role">,
-  attachmentId: number,
-): Promise<Attachment | null> {
+export async function getAttachment(db: DB, attachmentId: number): Promise<Attachment | null> {
   const attachment = await db
     .selectFrom("attachments")
     .selectAll()
     .where("id", "=", attachmentId)
     .where("removed_at", "is", null)
     .executeTakeFirst();
-  if (!attachment) return null;
-  const proposal = await db
-    .selectFrom("proposals")
-    .select(["id", "owner_id", "status"])
-    .where("id", "=", attachment.proposal_id)
-    .executeTakeFirst();
-  if (!proposal) return null;
-  return (await canSeeProposalFiles(db, user, proposal)) ? attachment : null;
+  return attachment ?? null;
 }

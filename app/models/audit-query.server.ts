@@ -45,24 +45,38 @@ export interface AuditRow {
 }
 
 /**
- * The filtered log's base query. Filters with errors are not applied (the page says so). A
- * proposal reference that does not exist matches nothing.
+ * The proposal the filter names: its id, "missing" for a reference that does not exist, or null
+ * when the filter names none (or names it wrongly). The viewer asks the access policy about it.
  */
-async function filtered(db: DB, filter: AuditFilter, errors: AuditFilterErrors) {
-  let proposalId: number | null = null;
-  let proposalMissing = false;
-  if (filter.proposal && !errors.proposal) {
-    if (/^\d+$/.test(filter.proposal)) proposalId = Number(filter.proposal);
-    else {
-      const p = await db
-        .selectFrom("proposals")
-        .select("id")
-        .where("reference", "=", filter.proposal.toUpperCase())
-        .executeTakeFirst();
-      if (p) proposalId = p.id;
-      else proposalMissing = true;
-    }
-  }
+export async function auditFilterProposal(
+  db: DB,
+  filter: AuditFilter,
+  errors: AuditFilterErrors,
+): Promise<number | "missing" | null> {
+  if (!filter.proposal || errors.proposal) return null;
+  if (/^\d+$/.test(filter.proposal)) return Number(filter.proposal);
+  const p = await db
+    .selectFrom("proposals")
+    .select("id")
+    .where("reference", "=", filter.proposal.toUpperCase())
+    .executeTakeFirst();
+  return p ? p.id : "missing";
+}
+
+/**
+ * The filtered log's base query. Filters with errors are not applied (the page says so). A
+ * proposal reference that does not exist matches nothing. Entries about a `walled` proposal (one
+ * the reader's declared conflicts cover: the access policy) are left out.
+ */
+async function filtered(
+  db: DB,
+  filter: AuditFilter,
+  errors: AuditFilterErrors,
+  walled: readonly number[],
+) {
+  const named = await auditFilterProposal(db, filter, errors);
+  const proposalMissing = named === "missing";
+  const proposalId = typeof named === "number" ? named : null;
   let q = db.selectFrom("audit_log as a").leftJoin("proposals as p", "p.id", "a.proposal_id");
   if (filter.actor)
     q = q.where(
@@ -90,6 +104,17 @@ async function filtered(db: DB, filter: AuditFilter, errors: AuditFilterErrors) 
   const to = filter.to && !errors.to ? pktDayStartUtc(filter.to) : null;
   if (from) q = q.where("a.at", ">=", from);
   if (to) q = q.where("a.at", "<", nextDay(to));
+  if (walled.length) {
+    const ids = [...walled];
+    q = q.where((eb) =>
+      eb.and([
+        eb.or([eb("a.proposal_id", "is", null), eb("a.proposal_id", "not in", ids)]),
+        eb.not(
+          eb.and([eb("a.entity_type", "=", "proposal"), eb("a.entity_id", "in", ids.map(String))]),
+        ),
+      ]),
+    );
+  }
   return q;
 }
 
@@ -124,8 +149,9 @@ export async function listAudit(
   errors: AuditFilterErrors,
   page: number,
   pageSize = AUDIT_PAGE_SIZE,
+  walled: readonly number[] = [],
 ): Promise<AuditPage> {
-  const base = await filtered(db, filter, errors);
+  const base = await filtered(db, filter, errors, walled);
   const { n } = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const total = Number(n);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -156,6 +182,7 @@ export async function* auditPages(
   filter: AuditFilter,
   errors: AuditFilterErrors,
   pageRows = 1000,
+  walled: readonly number[] = [],
 ): AsyncGenerator<AuditRow[]> {
   const top = await db
     .selectFrom("audit_log")
@@ -164,7 +191,7 @@ export async function* auditPages(
   let below = Number(top.id ?? 0) + 1;
   for (;;) {
     const rows = await (
-      await filtered(db, filter, errors)
+      await filtered(db, filter, errors, walled)
     )
       .select([...COLUMNS])
       .where("a.id", "<", below)

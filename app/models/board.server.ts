@@ -3,7 +3,6 @@
 import { sql, type RawBuilder } from "kysely";
 import type { z } from "zod";
 import type { Call, DecisionOutcome, ProposalStatus } from "~db/schema";
-import { conflictMatches } from "~/domain/assignment";
 import {
   describeScore,
   type Flag,
@@ -15,7 +14,7 @@ import {
 } from "~/domain/scoring";
 import { writeAudit } from "~/models/audit.server";
 import { DecisionSchema, DisagreementNoteSchema, GateModerationSchema } from "~/schemas/board";
-import { conflictsForAssignment } from "~/models/conflicts.server";
+import { walledProposalIds } from "~/models/access.server";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import {
   ensureCallScoresCurrent,
@@ -52,31 +51,16 @@ export interface BoardRow {
   submittedAt: string | null;
 }
 
-/** Proposal ids of the call that a user with declared conflicts must not see on the board. */
+/**
+ * Proposal ids of the call that a user with declared conflicts must not see on the board: the
+ * access policy's wall (access.server walledProposalIds).
+ */
 export async function conflictedProposalIds(
   db: DB,
   userId: number,
   callId: number,
 ): Promise<number[]> {
-  const conflicts = await conflictsForAssignment(db, [userId]);
-  if (!conflicts.length) return [];
-  const proposals = await db
-    .selectFrom("proposals")
-    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
-    .select(["proposals.id", "proposals.organisation_id", "organisations.parent_group"])
-    .where("proposals.call_id", "=", callId)
-    .execute();
-  return proposals
-    .filter((p) =>
-      conflicts.some((c) =>
-        conflictMatches(c, {
-          id: p.id,
-          organisationId: p.organisation_id,
-          parentGroup: p.parent_group,
-        }),
-      ),
-    )
-    .map((p) => p.id);
+  return walledProposalIds(db, userId, { callId });
 }
 
 // The board reads its read model alone: proposal_scores holds one row per ranked proposal with the

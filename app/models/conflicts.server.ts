@@ -8,7 +8,9 @@ import {
   type AssignmentConflict,
   type AssignmentProposal,
 } from "~/domain/assignment";
+import { conflictTargets, loadConflicts } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
+import { recomputeCallScores } from "~/models/scoring.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
 import type { SessionUser } from "~/services/session.server";
@@ -111,48 +113,16 @@ export async function conflictsForAssignment(
   db: DB,
   reviewerIds?: readonly number[],
 ): Promise<AssignmentConflict[]> {
-  let q = db
-    .selectFrom("conflicts")
-    .select(["reviewer_id", "organisation_id", "parent_group", "proposal_id"]);
-  if (reviewerIds) {
-    if (!reviewerIds.length) return [];
-    q = q.where("reviewer_id", "in", [...reviewerIds]);
-  }
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    reviewerId: r.reviewer_id,
-    organisationId: r.organisation_id,
-    parentGroup: r.parent_group,
-    proposalId: r.proposal_id,
-  }));
+  return loadConflicts(db, reviewerIds);
 }
 
-/** A proposal with the company and parent group conflicts are checked against. */
+/** A proposal with the company and parent group conflicts are checked against (access policy). */
 export async function proposalForConflicts(
   db: DB,
   proposalId: number,
 ): Promise<AssignmentProposal | null> {
-  const row = await db
-    .selectFrom("proposals")
-    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
-    .select(["proposals.id", "proposals.organisation_id", "organisations.parent_group"])
-    .where("proposals.id", "=", proposalId)
-    .executeTakeFirst();
-  return row
-    ? { id: row.id, organisationId: row.organisation_id, parentGroup: row.parent_group }
-    : null;
-}
-
-/** Whether the reviewer has declared a conflict covering this proposal. */
-export async function isReviewerConflicted(
-  db: DB,
-  reviewerId: number,
-  proposalId: number,
-): Promise<boolean> {
-  const proposal = await proposalForConflicts(db, proposalId);
-  if (!proposal) return false;
-  const conflicts = await conflictsForAssignment(db, [reviewerId]);
-  return conflicts.some((c) => conflictMatches(c, proposal));
+  const [target] = await conflictTargets(db, { proposalIds: [proposalId] });
+  return target ?? null;
 }
 
 export type ConflictTarget =
@@ -161,7 +131,7 @@ export type ConflictTarget =
   | { kind: "proposal"; proposalId: number };
 
 export type DeclareResult =
-  | { ok: true; conflictId: number; endedAssignments: number }
+  | { ok: true; conflictId: number; endedAssignments: number; excludedReviews: number }
   | { ok: false; errors: Record<string, string> };
 
 /**
@@ -226,7 +196,13 @@ export async function declareConflict(
       requestId: ctx.requestId,
     });
     const ended = await endConflictedAssignments(trx, actor, ctx);
-    return { ok: true as const, conflictId: row.id, endedAssignments: ended };
+    const excluded = await excludeSubmittedReviews(trx, actor, row.id, values, ctx);
+    return {
+      ok: true as const,
+      conflictId: row.id,
+      endedAssignments: ended,
+      excludedReviews: excluded,
+    };
   });
 }
 
@@ -240,25 +216,20 @@ async function endConflictedAssignments(
   const active = await trx
     .selectFrom("reviewer_assignments")
     .innerJoin("proposals", "proposals.id", "reviewer_assignments.proposal_id")
-    .leftJoin("organisations", "organisations.id", "proposals.organisation_id")
-    .select([
-      "reviewer_assignments.id",
-      "reviewer_assignments.proposal_id",
-      "proposals.call_id",
-      "proposals.organisation_id",
-      "organisations.parent_group",
-    ])
+    .select(["reviewer_assignments.id", "reviewer_assignments.proposal_id", "proposals.call_id"])
     .where("reviewer_assignments.reviewer_id", "=", actor.id)
     .where("reviewer_assignments.unassigned_at", "is", null)
     .execute();
+  const targets = new Map(
+    (await conflictTargets(trx, { proposalIds: active.map((a) => a.proposal_id) })).map((t) => [
+      t.id,
+      t,
+    ]),
+  );
   let ended = 0;
   for (const a of active) {
-    const proposal = {
-      id: a.proposal_id,
-      organisationId: a.organisation_id,
-      parentGroup: a.parent_group,
-    };
-    if (!conflicts.some((c) => conflictMatches(c, proposal))) continue;
+    const proposal = targets.get(a.proposal_id);
+    if (!proposal || !conflicts.some((c) => conflictMatches(c, proposal))) continue;
     const at = nowIso();
     await trx
       .updateTable("reviewer_assignments")
@@ -281,4 +252,72 @@ async function endConflictedAssignments(
     ended += 1;
   }
   return ended;
+}
+
+/**
+ * A conflict declared after the declarer submitted a review of a proposal it covers: the review
+ * stops counting from now on (the score read model leaves out the reviews of conflicted users,
+ * access.server conflictedUsersByProposal), the proposal is flagged for officials (excludedReviews
+ * in access.server, shown on the breakdown and the official's proposal page), and each is audited.
+ * Reviews already covered by an earlier conflict of the declarer were excluded then.
+ */
+async function excludeSubmittedReviews(
+  trx: DB,
+  actor: Actor,
+  conflictId: number,
+  conflict: {
+    reviewer_id: number;
+    organisation_id: number | null;
+    parent_group: string | null;
+    proposal_id: number | null;
+    declared_at: string;
+  },
+  ctx: ActionContext,
+): Promise<number> {
+  const reviews = await trx
+    .selectFrom("reviews")
+    .innerJoin("proposals", "proposals.id", "reviews.proposal_id")
+    .select(["reviews.id", "reviews.proposal_id", "reviews.submitted_at", "proposals.call_id"])
+    .where("reviews.reviewer_id", "=", actor.id)
+    .where("reviews.status", "=", "submitted")
+    .execute();
+  if (!reviews.length) return 0;
+  const targets = new Map(
+    (await conflictTargets(trx, { proposalIds: reviews.map((r) => r.proposal_id) })).map((t) => [
+      t.id,
+      t,
+    ]),
+  );
+  const declared = {
+    reviewerId: actor.id,
+    organisationId: conflict.organisation_id,
+    parentGroup: conflict.parent_group,
+    proposalId: conflict.proposal_id,
+  };
+  const earlier = (await loadConflicts(trx, [actor.id])).filter((c) => c.id !== conflictId);
+  const calls = new Set<number>();
+  let excluded = 0;
+  for (const r of reviews) {
+    const target = targets.get(r.proposal_id);
+    if (!target || !conflictMatches(declared, target)) continue;
+    if (earlier.some((c) => conflictMatches(c, target))) continue;
+    await writeAudit(trx, {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: "review.exclude_conflict",
+      entityType: "review",
+      entityId: r.id,
+      callId: r.call_id,
+      proposalId: r.proposal_id,
+      before: { counts: true, submittedAt: r.submitted_at },
+      after: { counts: false, since: conflict.declared_at, conflictId },
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
+    calls.add(r.call_id);
+    excluded += 1;
+  }
+  // For now the whole call; the score read model's per-proposal refresh replaces this at merge.
+  for (const callId of calls) await recomputeCallScores(trx, callId);
+  return excluded;
 }

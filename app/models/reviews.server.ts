@@ -7,9 +7,11 @@ import {
   validateReview,
   type ReviewCriterion,
 } from "~/domain/review-validation";
-import { getActiveAssignment, REVIEWABLE_STATUSES } from "~/models/assignments.server";
+import { can } from "~/domain/access";
+import { getProposalAccess } from "~/models/access.server";
+import { REVIEWABLE_STATUSES } from "~/models/assignments.server";
 import { writeAudit } from "~/models/audit.server";
-import { isReviewerConflicted, type ActionContext, type Actor } from "~/models/conflicts.server";
+import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { recomputeCallScores } from "~/models/scoring.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
@@ -97,51 +99,6 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
     callSlug: r.slug,
     callTitleEn: r.title_en,
     callTitleZh: r.title_zh,
-  };
-}
-
-export type ReviewAccess =
-  | { kind: "official"; proposal: ProposalHead }
-  | {
-      kind: "reviewer";
-      proposal: ProposalHead;
-      assignmentId: number;
-      attestedAt: string | null;
-      dueAt: string | null;
-    }
-  /** No such proposal, a draft, or a reviewer it is not assigned to: answer 404. */
-  | { kind: "none" }
-  /** The reviewer declared a conflict covering this proposal: answer 403. */
-  | { kind: "conflicted"; proposal: ProposalHead };
-
-/**
- * What a staff member may do with a proposal on the review side. Officials and admins see every
- * submitted proposal; a reviewer only one actively assigned to them and not covered by a conflict.
- */
-export async function getReviewAccess(
-  db: DB,
-  user: Pick<Actor, "id" | "role">,
-  proposalId: number,
-): Promise<ReviewAccess> {
-  if (!Number.isInteger(proposalId) || proposalId <= 0) return { kind: "none" };
-  const proposal = await getProposalHead(db, proposalId);
-  if (!proposal || proposal.status === "draft") return { kind: "none" };
-  if (user.role === "official" || user.role === "admin") return { kind: "official", proposal };
-  if (user.role !== "reviewer") return { kind: "none" };
-  const assignment = await getActiveAssignment(db, proposalId, user.id);
-  if (!assignment) {
-    // A reviewer who declared a conflict on it is told why, not left guessing.
-    if (await isReviewerConflicted(db, user.id, proposalId))
-      return { kind: "conflicted", proposal };
-    return { kind: "none" };
-  }
-  if (await isReviewerConflicted(db, user.id, proposalId)) return { kind: "conflicted", proposal };
-  return {
-    kind: "reviewer",
-    proposal,
-    assignmentId: assignment.id,
-    attestedAt: assignment.attested_at,
-    dueAt: assignment.due_at,
   };
 }
 
@@ -351,24 +308,25 @@ export async function attestNoConflict(
   proposalId: number,
   ctx: ActionContext = {},
 ): Promise<ReviewActionResult> {
-  const access = await getReviewAccess(db, actor, proposalId);
-  if (access.kind !== "reviewer")
+  const access = await getProposalAccess(db, actor, proposalId);
+  const assignment = access.assignment;
+  if (access.relation !== "reviewer" || !assignment)
     return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
-  if (access.attestedAt) return { ok: true, status: "draft" };
+  if (assignment.attestedAt) return { ok: true, status: "draft" };
   await db.transaction().execute(async (trx) => {
     const at = nowIso();
     await trx
       .updateTable("reviewer_assignments")
       .set({ attested_at: at })
-      .where("id", "=", access.assignmentId)
+      .where("id", "=", assignment.id)
       .execute();
     await writeAudit(trx, {
       actorId: actor.id,
       actorEmail: actor.email,
       action: "assignment.attest_no_conflict",
       entityType: "reviewer_assignment",
-      entityId: access.assignmentId,
-      callId: access.proposal.callId,
+      entityId: assignment.id,
+      callId: access.callId,
       proposalId,
       before: { attested_at: null },
       after: { attested_at: at },
@@ -392,13 +350,15 @@ export async function saveReview(
   intent: "draft" | "submit",
   ctx: ActionContext = {},
 ): Promise<ReviewActionResult> {
-  const access = await getReviewAccess(db, actor, proposalId);
-  if (access.kind === "conflicted")
+  const access = await getProposalAccess(db, actor, proposalId);
+  if (access.refusal === "conflicted")
     return { ok: false, errors: { _form: msg("review.error.conflicted") } };
-  if (access.kind !== "reviewer")
+  if (access.relation !== "reviewer")
     return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
-  if (!access.attestedAt) return { ok: false, errors: { _form: msg("review.error.notAttested") } };
-  const { proposal } = access;
+  if (!can(access, "score"))
+    return { ok: false, errors: { _form: msg("review.error.notAttested") } };
+  const proposal = await getProposalHead(db, proposalId);
+  if (!proposal) return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
   if (!(REVIEWABLE_STATUSES as readonly string[]).includes(proposal.status))
     return { ok: false, errors: { _form: msg("review.error.notReviewable") } };
 

@@ -379,6 +379,7 @@ async function submitInTransaction(trx: DB, input: SubmitInput, now: Date): Prom
       submitted_at: nowIso,
       submission_key: input.submissionKey,
       snapshot_json: JSON.stringify(snapshot),
+      submitted_parent_group: hasOrganisation ? row.org_parent_group : null,
       criteria_version_id: criteriaVersionId,
       title,
       tracks: tracks.length ? tracks.join(",") : row.tracks,

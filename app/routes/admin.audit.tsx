@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { auditSearch, parseAuditFilter, type AuditFilter } from "~/domain/audit-filter";
-import { listAudit, listAuditActions } from "~/models/audit-query.server";
+import { requireAuditScope } from "~/models/access.server";
+import { auditFilterProposal, listAudit, listAuditActions } from "~/models/audit-query.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
@@ -14,16 +15,19 @@ import { formatDateTime } from "~/utils/dates";
 export const meta: MetaFunction = () => [{ title: "Audit log – CDA Investment Proposal Portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, OFFICIAL_ROLES);
   const db = getDb();
+  const user = await requireRole(request, OFFICIAL_ROLES, db);
   const params = new URL(request.url).searchParams;
   const { filter, errors } = parseAuditFilter(params);
+  const walled = await requireAuditScope(db, user, await auditFilterProposal(db, filter, errors));
   const requested = Number.parseInt(params.get("page") ?? "1", 10);
   const page = await listAudit(
     db,
     filter,
     errors,
     Number.isFinite(requested) && requested > 0 ? requested : 1,
+    undefined,
+    walled,
   );
   const actions = await listAuditActions(db);
   const families = [

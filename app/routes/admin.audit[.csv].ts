@@ -1,17 +1,22 @@
 // GET /admin/audit.csv — the audit log with the viewer's filters, as CSV (officials and admins).
 // The download is itself written to the audit log when it finishes.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { parseAuditFilter } from "~/models/audit-query.server";
+import { requireAuditScope } from "~/models/access.server";
+import { auditFilterProposal, parseAuditFilter } from "~/models/audit-query.server";
+import { getDb } from "~/services/db.server";
 import { exportAuditCsv } from "~/services/exports/audit-csv.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireRole(request, OFFICIAL_ROLES);
+  const db = getDb();
+  const user = await requireRole(request, OFFICIAL_ROLES, db);
   const { filter, errors } = parseAuditFilter(new URL(request.url).searchParams);
+  const walled = await requireAuditScope(db, user, await auditFilterProposal(db, filter, errors));
   return exportAuditCsv({
     user,
     filter,
     errors,
+    walled,
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
     signal: request.signal,

@@ -11,6 +11,7 @@ import {
   listCallAssignmentOverview,
   type AutoAssignReport,
 } from "~/models/assignments.server";
+import { walledProposalIds } from "~/models/access.server";
 import { getCallBySlug } from "~/models/call-admin.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
@@ -28,12 +29,15 @@ async function callOr404(slug: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
-  await requireRole(request, OFFICIAL_ROLES, db);
+  const user = await requireRole(request, OFFICIAL_ROLES, db);
   const call = await callOr404(params.slug);
-  const [loads, proposals] = await Promise.all([
+  const [loads, overview, walled] = await Promise.all([
     callLoads(db, call.id),
     listCallAssignmentOverview(db, call.id),
+    walledProposalIds(db, user.id, { callId: call.id }),
   ]);
+  // The access policy's wall: proposals the official's own conflict covers are not listed.
+  const proposals = overview.filter((p) => !walled.includes(p.id));
   return data({
     call: { id: call.id, slug: call.slug, titleEn: call.title_en, minReviews: call.min_reviews },
     loads,
@@ -49,7 +53,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     requestId: context?.requestId ?? null,
     ip: context?.ip ?? null,
   });
-  return data({ report });
+  // Auto-assignment covers the whole call; the report names no proposal the official is walled from.
+  const walled = await walledProposalIds(db, user.id, { callId: call.id });
+  return data({
+    report: {
+      ...report,
+      shortfalls: report.shortfalls.filter((s) => !walled.includes(s.proposalId)),
+    },
+  });
 }
 
 const REASON: Record<string, string> = {

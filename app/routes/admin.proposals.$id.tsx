@@ -7,10 +7,10 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
+import { ExcludedReviewsNotice } from "~/components/excluded-reviews";
 import { ErrorSummary, Select, TextArea } from "~/components/form";
 import { ProposalSummary, type AnswersByStep } from "~/components/proposal-summary";
 import { ReviewReadOnly } from "~/components/scoring-form";
-import { conflictMatches } from "~/domain/assignment";
 import { listDocuments } from "~/models/attachments.server";
 import {
   assignReviewer,
@@ -20,7 +20,12 @@ import {
   unassignReviewer,
 } from "~/models/assignments.server";
 import { askClarification, listClarifications } from "~/models/clarifications.server";
-import { conflictsForAssignment } from "~/models/conflicts.server";
+import {
+  conflictedUsersByProposal,
+  excludedReviews,
+  requireProposalAccess,
+  throwRefusal,
+} from "~/models/access.server";
 import {
   applicableCriteria,
   criteriaVersionFor,
@@ -42,17 +47,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
 ];
 
-async function proposalOr404(id: number) {
+/** The signed-in official's access to the proposal (the access policy), and the proposal. */
+async function proposalFor(request: Request, id: number) {
   const db = getDb();
-  const proposal = Number.isInteger(id) && id > 0 ? await getProposalHead(db, id) : null;
-  if (!proposal || proposal.status === "draft") throw new Response("Not found", { status: 404 });
-  return proposal;
+  const user = await requireRole(request, OFFICIAL_ROLES, db);
+  const access = await requireProposalAccess(db, user, id, "viewReviews");
+  const proposal = await getProposalHead(db, id);
+  if (!proposal) throw new Response("Not found", { status: 404 });
+  return { db, user, access, proposal };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const db = getDb();
-  await requireRole(request, OFFICIAL_ROLES, db);
-  const proposal = await proposalOr404(Number(params.id));
+  const { db, proposal } = await proposalFor(request, Number(params.id));
   const versionId = await criteriaVersionFor(db, proposal);
   const criteria = versionId
     ? applicableCriteria(await listCriteria(db, versionId), proposal.tracks)
@@ -65,21 +71,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listProposalReviews(db, proposal.id),
     listClarifications(db, proposal.id),
   ]);
-  const conflicts = await conflictsForAssignment(
-    db,
-    reviewers.map((r) => r.id),
-  );
-  const conflicted = new Set(
-    conflicts
-      .filter((c) =>
-        conflictMatches(c, {
-          id: proposal.id,
-          organisationId: proposal.organisationId,
-          parentGroup: proposal.parentGroup,
-        }),
-      )
-      .map((c) => c.reviewerId),
-  );
+  const conflicted =
+    (await conflictedUsersByProposal(db, [proposal.id])).get(proposal.id) ?? new Set<number>();
+  const excluded = await excludedReviews(db, proposal.id);
   const revisions = Object.fromEntries(
     await Promise.all(reviews.map(async (r) => [r.id, await listRevisions(db, r.id)] as const)),
   );
@@ -102,21 +96,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     assignments,
     reviewers: reviewers.map((r) => ({ ...r, conflicted: conflicted.has(r.id) })),
     reviews,
+    excluded,
     revisions,
     thread,
   });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const db = getDb();
-  const user = await requireRole(request, OFFICIAL_ROLES, db);
-  const proposal = await proposalOr404(Number(params.id));
+  const { db, user, access, proposal } = await proposalFor(request, Number(params.id));
   const posted = formDataToObject(await readForm(request));
   const intent = String(posted.intent ?? "");
   const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   const fail = (errors: FieldErrors) =>
     data({ intent, target: String(posted.target ?? ""), errors, values: posted }, { status: 400 });
   const done = (what: string) => redirect(`/admin/proposals/${proposal.id}?done=${what}`);
+  throwRefusal(access, intent === "return" ? "returnReview" : "manage");
 
   switch (intent) {
     case "assign": {
@@ -298,6 +292,7 @@ export default function AdminProposal() {
       </Form>
 
       <h2 className="h2">Reviews</h2>
+      <ExcludedReviewsNotice excluded={d.excluded} />
       {d.reviews.length === 0 ? <p>No reviews yet.</p> : null}
       {d.reviews.map((r) => (
         <section key={r.id} className="card">

@@ -1,7 +1,8 @@
 // GET /attachments/:id: a stored document, for those allowed to see its proposal. Always a
 // download (never rendered inline), with its stored type and nosniff, never cached.
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
-import { getDownloadableAttachment } from "~/models/attachments.server";
+import { requireProposalAccess } from "~/models/access.server";
+import { getAttachment } from "~/models/attachments.server";
 import { getDb } from "~/services/db.server";
 import { requireUser } from "~/services/session.server";
 import { contentDisposition, downloadName, openStoredFile } from "~/services/uploads.server";
@@ -10,9 +11,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not found", { status: 404 });
-  const attachment = await getDownloadableAttachment(getDb(), user, id);
+  const db = getDb();
+  const attachment = await getAttachment(db, id);
   // The same answer for "does not exist" and "not yours", so ids cannot be probed.
   if (!attachment) throw new Response("Not found", { status: 404 });
+  await requireProposalAccess(db, user, attachment.proposal_id, "downloadDocument", { hide: true });
   let stream;
   try {
     stream = openStoredFile(attachment.stored_name);

@@ -10,6 +10,7 @@ import {
   TRACK_LABELS,
 } from "~/components/board-labels";
 import { DateTime } from "~/components/date-time";
+import { ExcludedReviewsNotice } from "~/components/excluded-reviews";
 import { Choices, ErrorSummary, TextArea } from "~/components/form";
 import { ScoreHistogram } from "~/components/score-histogram";
 import { formatScore, type GateStatus, type NotQualifiedReason } from "~/domain/scoring";
@@ -27,7 +28,7 @@ import {
   recordDecision,
   recordModeration,
 } from "~/models/board.server";
-import { isReviewerConflicted } from "~/models/conflicts.server";
+import { excludedReviews, requireProposalAccess, throwRefusal } from "~/models/access.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, type FieldErrors } from "~/utils/form";
@@ -48,20 +49,21 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   const proposalId = Number(params.proposalId);
   if (!call || !Number.isSafeInteger(proposalId) || proposalId < 1)
     throw new Response("Not Found", { status: 404 });
-  // A conflicted official loses access to the proposal, its reviews and its board row.
-  if (await isReviewerConflicted(db, user.id, proposalId))
-    throw new Response("Forbidden", { status: 403 });
-  return { user, db, call, proposalId };
+  // The access policy: a conflicted official or admin loses the proposal, its reviews and its row.
+  const access = await requireProposalAccess(db, user, proposalId, "viewReviews");
+  return { user, db, call, proposalId, access };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, db, call, proposalId } = await load(request, params);
   const breakdown = await getBreakdown(db, call, proposalId, user.id);
   if (!breakdown) throw new Response("Not Found", { status: 404 });
+  const excluded = await excludedReviews(db, proposalId);
   const url = new URL(request.url);
   return data({
     call: { slug: call.slug, titleEn: call.title_en, status: call.status },
     breakdown,
+    excluded,
     decisionsOpen: decisionsOpen(call),
     back: `/board/${call.slug}${boardSearch(parseBoardQuery(url.searchParams), { page: 1 })}`,
     saved: url.searchParams.get("saved"),
@@ -76,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, db, call, proposalId } = await load(request, params);
+  const { user, db, call, proposalId, access } = await load(request, params);
   const values = formDataToObject(await readForm(request));
   const common = {
     call,
@@ -87,6 +89,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ip: (context?.ip as string | undefined) ?? null,
   };
   const intent = values.intent === "gate" || values.intent === "note" ? values.intent : "decision";
+  throwRefusal(access, intent === "decision" ? "decide" : "moderate");
   const result =
     intent === "decision"
       ? await recordDecision(db, common)
@@ -122,7 +125,8 @@ function reasonText(r: NotQualifiedReason): string {
 }
 
 export default function BreakdownPage() {
-  const { call, breakdown, decisionsOpen, back, saved, params } = useLoaderData<typeof loader>();
+  const { call, breakdown, excluded, decisionsOpen, back, saved, params } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as
     | { intent: "decision" | "gate" | "note"; errors: FieldErrors; values: Record<string, unknown> }
     | undefined;
@@ -240,6 +244,8 @@ export default function BreakdownPage() {
           Open the full proposal (answers, documents, clarifications, return a review for rework)
         </Link>
       </p>
+
+      <ExcludedReviewsNotice excluded={excluded} />
 
       <h2 className="h2">Levels by reviewer</h2>
       {reviews.length === 0 ? (

@@ -14,6 +14,8 @@ import { fieldNames } from "~/domain/review-validation";
 import { REVIEWABLE_STATUSES } from "~/models/assignments.server";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
+import { can } from "~/domain/access";
+import { requireProposalAccess } from "~/models/access.server";
 import { declareConflict } from "~/models/conflicts.server";
 import {
   applicableCriteria,
@@ -21,7 +23,7 @@ import {
   criteriaVersionFor,
   getOwnReview,
   getProposalAnswers,
-  getReviewAccess,
+  getProposalHead,
   listColleagueReviews,
   listCriteria,
   listProposalReviews,
@@ -44,15 +46,14 @@ async function accessOrThrow(request: Request, params: LoaderFunctionArgs["param
   const db = getDb();
   const user = await requireRole(request, STAFF_ROLES, db);
   const proposalId = Number(params.proposalId);
-  const access = await getReviewAccess(db, user, proposalId);
-  if (access.kind === "none") throw new Response("Not found", { status: 404 });
-  if (access.kind === "conflicted") throw new Response("Forbidden", { status: 403 });
-  return { db, user, proposalId, access };
+  const access = await requireProposalAccess(db, user, proposalId, "view");
+  const proposal = await getProposalHead(db, proposalId);
+  if (!proposal) throw new Response("Not found", { status: 404 });
+  return { db, user, proposalId, access, proposal };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db, user, proposalId, access } = await accessOrThrow(request, params);
-  const p = access.proposal;
+  const { db, user, proposalId, access, proposal: p } = await accessOrThrow(request, params);
   const head = {
     id: p.id,
     reference: p.reference,
@@ -66,8 +67,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tracks: p.tracks,
   };
   // Before the attestation only the company is shown: enough to judge a conflict, nothing more.
-  if (access.kind === "reviewer" && !access.attestedAt) {
-    return data({ stage: "attest" as const, proposal: head, dueAt: access.dueAt });
+  if (!can(access, "viewContent")) {
+    return data({
+      stage: "attest" as const,
+      proposal: head,
+      dueAt: access.assignment?.dueAt ?? null,
+    });
   }
   const versionId = await criteriaVersionFor(db, p);
   const criteria = versionId ? applicableCriteria(await listCriteria(db, versionId), p.tracks) : [];
@@ -82,7 +87,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: d.original_name,
     size: d.size_bytes,
   }));
-  if (access.kind === "official") {
+  if (can(access, "viewReviews")) {
     const reviews = (await listProposalReviews(db, proposalId)).filter(
       (r) => r.status === "submitted",
     );
@@ -102,7 +107,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return data({
     stage: "review" as const,
     proposal: head,
-    dueAt: access.dueAt,
+    dueAt: access.assignment?.dueAt ?? null,
     reviewable: (REVIEWABLE_STATUSES as readonly string[]).includes(p.status),
     criteria,
     answers,
@@ -118,9 +123,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const user = await requireRole(request, ["reviewer"], db);
   const proposalId = Number(params.proposalId);
-  const access = await getReviewAccess(db, user, proposalId);
-  if (access.kind === "none") throw new Response("Not found", { status: 404 });
-  if (access.kind === "conflicted") throw new Response("Forbidden", { status: 403 });
+  await requireProposalAccess(db, user, proposalId, "view");
   const ctx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   const form = await readForm(request);
   const posted = formDataToObject(form);

@@ -467,7 +467,10 @@ async function insertProposal(
     };
     await trx
       .updateTable("proposals")
-      .set({ snapshot_json: JSON.stringify(snapshot) })
+      .set({
+        snapshot_json: JSON.stringify(snapshot),
+        submitted_parent_group: company.parentGroup,
+      })
       .where("id", "=", row.id)
       .execute();
   }

@@ -37,6 +37,9 @@ const ROUTES = Object.entries(modules)
 
 const DISCOVER = process.env.PERM_DISCOVER === "1";
 
+/** The staff members whose declared conflicts cover A's company. */
+const WALLED: readonly Actor[] = ["reviewerConflicted", "officialConflicted", "adminConflicted"];
+
 let people: People;
 
 beforeAll(async () => {
@@ -52,7 +55,9 @@ function paramsFor(entry: RouteEntry, world: World): Record<string, string> {
 function urlFor(file: string, entry: RouteEntry, world: World, forAction: boolean) {
   let path = routePath(file, paramsFor(entry, world), forAction);
   if (entry.query) {
-    const q = entry.query.replace("CALL_SLUG", world.callSlug);
+    const q = entry.query
+      .replace("CALL_SLUG", world.callSlug)
+      .replace("SUBMITTED_ID", String(world.submittedId));
     path += (path.includes("?") ? "&" : "?") + q;
   }
   return new URL(path, BASE);
@@ -189,6 +194,10 @@ describe("permission matrix", () => {
                 `GET ${name} as ${actor}: shows reviewer data ${JSON.stringify(secret)}`,
               );
         }
+        // The conflict wall: whoever declared a conflict with A's company or group never sees
+        // the submitted proposal, on any page, download, export or audit view.
+        if (WALLED.includes(actor) && outcome === "ok" && text.includes(world.submittedReference))
+          mismatches.push(`GET ${name} as ${actor}: shows the proposal behind the conflict wall`);
         if (outcome !== expected)
           mismatches.push(
             `GET ${name} as ${actor}: expected ${expected}, got ${outcome} (${detail})`,

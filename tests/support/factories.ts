@@ -187,6 +187,7 @@ export async function createSubmittedProposal(
       tracks,
       company_en: organisation.legal_name_en,
       company_zh: organisation.legal_name_zh,
+      submitted_parent_group: organisation.parent_group,
       // The investment columns only when asked for: the answers' capex is not ranked unless so.
       investment_amount: usd === undefined ? null : String(usd),
       investment_currency: usd === undefined ? null : "USD",

@@ -21,6 +21,8 @@ export const ACTORS = [
   "reviewerConflicted",
   "official",
   "admin",
+  "officialConflicted",
+  "adminConflicted",
 ] as const;
 export type Actor = (typeof ACTORS)[number];
 
@@ -56,7 +58,7 @@ type Row = Record<Actor, Outcome>;
 export interface RouteEntry {
   /** Which fixture each :param takes. */
   params?: Record<string, ParamSource>;
-  /** A query string to add (without "?"). */
+  /** A query string to add (without "?"); CALL_SLUG and SUBMITTED_ID are filled in. */
   query?: string;
   loader?: Row;
   action?: Row;
@@ -79,11 +81,24 @@ const row = (base: Outcome, overrides: Partial<Row>): Row => ({ ...all(base), ..
 /** Applicant-only, owner-only pages: visitor to sign in, staff 403, another applicant 404. */
 const ownerOnly = (owner: Outcome): Row =>
   row("forbidden", { visitor: "login", applicantA: owner, applicantB: "notFound" });
-/** Officials and admins only. */
+/** Officials and admins only (a conflict walls off its proposals, not the page). */
 const officials = (allowed: Outcome): Row =>
-  row("forbidden", { visitor: "login", official: allowed, admin: allowed });
+  row("forbidden", {
+    visitor: "login",
+    official: allowed,
+    admin: allowed,
+    officialConflicted: allowed,
+    adminConflicted: allowed,
+  });
 /** Admins only. */
-const adminOnly = (allowed: Outcome): Row => row("forbidden", { visitor: "login", admin: allowed });
+const adminOnly = (allowed: Outcome): Row =>
+  row("forbidden", { visitor: "login", admin: allowed, adminConflicted: allowed });
+/** The conflict wall: an official or admin whose declared conflict covers the proposal gets 403. */
+const walled = (r: Row): Row => ({
+  ...r,
+  officialConflicted: "forbidden",
+  adminConflicted: "forbidden",
+});
 /** Any staff member. */
 const staff = (allowed: Outcome): Row =>
   row(allowed, { visitor: "login", applicantA: "forbidden", applicantB: "forbidden" });
@@ -121,13 +136,14 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "admin.outbox._index.tsx": { loader: adminOnly("ok") },
   "admin.proposals.$id.tsx": {
     params: { id: "submittedId" },
-    loader: officials("ok"),
-    action: officials("invalid"),
+    loader: walled(officials("ok")),
+    action: walled(officials("invalid")),
   },
   "admin.users.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
   "attachments.$id.ts": {
     params: { id: "attachmentId" },
-    // Owner, the attested reviewer and officials may download; everyone else gets the same 404.
+    // Owner, the attested reviewer and officials may download; everyone else (a conflicted
+    // official or admin too) gets the same 404.
     loader: row("notFound", {
       visitor: "login",
       applicantA: "ok",
@@ -138,8 +154,8 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   },
   "board.$slug.$proposalId.tsx": {
     params: { slug: "callSlug", proposalId: "submittedId" },
-    loader: officials("ok"),
-    action: officials("invalid"),
+    loader: walled(officials("ok")),
+    action: walled(officials("invalid")),
   },
   "board.$slug._index.tsx": { params: { slug: "callSlug" }, loader: officials("ok") },
   "board.$slug.export[.csv].ts": { params: { slug: "callSlug" }, loader: officials("ok") },
@@ -253,8 +269,20 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
         applicantB: "forbidden",
         official: "forbidden",
         admin: "forbidden",
+        officialConflicted: "forbidden",
+        adminConflicted: "forbidden",
       }),
     },
+  },
+  {
+    file: "admin.audit.tsx",
+    label: "filtered to A's submitted proposal",
+    entry: { query: "proposal=SUBMITTED_ID", loader: walled(officials("ok")) },
+  },
+  {
+    file: "admin.audit[.csv].ts",
+    label: "filtered to A's submitted proposal",
+    entry: { query: "proposal=SUBMITTED_ID", loader: walled(officials("ok")) },
   },
   {
     file: "proposals.$id._index.tsx",
@@ -292,10 +320,15 @@ export interface People {
   reviewerConflicted: { id: number; email: string };
   official: { id: number; email: string };
   admin: { id: number; email: string };
+  officialConflicted: { id: number; email: string };
+  adminConflicted: { id: number; email: string };
   organisationId: number;
 }
 
-/** The eight actors (seven accounts); A's company is the one the conflicted reviewer declared. */
+/**
+ * The ten actors (nine accounts); A's company (or its parent group) is the one the conflicted
+ * reviewer, official and admin declared.
+ */
 export async function createPeople(): Promise<People> {
   const db = getDb();
   const org = await db
@@ -317,6 +350,8 @@ export async function createPeople(): Promise<People> {
     ["reviewerConflicted", "reviewer"],
     ["official", "official"],
     ["admin", "admin"],
+    ["officialConflicted", "official"],
+    ["adminConflicted", "admin"],
   ];
   for (const [name, role] of roles) {
     const u = await createUser(role);
@@ -329,11 +364,25 @@ export async function createPeople(): Promise<People> {
     .execute();
   await db
     .insertInto("conflicts")
-    .values({
-      reviewer_id: people.reviewerConflicted.id,
-      organisation_id: org.id,
-      reason: "Former employee of this company.",
-    })
+    .values([
+      {
+        reviewer_id: people.reviewerConflicted.id,
+        organisation_id: org.id,
+        reason: "Former employee of this company.",
+      },
+      // The wall holds for officials and admins too, by company or by parent group.
+      {
+        reviewer_id: people.officialConflicted.id,
+        organisation_id: null,
+        parent_group: "matrix  GROUP",
+        reason: "Holds shares in the group.",
+      },
+      {
+        reviewer_id: people.adminConflicted.id,
+        organisation_id: org.id,
+        reason: "Spouse works there.",
+      },
+    ])
     .execute();
   people.organisationId = org.id;
   return people;
@@ -348,6 +397,8 @@ export interface World {
   draftAttachmentId: number;
   outboxId: number;
   reviewId: number;
+  /** The submitted proposal's reference: never shown to someone walled off from it. */
+  submittedReference: string;
 }
 
 let worldSeq = 0;
@@ -365,6 +416,7 @@ export async function createWorld(people: People): Promise<World> {
   const db = getDb();
   worldSeq += 1;
   const { call, versionId } = await createCallWithCriteria();
+  const submittedReference = `CDA-2026-${String(9000 + worldSeq).padStart(4, "0")}`;
   const submitted = await db
     .insertInto("proposals")
     .values({
@@ -372,7 +424,7 @@ export async function createWorld(people: People): Promise<World> {
       owner_id: people.applicantA.id,
       organisation_id: people.organisationId,
       status: "submitted",
-      reference: `CDA-2026-${String(9000 + worldSeq).padStart(4, "0")}`,
+      reference: submittedReference,
       title: "Matrix Tier IV campus",
       tracks: "tier4DataCentre,bigDataPlatform",
       company_en: "Matrix Cloud Co., Ltd.",
@@ -381,8 +433,10 @@ export async function createWorld(people: People): Promise<World> {
       investment_currency: "USD",
       investment_usd_cents: 25_000_000_000,
       criteria_version_id: versionId,
+      submitted_parent_group: "Matrix Group",
       snapshot_json: JSON.stringify({
         answers: { project: { title: "Matrix Tier IV campus", summary: "A campus." } },
+        organisation: { id: people.organisationId, parentGroup: "Matrix Group" },
       }),
       submitted_at: new Date().toISOString(),
     })
@@ -452,6 +506,7 @@ export async function createWorld(people: People): Promise<World> {
     ).id,
     outboxId: outbox.id,
     reviewId: review.id,
+    submittedReference,
   };
 }
 

@@ -17,6 +17,8 @@ const LANDED: Record<string, string> = {
     "0c23a8e3bd338a41691b1cdb99cc5eae33fbc0e9e60ee2fe129fdda1856e2439",
   "2026-12-02-0009-drop-dead.ts":
     "05d22c3a717d6940818d975e9979200c27dae2dd37948e529e63c3b658260db2",
+  "2026-12-02-0010-conflict-snapshot.ts":
+    "26bcb613078ed81406bbdd8b3767ad771c6c1812737c3ad157a3dfe5307a092a",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");

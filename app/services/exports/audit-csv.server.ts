@@ -59,6 +59,8 @@ export function exportAuditCsv(input: {
   user: SessionUser;
   filter: AuditFilter;
   errors: AuditFilterErrors;
+  /** Proposals the reader is walled off from (the access policy): their entries are left out. */
+  walled?: readonly number[];
   requestId?: string | null;
   ip?: string | null;
   signal?: AbortSignal;
@@ -88,7 +90,7 @@ export function exportAuditCsv(input: {
       rows = await writeCsv(
         sink,
         AUDIT_CSV_COLUMNS,
-        records(auditPages(db, input.filter, input.errors)),
+        records(auditPages(db, input.filter, input.errors, 1000, input.walled ?? [])),
       );
     },
     onComplete: ({ sha256, bytes }) => audit({ completed: true, rows, sha256, bytes }),
