@@ -2,7 +2,7 @@
 // The download is itself written to the audit log when it finishes.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseAuditFilter } from "~/models/audit-query.server";
-import { exportAuditCsv } from "~/services/exports/audit-csv.server";
+import { exportAuditCsv } from "~/models/exports/audit-csv.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

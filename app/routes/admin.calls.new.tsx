@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DEFAULT_CRITERIA, DEFAULT_TIE_BREAK } from "~db/seed/default-criteria";
+import { DEFAULT_CRITERIA, DEFAULT_TIE_BREAK } from "~/domain/default-criteria";
 import {
   CallSettingsFields,
   type CallFormValues,
