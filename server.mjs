@@ -1,9 +1,12 @@
-// Production server: Express serving the Remix build. It does what remix-serve does (static
-// assets, compression, the request handler) plus what remix-serve cannot: a request id and CSP
-// nonce per request handed to Remix as load context, security headers, a cross-site POST check,
-// migrations before the port opens, and a graceful shutdown.
-import crypto from "node:crypto";
+// The server, in production (`npm run serve`: the built app) and in development (`npm run dev`:
+// the same Express app with Vite in middleware mode, which builds the app on demand and reloads it
+// in the browser). It does what remix-serve does (static assets, compression, the request handler)
+// plus migrations before the port opens and a graceful shutdown. The request boundary — request id
+// and CSP nonce handed to Remix as load context, security headers, the cross-site POST refusal,
+// the request log — is typed code in the server build (app/services/request-boundary.server.ts),
+// so both modes run the same checks.
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import process from "node:process";
 import { Readable } from "node:stream";
@@ -12,101 +15,58 @@ import remixNode from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 
-const build = await import("./build/server/index.js");
-const { prepare, getLogger, isProduction } = build.entry.module;
+const production = process.env.NODE_ENV === "production";
+const app = express();
+const server = http.createServer(app);
+
+/** Development: Vite in middleware mode, its HMR websocket on this server's own port. */
+const vite = production
+  ? null
+  : await import("vite").then(({ createServer }) =>
+      createServer({ server: { middlewareMode: true, hmr: { server } }, appType: "custom" }),
+    );
+const loadBuild = () =>
+  vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
+const build = await loadBuild();
+const { prepare, getLogger, isProduction, requestBoundary, loadContextFor } = build.entry.module;
 
 await prepare();
 const log = getLogger();
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 
-const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", "loopback");
 app.use(compression());
+app.use(requestBoundary(log));
 
-app.use((req, res, next) => {
-  const requestId = crypto.randomBytes(8).toString("hex");
-  const cspNonce = crypto.randomBytes(16).toString("base64");
-  res.locals.requestId = requestId;
-  res.locals.cspNonce = cspNonce;
-  res.setHeader("X-Request-Id", requestId);
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-  res.setHeader(
-    "Content-Security-Policy",
-    [
-      "default-src 'self'",
-      `script-src 'nonce-${cspNonce}' 'strict-dynamic'`,
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join("; "),
+if (vite) {
+  // Vite answers its own module and asset URLs (/@vite/…, /app/…, public/ files) and passes the
+  // rest on; each request then runs the freshly built app.
+  app.use(vite.middlewares);
+} else {
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  // The build's other public files (public/: the favicon) by name: a catch-all static handler would
+  // look every page's URL up on disk before Remix could answer it.
+  const publicFiles = new Set(
+    fs
+      .readdirSync("build/client", { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${path.relative("build/client", path.join(entry.parentPath, entry.name))}`)
+      .filter((file) => !file.startsWith("/assets/")),
   );
-  if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  const started = process.hrtime.bigint();
-  res.on("finish", () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const line = {
-      requestId,
-      method: req.method,
-      url: req.originalUrl,
-      status: res.statusCode,
-      ms: Math.round(ms * 10) / 10,
-    };
-    if (res.statusCode >= 500) log.error(line, "request failed");
-    else log.info(line, "request");
-  });
-  next();
-});
-
-// Refuse cross-site mutating requests (CSRF): browsers send Sec-Fetch-Site, and Origin on POSTs.
-app.use((req, res, next) => {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const site = req.get("sec-fetch-site");
-  const origin = req.get("origin");
-  const crossSite = site ? site === "cross-site" || site === "same-site" : false;
-  let foreignOrigin = false;
-  if (origin && origin !== "null") {
-    try {
-      foreignOrigin = new URL(origin).host !== req.get("host");
-    } catch {
-      foreignOrigin = true;
-    }
-  } else if (origin === "null") foreignOrigin = true;
-  if (crossSite || foreignOrigin) {
-    res.status(403).type("text/plain").send("Cross-site request refused.");
-    return;
-  }
-  next();
-});
-
-app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-// The build's other public files (public/: the favicon) by name: a catch-all static handler would
-// look every page's URL up on disk before Remix could answer it.
-const publicFiles = new Set(
-  fs
-    .readdirSync("build/client", { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => `/${path.relative("build/client", path.join(entry.parentPath, entry.name))}`)
-    .filter((file) => !file.startsWith("/assets/")),
-);
-const servePublic = express.static("build/client", { maxAge: "1h" });
-app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
+  const servePublic = express.static("build/client", { maxAge: "1h" });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
+}
 
 // Remix's express adapter writes a response body without waiting for a slow client (it ignores
 // res.write's backpressure), so a large export would pile up in memory; piping the web stream
 // through stream.pipeline waits for the client instead.
 const { createReadableStreamFromReadable, createRequestHandler } = remixNode;
-const handleRequest = createRequestHandler(build, isProduction ? "production" : "development");
+const handleRequest = createRequestHandler(
+  vite ? loadBuild : build,
+  isProduction ? "production" : "development",
+);
 
 /** Express request → Fetch Request, as @remix-run/express does (which does not export it). */
 function toFetchRequest(req, res) {
@@ -132,11 +92,7 @@ function toFetchRequest(req, res) {
   return new Request(url.href, init);
 }
 app.all("*", async (req, res) => {
-  const loadContext = {
-    requestId: res.locals.requestId,
-    cspNonce: res.locals.cspNonce,
-    ip: req.ip ?? null,
-  };
+  const loadContext = loadContextFor(req, res);
   try {
     const response = await handleRequest(toFetchRequest(req, res), loadContext);
     res.statusMessage = response.statusText;
@@ -162,13 +118,18 @@ app.all("*", async (req, res) => {
   }
 });
 
-const server = app.listen(port, host, () => {
-  log.info({ port, host }, `CDA investment portal listening on http://localhost:${port}`);
+server.listen(port, host, () => {
+  const bound = server.address().port;
+  log.info(
+    { port: bound, host, mode: vite ? "development" : "production" },
+    `CDA investment portal listening on http://localhost:${bound}`,
+  );
 });
 
 function shutdown(signal) {
   log.info({ signal }, "shutting down");
   server.close(() => process.exit(0));
+  void vite?.close();
   setTimeout(() => process.exit(0), 5000).unref();
 }
 process.on("SIGTERM", shutdown);

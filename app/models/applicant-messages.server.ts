@@ -3,7 +3,8 @@
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
-import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
+import { msg, normaliseInput } from "~/utils/form";
+import { refusal, type CommandResult } from "~/domain/command";
 import { auditView, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
 
@@ -53,10 +54,8 @@ export async function listThreadForOwner(db: DB, proposalId: number): Promise<Th
   }));
 }
 
-export type AnswerResult =
-  | { ok: true; messageId: number }
-  | { ok: false; reason: "notFound" | "notAwaiting" }
-  | { ok: false; reason: "invalid"; errors: FieldErrors };
+/** Refused: 400 the answer is invalid, 404 not the user's proposal, 409 no question awaits an answer. */
+export type AnswerResult = CommandResult<{ messageId: number }>;
 
 /**
  * The owner answers an open clarification request: the answer and its documents are stored as a
@@ -76,15 +75,10 @@ export async function answerClarification(
   const files = input.files ?? [];
   const body = normaliseInput(input.body);
   let result: AnswerResult;
-  if (!body) result = { ok: false, reason: "invalid", errors: { body: msg("messages.err.body") } };
-  else if (body.length > MAX_ANSWER)
-    result = { ok: false, reason: "invalid", errors: { body: msg("messages.err.tooLong") } };
+  if (!body) result = refusal(400, { body: msg("messages.err.body") });
+  else if (body.length > MAX_ANSWER) result = refusal(400, { body: msg("messages.err.tooLong") });
   else if (files.length > MAX_ANSWER_FILES)
-    result = {
-      ok: false,
-      reason: "invalid",
-      errors: { files: msg("docs.err.tooMany", { max: MAX_ANSWER_FILES }) },
-    };
+    result = refusal(400, { files: msg("docs.err.tooMany", { max: MAX_ANSWER_FILES }) });
   else {
     try {
       result = await db.transaction().execute(async (trx): Promise<AnswerResult> => {
@@ -94,9 +88,9 @@ export async function answerClarification(
           .where("id", "=", input.proposalId)
           .where("owner_id", "=", input.userId)
           .executeTakeFirst();
-        if (!proposal) return { ok: false, reason: "notFound" };
+        if (!proposal) return refusal(404, "review.error.notFound");
         if (proposal.status !== "clarification_requested")
-          return { ok: false, reason: "notAwaiting" };
+          return refusal(409, "messages.err.notAwaiting");
         const at = nowIso();
         const message = await trx
           .insertInto("clarification_messages")

@@ -13,6 +13,7 @@ import {
 import { notifyReviewerAssigned } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
+import { ok, refusal, type CommandResult } from "~/domain/command";
 
 /** Proposals that can be assigned and reviewed: submitted and not yet decided or withdrawn. */
 export const REVIEWABLE_STATUSES = [
@@ -112,8 +113,7 @@ export async function getActiveAssignment(db: DB, proposalId: number, reviewerId
     .executeTakeFirst();
 }
 
-export type AssignResult =
-  { ok: true; assignmentId: number } | { ok: false; errors: Record<string, string> };
+export type AssignResult = CommandResult<{ assignmentId: number }>;
 
 async function moveToUnderReview(trx: DB, actor: Actor, proposalId: number, ctx: ActionContext) {
   const p = await trx
@@ -227,7 +227,7 @@ export async function assignReviewer(
 ): Promise<AssignResult> {
   const result = await db.transaction().execute(async (trx) => {
     const errors = await assignmentProblems(trx, proposalId, reviewerId);
-    if (Object.keys(errors).length) return { ok: false as const, errors };
+    if (Object.keys(errors).length) return refusal(409, errors);
     const proposal = await trx
       .selectFrom("proposals")
       .select(["id", "call_id"])
@@ -241,7 +241,7 @@ export async function assignReviewer(
   return { ok: true, assignmentId: result.assignmentId };
 }
 
-export type UnassignResult = { ok: true } | { ok: false; errors: Record<string, string> };
+export type UnassignResult = CommandResult;
 
 async function endAssignment(
   trx: DB,
@@ -305,7 +305,7 @@ export async function unassignReviewer(
 ): Promise<UnassignResult> {
   return db.transaction().execute(async (trx) => {
     const errors = await endAssignment(trx, actor, assignmentId, proposalId, ctx);
-    return errors ? { ok: false as const, errors } : { ok: true as const };
+    return errors ? refusal(409, errors) : ok();
   });
 }
 
@@ -320,9 +320,9 @@ export async function reassignReviewer(
 ): Promise<AssignResult> {
   const result = await db.transaction().execute(async (trx) => {
     const problems = await assignmentProblems(trx, proposalId, newReviewerId);
-    if (Object.keys(problems).length) return { ok: false as const, errors: problems };
+    if (Object.keys(problems).length) return refusal(409, problems);
     const errors = await endAssignment(trx, actor, assignmentId, proposalId, ctx);
-    if (errors) return { ok: false as const, errors };
+    if (errors) return refusal(409, errors);
     const proposal = await trx
       .selectFrom("proposals")
       .select(["id", "call_id"])

@@ -21,44 +21,17 @@ import {
 } from "~/models/decisions.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
+import {
+  auditActor,
+  refusal,
+  refuse,
+  runCommand,
+  type Actor,
+  type CommandResult,
+} from "~/domain/command";
 
-/** Who makes a change, and the request it came in (for the audit row). */
-export interface Actor {
-  id: number;
-  email: string;
-  requestId?: string | null;
-  ip?: string | null;
-}
-
-/** A refused change: field name (or `_form`) → encoded message. Nothing was written. */
-export class CallAdminError extends Error {
-  constructor(public readonly errors: Record<string, string>) {
-    super(Object.values(errors)[0] ?? "refused");
-    this.name = "CallAdminError";
-  }
-}
-
-/** The actor of a route's request: the signed-in user, with the request id and address. */
-export function actorFrom(
-  user: { id: number; email: string },
-  context: { requestId?: string | null; ip?: string | null } | undefined,
-): Actor {
-  return {
-    id: user.id,
-    email: user.email,
-    requestId: context?.requestId ?? null,
-    ip: context?.ip ?? null,
-  };
-}
-
-export function auditActor(actor: Actor) {
-  return {
-    actorId: actor.id,
-    actorEmail: actor.email,
-    requestId: actor.requestId ?? null,
-    ip: actor.ip ?? null,
-  };
-}
+// Commands answer with the one result shape (app/domain/command.ts); the Actor is the one Actor.
+export type { Actor } from "~/domain/command";
 
 export interface CallListRow {
   id: number;
@@ -199,54 +172,56 @@ export async function createCall(
   input: NewCall,
   initialCriteria: readonly CriterionDraft[],
   actor: Actor,
-): Promise<Call> {
-  return db.transaction().execute(async (trx) => {
-    const taken = await trx
-      .selectFrom("calls")
-      .select("id")
-      .where("slug", "=", input.slug)
-      .executeTakeFirst();
-    if (taken) throw new CallAdminError({ slug: msg("callAdmin.slugTaken") });
-    const tieBreakError = validateTieBreak(
-      input.tieBreak,
-      initialCriteria.filter((c) => c.kind === "scored").map((c) => c.key),
-    );
-    if (tieBreakError) throw new CallAdminError({ tieBreak: tieBreakError });
-    const now = nowIso();
-    const call = await trx
-      .insertInto("calls")
-      .values({
-        slug: input.slug,
-        ...settingsRow(input),
-        status: "draft",
-        created_by: actor.id,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const version = await trx
-      .insertInto("criteria_versions")
-      .values({
-        call_id: call.id,
-        version: 1,
-        published_at: null,
-        created_by: actor.id,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await insertCriteria(trx, version.id, initialCriteria);
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: "call.create",
-      entityType: "call",
-      entityId: call.id,
-      callId: call.id,
-      after: { call, criteriaVersion: 1, criteria: initialCriteria.map((c) => c.key) },
-    });
-    return call;
-  });
+): Promise<CommandResult<{ call: Call }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const taken = await trx
+        .selectFrom("calls")
+        .select("id")
+        .where("slug", "=", input.slug)
+        .executeTakeFirst();
+      if (taken) refuse(400, { slug: msg("callAdmin.slugTaken") });
+      const tieBreakError = validateTieBreak(
+        input.tieBreak,
+        initialCriteria.filter((c) => c.kind === "scored").map((c) => c.key),
+      );
+      if (tieBreakError) refuse(400, { tieBreak: tieBreakError });
+      const now = nowIso();
+      const call = await trx
+        .insertInto("calls")
+        .values({
+          slug: input.slug,
+          ...settingsRow(input),
+          status: "draft",
+          created_by: actor.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const version = await trx
+        .insertInto("criteria_versions")
+        .values({
+          call_id: call.id,
+          version: 1,
+          published_at: null,
+          created_by: actor.id,
+          created_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await insertCriteria(trx, version.id, initialCriteria);
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "call.create",
+        entityType: "call",
+        entityId: call.id,
+        callId: call.id,
+        after: { call, criteriaVersion: 1, criteria: initialCriteria.map((c) => c.key) },
+      });
+      return { call };
+    }),
+  );
 }
 
 const RULE_FIELDS = [
@@ -277,47 +252,48 @@ export async function updateCall(
   input: CallSettings,
   actor: Actor,
   now: Date = new Date(),
-): Promise<Call> {
-  return db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom("calls")
-      .selectAll()
-      .where("id", "=", callId)
-      .executeTakeFirstOrThrow();
-    if (!callDetailsEditable(before.status))
-      throw new CallAdminError({ _form: msg("callAdmin.archived") });
-    const next = settingsRow(input);
-    const errors: Record<string, string> = {};
-    const changedRules = RULE_FIELDS.filter((f) => String(before[f]) !== String(next[f]));
-    if (changedRules.length) {
-      const policy = criteriaPolicy(before.status, await hasSubmittedReview(trx, callId));
-      if (!criteriaMayChange(policy))
-        for (const f of changedRules) errors[RULE_FIELD_NAMES[f]] = msg("callAdmin.rulesFrozen");
-    }
-    if (!errors.tieBreak && changedRules.includes("tie_break_json")) {
-      const tieBreakError = validateTieBreak(input.tieBreak, await scoredKeysOf(trx, callId));
-      if (tieBreakError) errors.tieBreak = tieBreakError;
-    }
-    if (before.status === "open" && Date.parse(input.closesAt) <= now.getTime())
-      errors.closesAt = msg("callAdmin.closesFuture");
-    if (Object.keys(errors).length) throw new CallAdminError(errors);
-    const after = await trx
-      .updateTable("calls")
-      .set({ ...next, updated_at: now.toISOString() })
-      .where("id", "=", callId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: "call.update",
-      entityType: "call",
-      entityId: callId,
-      callId,
-      before,
-      after,
-    });
-    return after;
-  });
+): Promise<CommandResult<{ call: Call }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom("calls")
+        .selectAll()
+        .where("id", "=", callId)
+        .executeTakeFirstOrThrow();
+      if (!callDetailsEditable(before.status)) refuse(400, "callAdmin.archived");
+      const next = settingsRow(input);
+      const errors: Record<string, string> = {};
+      const changedRules = RULE_FIELDS.filter((f) => String(before[f]) !== String(next[f]));
+      if (changedRules.length) {
+        const policy = criteriaPolicy(before.status, await hasSubmittedReview(trx, callId));
+        if (!criteriaMayChange(policy))
+          for (const f of changedRules) errors[RULE_FIELD_NAMES[f]] = msg("callAdmin.rulesFrozen");
+      }
+      if (!errors.tieBreak && changedRules.includes("tie_break_json")) {
+        const tieBreakError = validateTieBreak(input.tieBreak, await scoredKeysOf(trx, callId));
+        if (tieBreakError) errors.tieBreak = tieBreakError;
+      }
+      if (before.status === "open" && Date.parse(input.closesAt) <= now.getTime())
+        errors.closesAt = msg("callAdmin.closesFuture");
+      if (Object.keys(errors).length) refuse(400, errors);
+      const after = await trx
+        .updateTable("calls")
+        .set({ ...next, updated_at: now.toISOString() })
+        .where("id", "=", callId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "call.update",
+        entityType: "call",
+        entityId: callId,
+        callId,
+        before,
+        after,
+      });
+      return { call: after };
+    }),
+  );
 }
 
 /**
@@ -333,74 +309,75 @@ export async function transitionCall(
   to: CallStatus,
   actor: Actor,
   now: Date = new Date(),
-): Promise<Call> {
-  const { after: decided, mails } = await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom("calls")
-      .selectAll()
-      .where("id", "=", callId)
-      .executeTakeFirstOrThrow();
-    const published = await trx
-      .selectFrom("criteria_versions")
-      .select("id")
-      .where("call_id", "=", callId)
-      .where("published_at", "is not", null)
-      .limit(1)
-      .executeTakeFirst();
-    const check = checkTransition(before.status, to, {
-      now,
-      closesAt: before.closes_at,
-      hasPublishedCriteria: published !== undefined,
+): Promise<CommandResult<{ call: Call }>> {
+  return runCommand(async () => {
+    const { after: decided, mails } = await db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom("calls")
+        .selectAll()
+        .where("id", "=", callId)
+        .executeTakeFirstOrThrow();
+      const published = await trx
+        .selectFrom("criteria_versions")
+        .select("id")
+        .where("call_id", "=", callId)
+        .where("published_at", "is not", null)
+        .limit(1)
+        .executeTakeFirst();
+      const check = checkTransition(before.status, to, {
+        now,
+        closesAt: before.closes_at,
+        hasPublishedCriteria: published !== undefined,
+      });
+      if (!check.ok) refuse(400, { _form: check.message });
+      const iso = now.toISOString();
+      const changes: Partial<Call> = { status: to, updated_at: iso };
+      if (
+        to === "closed" &&
+        Date.parse(before.closes_at) > now.getTime() &&
+        Date.parse(before.opens_at) < now.getTime()
+      )
+        changes.closes_at = iso;
+      if (to === "decided") changes.decided_at = iso;
+      // Marking decided publishes every decision (refused while a proposal in review has none).
+      let mails: DecisionMail[] = [];
+      if (to === "decided") {
+        const publication = await publishDecisions(trx, callId, actor, iso);
+        if (!publication.ok) refuse(400, { _form: undecidedMessage(publication.undecided) });
+        mails = publication.mails;
+      }
+      const after = await trx
+        .updateTable("calls")
+        .set(changes)
+        .where("id", "=", callId)
+        .where("status", "=", before.status)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: `call.${to === "closed" ? "close" : to === "decided" ? "decide" : to === "archived" ? "archive" : "open"}`,
+        entityType: "call",
+        entityId: callId,
+        callId,
+        before: {
+          status: before.status,
+          opens_at: before.opens_at,
+          closes_at: before.closes_at,
+          decided_at: before.decided_at,
+        },
+        after: {
+          status: after.status,
+          opens_at: after.opens_at,
+          closes_at: after.closes_at,
+          decided_at: after.decided_at,
+        },
+      });
+      return { after, mails };
     });
-    if (!check.ok) throw new CallAdminError({ _form: check.message });
-    const iso = now.toISOString();
-    const changes: Partial<Call> = { status: to, updated_at: iso };
-    if (
-      to === "closed" &&
-      Date.parse(before.closes_at) > now.getTime() &&
-      Date.parse(before.opens_at) < now.getTime()
-    )
-      changes.closes_at = iso;
-    if (to === "decided") changes.decided_at = iso;
-    // Marking decided publishes every decision (refused while a proposal in review has none).
-    let mails: DecisionMail[] = [];
-    if (to === "decided") {
-      const publication = await publishDecisions(trx, callId, actor, iso);
-      if (!publication.ok)
-        throw new CallAdminError({ _form: undecidedMessage(publication.undecided) });
-      mails = publication.mails;
-    }
-    const after = await trx
-      .updateTable("calls")
-      .set(changes)
-      .where("id", "=", callId)
-      .where("status", "=", before.status)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: `call.${to === "closed" ? "close" : to === "decided" ? "decide" : to === "archived" ? "archive" : "open"}`,
-      entityType: "call",
-      entityId: callId,
-      callId,
-      before: {
-        status: before.status,
-        opens_at: before.opens_at,
-        closes_at: before.closes_at,
-        decided_at: before.decided_at,
-      },
-      after: {
-        status: after.status,
-        opens_at: after.opens_at,
-        closes_at: after.closes_at,
-        decided_at: after.decided_at,
-      },
-    });
-    return { after, mails };
+    // After the commit (sendMail's rule): each applicant learns the decision in their language.
+    await sendDecisionMails(db, mails);
+    return { call: decided };
   });
-  // After the commit (sendMail's rule): each applicant learns the decision in their language.
-  await sendDecisionMails(db, mails);
-  return decided;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,39 +448,40 @@ export async function recordExchangeRate(
   input: ExchangeRateInput,
   actor: Actor,
   now: Date = new Date(),
-): Promise<void> {
+): Promise<CommandResult> {
   const errors = validateExchangeRate(input, now);
-  if (Object.keys(errors).length) throw new CallAdminError(errors);
-  await db.transaction().execute(async (trx) => {
-    const currency = input.currency as Currency;
-    const existing = await trx
-      .selectFrom("exchange_rates")
-      .select("id")
-      .where("currency", "=", currency)
-      .where("rate_date", "=", input.rateDate)
-      .executeTakeFirst();
-    if (existing)
-      throw new CallAdminError({
-        rateDate: msg("rates.duplicate", { currency, date: input.rateDate }),
+  if (Object.keys(errors).length) return refusal(400, errors);
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const currency = input.currency as Currency;
+      const existing = await trx
+        .selectFrom("exchange_rates")
+        .select("id")
+        .where("currency", "=", currency)
+        .where("rate_date", "=", input.rateDate)
+        .executeTakeFirst();
+      if (existing)
+        refuse(400, { rateDate: msg("rates.duplicate", { currency, date: input.rateDate }) });
+      const row = await trx
+        .insertInto("exchange_rates")
+        .values({
+          currency,
+          usd_per_unit: input.usdPerUnit,
+          rate_date: input.rateDate,
+          source: input.source.trim(),
+          created_by: actor.id,
+          created_at: now.toISOString(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "exchange_rate.create",
+        entityType: "exchange_rate",
+        entityId: row.id,
+        after: row,
       });
-    const row = await trx
-      .insertInto("exchange_rates")
-      .values({
-        currency,
-        usd_per_unit: input.usdPerUnit,
-        rate_date: input.rateDate,
-        source: input.source.trim(),
-        created_by: actor.id,
-        created_at: now.toISOString(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: "exchange_rate.create",
-      entityType: "exchange_rate",
-      entityId: row.id,
-      after: row,
-    });
-  });
+      return {};
+    }),
+  );
 }

@@ -5,7 +5,8 @@ import { writeAudit } from "~/models/audit.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { notifyClarificationRequested } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
+import { msg, normaliseInput } from "~/utils/form";
+import { refusal, type CommandResult } from "~/domain/command";
 
 export const MIN_QUESTION = 10;
 export const MAX_QUESTION = 3000;
@@ -71,7 +72,7 @@ export async function listClarifications(
   }));
 }
 
-export type AskResult = { ok: true; messageId: number } | { ok: false; errors: FieldErrors };
+export type AskResult = CommandResult<{ messageId: number }>;
 
 export async function askClarification(
   db: DB,
@@ -82,17 +83,17 @@ export async function askClarification(
 ): Promise<AskResult> {
   const body = normaliseInput(questionInput);
   if (body.length < MIN_QUESTION)
-    return { ok: false, errors: { question: msg("review.error.question", { min: MIN_QUESTION }) } };
+    return refusal(400, { question: msg("review.error.question", { min: MIN_QUESTION }) });
   if (body.length > MAX_QUESTION)
-    return { ok: false, errors: { question: msg("validation.tooLong", { max: MAX_QUESTION }) } };
+    return refusal(400, { question: msg("validation.tooLong", { max: MAX_QUESTION }) });
   const proposal = await db
     .selectFrom("proposals")
     .select(["id", "status", "call_id"])
     .where("id", "=", proposalId)
     .executeTakeFirst();
-  if (!proposal) return { ok: false, errors: { _form: msg("review.error.notFound") } };
+  if (!proposal) return refusal(404, "review.error.notFound");
   if (!(ASKABLE as readonly string[]).includes(proposal.status))
-    return { ok: false, errors: { _form: msg("review.error.notAskable") } };
+    return refusal(409, "review.error.notAskable");
 
   const messageId = await db.transaction().execute(async (trx) => {
     const at = nowIso();

@@ -13,14 +13,14 @@ import { writeAudit } from "~/models/audit.server";
 import { recomputeCallScores } from "~/models/scoring.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
-import type { SessionUser } from "~/services/session.server";
 
 export interface ActionContext {
   requestId?: string | null;
   ip?: string | null;
 }
 
-export type Actor = Pick<SessionUser, "id" | "email" | "role">;
+import type { Actor } from "~/domain/command";
+export type { Actor };
 
 export const MAX_REASON = 1000;
 

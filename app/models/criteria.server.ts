@@ -16,13 +16,8 @@ import {
   type Descriptor,
 } from "~/domain/criteria";
 import { writeAudit } from "~/models/audit.server";
-import {
-  auditActor,
-  CallAdminError,
-  hasSubmittedReview,
-  insertCriteria,
-  type Actor,
-} from "~/models/call-admin.server";
+import { auditActor, refuse, runCommand, type Actor, type CommandResult } from "~/domain/command";
+import { hasSubmittedReview, insertCriteria } from "~/models/call-admin.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
 
@@ -133,9 +128,9 @@ export async function getCriteriaPolicy(db: DB, callId: number): Promise<Criteri
 /** Inside a transaction: refuses unless the criteria may change and a working version exists. */
 async function loadWorking(trx: DB, callId: number): Promise<VersionWithCriteria> {
   const refusal = criteriaRefusal(await getCriteriaPolicy(trx, callId));
-  if (refusal) throw new CallAdminError({ _form: refusal });
+  if (refusal) refuse(400, { _form: refusal });
   const working = await getWorkingCriteria(trx, callId);
-  if (!working) throw new CallAdminError({ _form: msg("criteria.noWorking") });
+  if (!working) refuse(400, "criteria.noWorking");
   return working;
 }
 
@@ -173,34 +168,36 @@ export async function addCriterion(
   kind: "scored" | "gate",
   input: CriterionText,
   actor: Actor,
-): Promise<Criterion> {
-  return db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const draft: CriterionDraft = { ...input, kind, weight: 0, minLevel: 0 };
-    const errors = validateCriterion(
-      draft,
-      working.criteria.map((c) => c.key),
-    );
-    if (Object.keys(errors).length) throw new CallAdminError(errors);
-    const position = Math.max(0, ...working.criteria.map((c) => c.position)) + 1;
-    await insertCriteria(trx, working.id, [draft], position);
-    const created = await trx
-      .selectFrom("criteria")
-      .selectAll()
-      .where("criteria_version_id", "=", working.id)
-      .where("key", "=", draft.key)
-      .executeTakeFirstOrThrow();
-    await audit(trx, actor, callId, "criteria.add", created.id, undefined, {
-      version: working.version,
-      ...snapshot(created),
-    });
-    return created;
-  });
+): Promise<CommandResult<{ criterion: Criterion }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const draft: CriterionDraft = { ...input, kind, weight: 0, minLevel: 0 };
+      const errors = validateCriterion(
+        draft,
+        working.criteria.map((c) => c.key),
+      );
+      if (Object.keys(errors).length) refuse(400, errors);
+      const position = Math.max(0, ...working.criteria.map((c) => c.position)) + 1;
+      await insertCriteria(trx, working.id, [draft], position);
+      const created = await trx
+        .selectFrom("criteria")
+        .selectAll()
+        .where("criteria_version_id", "=", working.id)
+        .where("key", "=", draft.key)
+        .executeTakeFirstOrThrow();
+      await audit(trx, actor, callId, "criteria.add", created.id, undefined, {
+        version: working.version,
+        ...snapshot(created),
+      });
+      return { criterion: created };
+    }),
+  );
 }
 
 function findIn(working: VersionWithCriteria, criterionId: number): Criterion {
   const c = working.criteria.find((x) => x.id === criterionId);
-  if (!c) throw new CallAdminError({ _form: msg("criteria.notFound") });
+  if (!c) refuse(400, "criteria.notFound");
   return c;
 }
 
@@ -211,46 +208,48 @@ export async function saveCriterion(
   criterionId: number,
   input: CriterionText,
   actor: Actor,
-): Promise<Criterion> {
-  return db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const before = findIn(working, criterionId);
-    const draft: CriterionDraft = {
-      ...input,
-      kind: before.kind,
-      weight: before.weight,
-      minLevel: before.min_level,
-    };
-    const errors = validateCriterion(
-      draft,
-      working.criteria.filter((c) => c.id !== criterionId).map((c) => c.key),
-    );
-    if (Object.keys(errors).length) throw new CallAdminError(errors);
-    const after = await trx
-      .updateTable("criteria")
-      .set({
-        key: draft.key,
-        title_en: draft.titleEn,
-        title_zh: draft.titleZh,
-        description_en: draft.descriptionEn,
-        description_zh: draft.descriptionZh,
-        descriptors_json: JSON.stringify(before.kind === "scored" ? draft.descriptors : []),
-        applies_to_track: before.kind === "gate" ? draft.appliesToTrack : null,
-      })
-      .where("id", "=", criterionId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(
-      trx,
-      actor,
-      callId,
-      "criteria.update",
-      criterionId,
-      snapshot(before),
-      snapshot(after),
-    );
-    return after;
-  });
+): Promise<CommandResult<{ criterion: Criterion }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const before = findIn(working, criterionId);
+      const draft: CriterionDraft = {
+        ...input,
+        kind: before.kind,
+        weight: before.weight,
+        minLevel: before.min_level,
+      };
+      const errors = validateCriterion(
+        draft,
+        working.criteria.filter((c) => c.id !== criterionId).map((c) => c.key),
+      );
+      if (Object.keys(errors).length) refuse(400, errors);
+      const after = await trx
+        .updateTable("criteria")
+        .set({
+          key: draft.key,
+          title_en: draft.titleEn,
+          title_zh: draft.titleZh,
+          description_en: draft.descriptionEn,
+          description_zh: draft.descriptionZh,
+          descriptors_json: JSON.stringify(before.kind === "scored" ? draft.descriptors : []),
+          applies_to_track: before.kind === "gate" ? draft.appliesToTrack : null,
+        })
+        .where("id", "=", criterionId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await audit(
+        trx,
+        actor,
+        callId,
+        "criteria.update",
+        criterionId,
+        snapshot(before),
+        snapshot(after),
+      );
+      return { criterion: after };
+    }),
+  );
 }
 
 export async function removeCriterion(
@@ -258,13 +257,16 @@ export async function removeCriterion(
   callId: number,
   criterionId: number,
   actor: Actor,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const before = findIn(working, criterionId);
-    await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
-    await audit(trx, actor, callId, "criteria.remove", criterionId, snapshot(before), undefined);
-  });
+): Promise<CommandResult> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const before = findIn(working, criterionId);
+      await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
+      await audit(trx, actor, callId, "criteria.remove", criterionId, snapshot(before), undefined);
+      return {};
+    }),
+  );
 }
 
 /** Swaps a criterion with the previous or next one of the same kind (scored or gate). */
@@ -274,39 +276,42 @@ export async function moveCriterion(
   criterionId: number,
   direction: "up" | "down",
   actor: Actor,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const c = findIn(working, criterionId);
-    const sameKind = working.criteria.filter((x) => x.kind === c.kind);
-    const i = sameKind.findIndex((x) => x.id === criterionId);
-    const other = sameKind[direction === "up" ? i - 1 : i + 1];
-    if (!other) return;
-    const order = (list: Criterion[]) => list.map((x) => x.key);
-    const beforeOrder = order(sameKind);
-    await trx
-      .updateTable("criteria")
-      .set({ position: other.position })
-      .where("id", "=", c.id)
-      .execute();
-    await trx
-      .updateTable("criteria")
-      .set({ position: c.position })
-      .where("id", "=", other.id)
-      .execute();
-    const afterOrder = [...beforeOrder];
-    afterOrder[i] = other.key;
-    afterOrder[direction === "up" ? i - 1 : i + 1] = c.key;
-    await audit(
-      trx,
-      actor,
-      callId,
-      "criteria.reorder",
-      criterionId,
-      { order: beforeOrder },
-      { order: afterOrder },
-    );
-  });
+): Promise<CommandResult> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const c = findIn(working, criterionId);
+      const sameKind = working.criteria.filter((x) => x.kind === c.kind);
+      const i = sameKind.findIndex((x) => x.id === criterionId);
+      const other = sameKind[direction === "up" ? i - 1 : i + 1];
+      if (!other) return {};
+      const order = (list: Criterion[]) => list.map((x) => x.key);
+      const beforeOrder = order(sameKind);
+      await trx
+        .updateTable("criteria")
+        .set({ position: other.position })
+        .where("id", "=", c.id)
+        .execute();
+      await trx
+        .updateTable("criteria")
+        .set({ position: c.position })
+        .where("id", "=", other.id)
+        .execute();
+      const afterOrder = [...beforeOrder];
+      afterOrder[i] = other.key;
+      afterOrder[direction === "up" ? i - 1 : i + 1] = c.key;
+      await audit(
+        trx,
+        actor,
+        callId,
+        "criteria.reorder",
+        criterionId,
+        { order: beforeOrder },
+        { order: afterOrder },
+      );
+      return {};
+    }),
+  );
 }
 
 export interface WeightInput {
@@ -325,36 +330,39 @@ export async function saveWeights(
   callId: number,
   rows: readonly WeightInput[],
   actor: Actor,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const scored = working.criteria.filter((c) => c.kind === "scored");
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    if (
-      byId.size !== rows.length ||
-      rows.length !== scored.length ||
-      scored.some((c) => !byId.has(c.id))
-    )
-      throw new CallAdminError({ _form: msg("criteria.stale") });
-    const ordered = scored.map((c) => ({ key: c.key, ...byId.get(c.id)! }));
-    const errors = validateWeights(ordered);
-    if (Object.keys(errors).length) throw new CallAdminError(errors);
-    for (const r of ordered)
-      await trx
-        .updateTable("criteria")
-        .set({ weight: r.weight, min_level: r.minLevel })
-        .where("id", "=", r.id)
-        .execute();
-    await audit(
-      trx,
-      actor,
-      callId,
-      "criteria.weights",
-      working.id,
-      scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
-      ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
-    );
-  });
+): Promise<CommandResult> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const scored = working.criteria.filter((c) => c.kind === "scored");
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      if (
+        byId.size !== rows.length ||
+        rows.length !== scored.length ||
+        scored.some((c) => !byId.has(c.id))
+      )
+        refuse(400, "criteria.stale");
+      const ordered = scored.map((c) => ({ key: c.key, ...byId.get(c.id)! }));
+      const errors = validateWeights(ordered);
+      if (Object.keys(errors).length) refuse(400, errors);
+      for (const r of ordered)
+        await trx
+          .updateTable("criteria")
+          .set({ weight: r.weight, min_level: r.minLevel })
+          .where("id", "=", r.id)
+          .execute();
+      await audit(
+        trx,
+        actor,
+        callId,
+        "criteria.weights",
+        working.id,
+        scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
+        ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
+      );
+      return {};
+    }),
+  );
 }
 
 /**
@@ -365,40 +373,42 @@ export async function publishCriteria(
   db: DB,
   callId: number,
   actor: Actor,
-): Promise<VersionWithCriteria> {
-  return db.transaction().execute(async (trx) => {
-    const working = await loadWorking(trx, callId);
-    const call = await trx
-      .selectFrom("calls")
-      .select("tie_break_json")
-      .where("id", "=", callId)
-      .executeTakeFirstOrThrow();
-    const tieBreak = JSON.parse(call.tie_break_json) as string[];
-    const errors = validateCriteriaSet(working.criteria.map(criterionToDraft), tieBreak);
-    if (Object.keys(errors).length) throw new CallAdminError(errors);
-    const publishedAt = nowIso();
-    await trx
-      .updateTable("criteria_versions")
-      .set({ published_at: publishedAt })
-      .where("id", "=", working.id)
-      .where("published_at", "is", null)
-      .execute();
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: "criteria.version.publish",
-      entityType: "criteria_version",
-      entityId: working.id,
-      callId,
-      before: { version: working.version, published_at: null },
-      after: {
-        version: working.version,
-        published_at: publishedAt,
-        tieBreak,
-        criteria: working.criteria.map(snapshot),
-      },
-    });
-    return { ...working, published_at: publishedAt };
-  });
+): Promise<CommandResult<{ version: VersionWithCriteria }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const working = await loadWorking(trx, callId);
+      const call = await trx
+        .selectFrom("calls")
+        .select("tie_break_json")
+        .where("id", "=", callId)
+        .executeTakeFirstOrThrow();
+      const tieBreak = JSON.parse(call.tie_break_json) as string[];
+      const errors = validateCriteriaSet(working.criteria.map(criterionToDraft), tieBreak);
+      if (Object.keys(errors).length) refuse(400, errors);
+      const publishedAt = nowIso();
+      await trx
+        .updateTable("criteria_versions")
+        .set({ published_at: publishedAt })
+        .where("id", "=", working.id)
+        .where("published_at", "is", null)
+        .execute();
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "criteria.version.publish",
+        entityType: "criteria_version",
+        entityId: working.id,
+        callId,
+        before: { version: working.version, published_at: null },
+        after: {
+          version: working.version,
+          published_at: publishedAt,
+          tieBreak,
+          criteria: working.criteria.map(snapshot),
+        },
+      });
+      return { version: { ...working, published_at: publishedAt } };
+    }),
+  );
 }
 
 /**
@@ -409,38 +419,40 @@ export async function createNewCriteriaVersion(
   db: DB,
   callId: number,
   actor: Actor,
-): Promise<VersionWithCriteria> {
-  return db.transaction().execute(async (trx) => {
-    const policy = await getCriteriaPolicy(trx, callId);
-    const refusal = criteriaRefusal(policy);
-    if (refusal || !criteriaMayChange(policy)) throw new CallAdminError({ _form: refusal ?? "" });
-    if (await getWorkingCriteria(trx, callId))
-      throw new CallAdminError({ _form: msg("criteria.workingExists") });
-    const latest = await getLatestPublishedCriteria(trx, callId);
-    if (!latest) throw new CallAdminError({ _form: msg("criteria.noWorking") });
-    const created = await trx
-      .insertInto("criteria_versions")
-      .values({
-        call_id: callId,
-        version: latest.version + 1,
-        published_at: null,
-        created_by: actor.id,
-        created_at: nowIso(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await insertCriteria(trx, created.id, latest.criteria.map(criterionToDraft));
-    await writeAudit(trx, {
-      ...auditActor(actor),
-      action: "criteria.version.create",
-      entityType: "criteria_version",
-      entityId: created.id,
-      callId,
-      before: { version: latest.version, published_at: latest.published_at },
-      after: { version: created.version, published_at: null, copiedFrom: latest.version },
-    });
-    return { ...created, criteria: await criteriaOf(trx, created.id) };
-  });
+): Promise<CommandResult<{ version: VersionWithCriteria }>> {
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const policy = await getCriteriaPolicy(trx, callId);
+      const refusal = criteriaRefusal(policy);
+      if (refusal || !criteriaMayChange(policy))
+        refuse(400, { _form: refusal ?? msg("criteria.noWorking") });
+      if (await getWorkingCriteria(trx, callId)) refuse(400, "criteria.workingExists");
+      const latest = await getLatestPublishedCriteria(trx, callId);
+      if (!latest) refuse(400, "criteria.noWorking");
+      const created = await trx
+        .insertInto("criteria_versions")
+        .values({
+          call_id: callId,
+          version: latest.version + 1,
+          published_at: null,
+          created_by: actor.id,
+          created_at: nowIso(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await insertCriteria(trx, created.id, latest.criteria.map(criterionToDraft));
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "criteria.version.create",
+        entityType: "criteria_version",
+        entityId: created.id,
+        callId,
+        before: { version: latest.version, published_at: latest.published_at },
+        after: { version: created.version, published_at: null, copiedFrom: latest.version },
+      });
+      return { version: { ...created, criteria: await criteriaOf(trx, created.id) } };
+    }),
+  );
 }
 
 /** The brief's name for the same operation. */

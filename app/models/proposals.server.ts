@@ -22,14 +22,11 @@ export class ProposalError extends Error {
   }
 }
 
-export interface Actor {
-  id: number;
-  email?: string | null;
-  requestId?: string | null;
-  ip?: string | null;
-}
+import type { Actor } from "~/domain/command";
+export type { Actor };
 
-function auditBase(actor: Actor) {
+// An omitted actor is the owner (id only) until the lifecycle commands require one.
+function auditBase(actor: Pick<Actor, "id"> & Partial<Actor>) {
   return {
     actorId: actor.id,
     actorEmail: actor.email ?? null,

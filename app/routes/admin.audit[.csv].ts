@@ -3,8 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireAuditScope } from "~/models/access.server";
 import { auditFilterProposal, parseAuditFilter } from "~/models/audit-query.server";
+import { exportAuditCsv } from "~/models/exports/audit-csv.server";
 import { getDb } from "~/services/db.server";
-import { exportAuditCsv } from "~/services/exports/audit-csv.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

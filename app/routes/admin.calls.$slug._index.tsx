@@ -17,13 +17,8 @@ import {
   NEXT_STATUS,
 } from "~/domain/call-lifecycle";
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
-import {
-  actorFrom,
-  CallAdminError,
-  getCallBySlug,
-  transitionCall,
-  updateCall,
-} from "~/models/call-admin.server";
+import { actorFrom } from "~/domain/command";
+import { getCallBySlug, transitionCall, updateCall } from "~/models/call-admin.server";
 import { findUndecided, undecidedMessage } from "~/models/decisions.server";
 import {
   getCriteriaPolicy,
@@ -119,32 +114,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = form.get("intent");
   const actor = actorFrom(user, context);
-  try {
-    if (intent === "transition") {
-      const to = form.get("to");
-      if (!isStatus(to)) throw new Response("Bad Request", { status: 400 });
-      await transitionCall(getDb(), call.id, to, actor);
-      return redirect(`/admin/calls/${call.slug}?notice=${NOTICE_FOR[to]}`);
-    }
-    if (intent !== "save") throw new Response("Bad Request", { status: 400 });
-    const values = formDataToObject(form) as CallFormValues & { intent?: string };
-    delete values.intent;
-    const parsed = CallSettingsSchema.safeParse(values);
-    if (!parsed.success)
-      return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });
-    try {
-      await updateCall(getDb(), call.id, parsed.data, actor);
-    } catch (error) {
-      if (error instanceof CallAdminError)
-        return data<ActionData>({ errors: error.errors, values }, { status: 400 });
-      throw error;
-    }
-    return redirect(`/admin/calls/${call.slug}?notice=saved`);
-  } catch (error) {
-    if (error instanceof CallAdminError)
-      return data<ActionData>({ errors: error.errors }, { status: 400 });
-    throw error;
+  if (intent === "transition") {
+    const to = form.get("to");
+    if (!isStatus(to)) throw new Response("Bad Request", { status: 400 });
+    const moved = await transitionCall(getDb(), call.id, to, actor);
+    if (!moved.ok) return data<ActionData>({ errors: moved.errors }, { status: moved.status });
+    return redirect(`/admin/calls/${call.slug}?notice=${NOTICE_FOR[to]}`);
   }
+  if (intent !== "save") throw new Response("Bad Request", { status: 400 });
+  const values = formDataToObject(form) as CallFormValues & { intent?: string };
+  delete values.intent;
+  const parsed = CallSettingsSchema.safeParse(values);
+  if (!parsed.success)
+    return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });
+  const saved = await updateCall(getDb(), call.id, parsed.data, actor);
+  if (!saved.ok)
+    return data<ActionData>({ errors: saved.errors, values }, { status: saved.status });
+  return redirect(`/admin/calls/${call.slug}?notice=saved`);
 }
 
 const NOTICES: Record<string, string> = {

@@ -19,7 +19,8 @@ import { DateTime } from "~/components/date-time";
 import { ErrorSummary, useErrorText } from "~/components/form";
 import { criteriaMayChange, criteriaRefusal } from "~/domain/call-lifecycle";
 import { parseCriterionForm, parseWeightsForm, sumWeights } from "~/domain/criteria";
-import { actorFrom, CallAdminError, getCallBySlug } from "~/models/call-admin.server";
+import { actorFrom, type CommandResult } from "~/domain/command";
+import { getCallBySlug } from "~/models/call-admin.server";
 import {
   addCriterion,
   createNewCriteriaVersion,
@@ -128,39 +129,38 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!(intent in NOTICE_FOR)) throw new Response("Bad Request", { status: 400 });
   const criterionId = Number(obj.criterionId);
   const kind = obj.kind === "gate" ? "gate" : "scored";
-  try {
-    switch (intent) {
-      case "add":
-        await addCriterion(db, call.id, kind, parseCriterionForm(obj), actor);
-        break;
-      case "save":
-        await saveCriterion(db, call.id, criterionId, parseCriterionForm(obj), actor);
-        break;
-      case "remove":
-        await removeCriterion(db, call.id, criterionId, actor);
-        break;
-      case "move":
-        await moveCriterion(
-          db,
-          call.id,
-          criterionId,
-          obj.direction === "up" ? "up" : "down",
-          actor,
-        );
-        break;
-      case "weights":
-        await saveWeights(db, call.id, parseWeightsForm(obj), actor);
-        break;
-      case "publish":
-        await publishCriteria(db, call.id, actor);
-        break;
-      case "newVersion":
-        await createNewCriteriaVersion(db, call.id, actor);
-        break;
-    }
-  } catch (error) {
-    if (!(error instanceof CallAdminError)) throw error;
-    const body: ActionData = { intent, errors: error.errors, kind };
+  let result: CommandResult<object> = { ok: true };
+  switch (intent) {
+    case "add":
+      result = await addCriterion(db, call.id, kind, parseCriterionForm(obj), actor);
+      break;
+    case "save":
+      result = await saveCriterion(db, call.id, criterionId, parseCriterionForm(obj), actor);
+      break;
+    case "remove":
+      result = await removeCriterion(db, call.id, criterionId, actor);
+      break;
+    case "move":
+      result = await moveCriterion(
+        db,
+        call.id,
+        criterionId,
+        obj.direction === "up" ? "up" : "down",
+        actor,
+      );
+      break;
+    case "weights":
+      result = await saveWeights(db, call.id, parseWeightsForm(obj), actor);
+      break;
+    case "publish":
+      result = await publishCriteria(db, call.id, actor);
+      break;
+    case "newVersion":
+      result = await createNewCriteriaVersion(db, call.id, actor);
+      break;
+  }
+  if (!result.ok) {
+    const body: ActionData = { intent, errors: result.errors, kind };
     if (intent === "add" || intent === "save") {
       body.values = obj as CriterionFormValues;
       if (intent === "save") body.criterionId = criterionId;
@@ -170,7 +170,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         weight: String((r as Record<string, unknown>)?.weight ?? ""),
         minLevel: String((r as Record<string, unknown>)?.minLevel ?? ""),
       }));
-    return data<ActionData>(body, { status: 400 });
+    return data<ActionData>(body, { status: result.status });
   }
   return redirect(`/admin/calls/${call.slug}/criteria?notice=${NOTICE_FOR[intent]}`);
 }

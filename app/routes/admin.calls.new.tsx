@@ -3,14 +3,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DEFAULT_CRITERIA, DEFAULT_TIE_BREAK } from "~db/seed/default-criteria";
+import { DEFAULT_CRITERIA, DEFAULT_TIE_BREAK } from "~/domain/default-criteria";
 import {
   CallSettingsFields,
   type CallFormValues,
 } from "~/components/criteria-editor-call-settings";
 import { ErrorSummary } from "~/components/form";
 import { NewCallSchema } from "~/domain/call-lifecycle";
-import { actorFrom, CallAdminError, createCall } from "~/models/call-admin.server";
+import { actorFrom } from "~/domain/command";
+import { createCall } from "~/models/call-admin.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
@@ -47,14 +48,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = NewCallSchema.safeParse(values);
   if (!parsed.success)
     return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });
-  try {
-    const call = await createCall(getDb(), parsed.data, DEFAULT_CRITERIA, actorFrom(user, context));
-    return redirect(`/admin/calls/${call.slug}?notice=created`);
-  } catch (error) {
-    if (error instanceof CallAdminError)
-      return data<ActionData>({ errors: error.errors, values }, { status: 400 });
-    throw error;
-  }
+  const created = await createCall(
+    getDb(),
+    parsed.data,
+    DEFAULT_CRITERIA,
+    actorFrom(user, context),
+  );
+  if (!created.ok)
+    return data<ActionData>({ errors: created.errors, values }, { status: created.status });
+  return redirect(`/admin/calls/${created.call.slug}?notice=created`);
 }
 
 export default function NewCall() {

@@ -4,9 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Choices, ErrorSummary, TextField } from "~/components/form";
+import { actorFrom } from "~/domain/command";
 import {
-  actorFrom,
-  CallAdminError,
   listExchangeRates,
   recordExchangeRate,
   type ExchangeRateInput,
@@ -46,13 +45,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     rateDate: field("rateDate"),
     source: field("source"),
   };
-  try {
-    await recordExchangeRate(getDb(), values, actorFrom(user, context));
-  } catch (error) {
-    if (error instanceof CallAdminError)
-      return data<ActionData>({ errors: error.errors, values }, { status: 400 });
-    throw error;
-  }
+  const recorded = await recordExchangeRate(getDb(), values, actorFrom(user, context));
+  if (!recorded.ok)
+    return data<ActionData>({ errors: recorded.errors, values }, { status: recorded.status });
   return redirect(`/admin/exchange-rates?notice=${values.currency}`);
 }
 

@@ -8,7 +8,7 @@ import {
   formatUsdCents,
   STATUS_LABELS,
   TRACK_LABELS,
-} from "~/components/board-labels";
+} from "~/utils/board-labels";
 import { DateTime } from "~/components/date-time";
 import { ExcludedReviewsNotice } from "~/components/excluded-reviews";
 import { Choices, ErrorSummary, TextArea } from "~/components/form";

@@ -7,7 +7,7 @@ import {
   formatUsdCents,
   STATUS_LABELS,
   TRACK_LABELS,
-} from "~/components/board-labels";
+} from "~/utils/board-labels";
 import { ScoreHistogram } from "~/components/score-histogram";
 import { formatScore } from "~/domain/scoring";
 import {

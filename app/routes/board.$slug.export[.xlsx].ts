@@ -3,8 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseBoardQuery } from "~/domain/board-query";
 import { getBoardCall } from "~/models/board.server";
-import { parseExportLimit } from "~/services/exports/board-data.server";
-import { exportBoard } from "~/services/exports/board-export.server";
+import { parseExportLimit } from "~/models/exports/board-data.server";
+import { exportBoard } from "~/models/exports/board-export.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
 

@@ -21,6 +21,7 @@ import {
 } from "~/domain/proposal-steps";
 import { getTranslator } from "~/i18n";
 import { localeFromRequest } from "~/i18n/locales";
+import { actorFrom } from "~/domain/command";
 import { getLatestRate } from "~/models/exchange-rates.server";
 import {
   draftEditable,
@@ -114,12 +115,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const raw = formDataToObject(form);
   const input = prepareInput(step, raw);
-  const actor = {
-    id: user.id,
-    email: user.email,
-    requestId: (context?.requestId as string | undefined) ?? null,
-    ip: (context?.ip as string | undefined) ?? null,
-  };
+  const actor = actorFrom(user, context);
   const formKey = `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const refuse = (code: string, status: number) =>
     data<ActionData>(

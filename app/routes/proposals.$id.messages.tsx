@@ -115,13 +115,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     audit: { requestId: context?.requestId, ip: context?.ip, actorEmail: user.email },
   });
   if (result.ok) return redirect(`/proposals/${proposal.id}/messages?sent=1`, { status: 303 });
-  if (result.reason === "notFound") throw new Response("Not found", { status: 404 });
-  if (result.reason === "invalid")
-    return data<ActionData>({ errors: result.errors, values: { body } }, { status: 400 });
-  return data<ActionData>(
-    { errors: { _form: msg("messages.err.notAwaiting") }, values: { body } },
-    { status: 409 },
-  );
+  if (result.status === 404) throw new Response("Not found", { status: 404 });
+  return data<ActionData>({ errors: result.errors, values: { body } }, { status: result.status });
 }
 
 export default function MessagesPage() {

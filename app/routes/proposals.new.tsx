@@ -5,6 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { getTranslator } from "~/i18n";
+import { actorFrom } from "~/domain/command";
 import { getCallBySlug, isCallOpen } from "~/models/calls.server";
 import { getProfileForUser } from "~/models/organisations.server";
 import { createDraft, ProposalError } from "~/models/proposals.server";
@@ -45,12 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const proposal = await createDraft(getDb(), {
       callId: call.id,
       ownerId: user.id,
-      actor: {
-        id: user.id,
-        email: user.email,
-        requestId: (context?.requestId as string | undefined) ?? null,
-        ip: (context?.ip as string | undefined) ?? null,
-      },
+      actor: actorFrom(user, context),
     });
     return redirect(`/proposals/${proposal.id}/eligibility`);
   } catch (error) {

@@ -7,8 +7,8 @@ import type { Call } from "~db/schema";
 import { listBoard, parseBoardQuery } from "~/models/board.server";
 import { recomputeCallScores } from "~/models/scoring.server";
 import { getDb } from "~/services/db.server";
-import { parseExportLimit } from "~/services/exports/board-data.server";
-import { exportBoard, exportFileName } from "~/services/exports/board-export.server";
+import { parseExportLimit } from "~/models/exports/board-data.server";
+import { exportBoard, exportFileName } from "~/models/exports/board-export.server";
 import type { SessionUser } from "~/services/session.server";
 import { createUser } from "../support/factories";
 

@@ -23,7 +23,7 @@ import {
 import { recomputeCallScores } from "~/models/scoring.server";
 import { getDb } from "~/services/db.server";
 import { neutraliseCell } from "~/services/exports/csv.server";
-import { XLSX_PACING } from "~/services/exports/xlsx.server";
+import { XLSX_PACING } from "~/models/exports/xlsx.server";
 import { BASE, testContext } from "../support/remix";
 import { createUser, signedIn } from "../support/factories";
 

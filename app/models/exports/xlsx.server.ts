@@ -25,7 +25,7 @@ import {
   RANKING_COLUMNS,
   type ExportContext,
 } from "./board-data.server";
-import { assertOpen, waitForRoom, yieldToLoop } from "./stream.server";
+import { assertOpen, waitForRoom, yieldToLoop } from "~/services/exports/stream.server";
 
 type Col = { header: string; width: number; numFmt?: string };
 

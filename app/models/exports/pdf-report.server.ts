@@ -18,7 +18,7 @@ import type { SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { usdText, type ExportContext, type RankingRow } from "./board-data.server";
 import { writeBoardCsv } from "./board-csv.server";
-import { waitForReadable, yieldToLoop } from "./stream.server";
+import { waitForReadable, yieldToLoop } from "~/services/exports/stream.server";
 
 const DECISION_WORDS: Record<string, string> = {
   shortlisted: "Shortlisted",

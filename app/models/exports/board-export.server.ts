@@ -13,8 +13,8 @@ import type { SessionUser } from "~/services/session.server";
 import { loadExportContext } from "./board-data.server";
 import { writeBoardCsv } from "./board-csv.server";
 import { writeBoardPdf } from "./pdf-report.server";
-import { openReadSnapshot } from "./snapshot.server";
-import { exportHeaders, streamExport } from "./stream.server";
+import { openReadSnapshot } from "~/services/exports/snapshot.server";
+import { exportHeaders, streamExport } from "~/services/exports/stream.server";
 import { writeBoardXlsx } from "./xlsx.server";
 
 export type BoardExportKind = "csv" | "xlsx" | "pdf";

@@ -9,7 +9,7 @@ import {
   type ExportContext,
   type RankingRow,
 } from "./board-data.server";
-import { num, text, writeCsv, type CsvCell } from "./csv.server";
+import { num, text, writeCsv, type CsvCell } from "~/services/exports/csv.server";
 
 /**
  * One CSV record. Scores are written to 2 decimals (formatScore: half away from zero), as on the

@@ -20,7 +20,7 @@
 //   the server's secret can link a pseudonym to a person. Should two reviewers of a call ever
 //   share 8 digits, both get 16.
 import crypto from "node:crypto";
-import { flagText } from "~/components/board-labels";
+import { flagText } from "~/utils/board-labels";
 import type { Call, DecisionOutcome } from "~db/schema";
 import { boardSearch, type BoardQuery } from "~/domain/board-query";
 import type { Flag, GateResult, ScoringParams } from "~/domain/scoring";

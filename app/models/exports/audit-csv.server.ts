@@ -12,8 +12,8 @@ import {
 import { getDb } from "~/services/db.server";
 import type { SessionUser } from "~/services/session.server";
 import { contentDisposition } from "~/services/uploads.server";
-import { num, text, writeCsv, type CsvCell } from "./csv.server";
-import { exportHeaders, streamExport } from "./stream.server";
+import { num, text, writeCsv, type CsvCell } from "~/services/exports/csv.server";
+import { exportHeaders, streamExport } from "~/services/exports/stream.server";
 
 export const AUDIT_CSV_COLUMNS = [
   "id",
