@@ -16,10 +16,10 @@
 //    target of the issue marked met or MISSED.
 //
 // Options: --quick, --no-build, --duration <s>, --out <file>, --keep (keep the temporary files).
-/* global AbortSignal -- Node 20 has it; eslint.config.js lists the script globals it knows */
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -242,8 +242,22 @@ const sleepUntil = (at) => new Promise((r) => setTimeout(r, Math.max(0, at - wal
 // the main thread cannot delay its requests or its clock. One request at a time, started every
 // `everyMs` (the next one at once when an answer took longer), each timed to its last byte.
 const PROBE_WORKER = `
+const http = require("node:http");
 const { parentPort, workerData } = require("node:worker_threads");
 const now = () => performance.timeOrigin + performance.now();
+// node:http, not fetch: fetch gives up after 300 s without headers, and a stalled server must be
+// measured, not cut off. One kept-alive connection, as a monitoring probe has.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const get = (url) =>
+  new Promise((resolve) => {
+    const req = http.get(url, { agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+      res.on("error", () => resolve(-1));
+    });
+    req.setTimeout(workerData.timeoutMs, () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve(-1));
+  });
 let running = true;
 parentPort.on("message", () => { running = false; });
 (async () => {
@@ -251,26 +265,23 @@ parentPort.on("message", () => { running = false; });
   let next = now();
   while (running) {
     const at = now();
-    let status = 0;
-    try {
-      const res = await fetch(workerData.url, { signal: AbortSignal.timeout(600000) });
-      await res.arrayBuffer();
-      status = res.status;
-    } catch {
-      status = -1;
-    }
+    const status = await get(workerData.url);
     samples.push([at, now() - at, status]);
     next += workerData.everyMs;
     const wait = next - now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     else next = now();
   }
+  agent.destroy();
   parentPort.postMessage(samples);
 })();
 `;
 
 function startProbe(url, everyMs = 20) {
-  const worker = new Worker(PROBE_WORKER, { eval: true, workerData: { url, everyMs } });
+  const worker = new Worker(PROBE_WORKER, {
+    eval: true,
+    workerData: { url, everyMs, timeoutMs: ACTION_TIMEOUT_MS },
+  });
   const done = new Promise((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
@@ -847,33 +858,58 @@ const BURST_EVERY_MS = 1000;
 const REVIEW_BURSTS = QUICK ? 2 : 10;
 const ACTION_TIMEOUT_MS = 600_000;
 
-/** A form POST as a browser without JavaScript sends it, timed to the last byte of the answer. */
-async function postForm(base, pathname, cookie, fields) {
-  const host = new URL(base).host;
+/**
+ * A form POST as a browser without JavaScript sends it (its own connection), timed to the last
+ * byte of the answer. node:http, not fetch: fetch gives up after 300 s without headers, which a
+ * queue of actions behind one another exceeds; the answer is waited for up to ACTION_TIMEOUT_MS.
+ */
+function postForm(base, pathname, cookie, fields) {
+  const url = new URL(pathname, base);
+  const body = new URLSearchParams(fields).toString();
   const started = wall();
-  try {
-    const res = await fetch(`${base}${pathname}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Origin: `http://${host}`,
-        Cookie: cookie,
+  return new Promise((resolve) => {
+    const fail = (err) =>
+      resolve({
+        started,
+        ms: wall() - started,
+        status: 0,
+        location: "",
+        text: "",
+        error: String(err),
+      });
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Origin: `http://${url.host}`,
+          Cookie: cookie,
+        },
       },
-      body: new URLSearchParams(fields).toString(),
-      signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    return {
-      started,
-      ms: wall() - started,
-      status: res.status,
-      location: res.headers.get("location") ?? "",
-      text,
-    };
-  } catch (err) {
-    return { started, ms: wall() - started, status: 0, location: "", text: "", error: String(err) };
-  }
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("error", fail);
+        res.on("end", () =>
+          resolve({
+            started,
+            ms: wall() - started,
+            status: res.statusCode,
+            location: res.headers.location ?? "",
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.setTimeout(ACTION_TIMEOUT_MS, () =>
+      req.destroy(new Error(`no answer within ${ACTION_TIMEOUT_MS / 1000} s`)),
+    );
+    req.on("error", fail);
+    req.end(body);
+  });
 }
 
 /** What a page's error summary says (the messages a rejected form shows), as plain text. */
@@ -1549,7 +1585,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
     "- Latency percentiles are computed from every response of the scenario (not autocannon's histogram, which has no p95); req/s counts completed responses over the scenario's wall time.",
     "- RSS is the server process's VmRSS from /proc, sampled every 100 ms from start to stop; the peak covers every scenario, exports included.",
     "- Scenario order: board (default), board (filtered), criteria page, exports, breakdown, reviews under load, then submission last, so the board and the exports see exactly the generated call (the server's RSS does not shrink between scenarios, so a peak is the highest of its own and every earlier scenario).",
-    `- Reviews under load: the dataset gives ${QUICK ? "some" : "the"} proposals under review a fourth, attested assignment without a review, and lists submitted reviews of other proposals under review; each reviewer and official signs in through /login and opens the page whose form they post (outside the measurements); a submission posts every criterion the page's scoring form shows (a level or pass, a rationale, an overall comment) with intent=submit, a return posts the page's return form with a note. An action counts as succeeded only when it is answered with the form's success redirect (\`?saved=submitted\`, \`?done=returned\`) and the database then shows the review submitted or returned. The bursts are sent on a fixed schedule (not when the previous burst is answered), so a server that answers one action at a time shows it in the later actions' times. The board's figures with the actions count the requests that started between the first action sent and the last one answered; the probe runs in a worker thread of the harness, one request at a time, every 20 ms (at once after an answer that took longer).`,
+    `- Reviews under load: the dataset gives ${QUICK ? "some" : "the"} proposals under review a fourth, attested assignment without a review, and lists submitted reviews of other proposals under review; each reviewer and official signs in through /login and opens the page whose form they post (outside the measurements); a submission posts every criterion the page's scoring form shows (a level or pass, a rationale, an overall comment) with intent=submit, a return posts the page's return form with a note. An action counts as succeeded only when it is answered with the form's success redirect (\`?saved=submitted\`, \`?done=returned\`) and the database then shows the review submitted or returned. The bursts are sent on a fixed schedule (not when the previous burst is answered), so a server that answers one action at a time shows it in the later actions' times. The board's figures with the actions count the requests that started between the first action sent and the last one answered; the probe runs in a worker thread of the harness, one request at a time over one kept-alive connection, every 20 ms (at once after an answer that took longer). Actions (each on its own connection) and probes are waited for up to ${ACTION_TIMEOUT_MS / 1000} s.`,
     "",
   );
   return L.join("\n") + "\n";
