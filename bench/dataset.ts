@@ -1,6 +1,8 @@
 // Benchmark dataset: one open call under rolling review with 10,000 submitted proposals (200 with
 // --quick), 50 reviewers, 3 submitted reviews per proposal over the call's 8 criteria and its gates,
-// decisions on some, and a supply of complete drafts for the submit scenario — written into a fresh
+// decisions on some, a supply of complete drafts for the submit scenario, and for the "reviews under
+// load" scenario a fourth, attested but unreviewed assignment on some proposals (reviews to submit),
+// submitted reviews an official can return and a few more officials — written into a fresh
 // SQLite file migrated with the app's own migrations, then scored once (recomputeCallScores) so the
 // board's read model is current, as it is in production after the last review.
 //
@@ -48,6 +50,18 @@ export interface DatasetSummary {
   draftProblems: string | null;
   official: { email: string; password: string };
   applicant: { email: string; password: string };
+  /**
+   * For the "reviews under load" scenario (bench/run.mjs): proposals under review, each with an
+   * attested assignment whose reviewer has not reviewed it yet (a review to submit); submitted
+   * reviews of other proposals under review (to return); officials to return them. Written after
+   * everything else, with no random numbers, so that the other scenarios see the same data.
+   */
+  reviewScenario: {
+    submits: { proposalId: number; reviewerEmail: string }[];
+    returns: { proposalId: number; reviewId: number }[];
+    officials: string[];
+    password: string;
+  };
   /** A proposal ranked mid-table, for the breakdown scenario. */
   breakdownProposalId: number;
   answersBytesAverage: number;
@@ -206,6 +220,8 @@ export async function generateDataset(opts: {
   drafts: number;
   reviewers?: number;
   seed?: number;
+  /** How many reviews to submit and to return the "reviews under load" scenario may use (each). */
+  reviewActions?: number;
 }): Promise<DatasetSummary> {
   const started = performance.now();
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(opts.database + suffix, { force: true });
@@ -265,6 +281,15 @@ export async function generateDataset(opts: {
   let answersBytes = 0;
   const draftIds: number[] = [];
   let callId = 0;
+  const reviewActions = opts.reviewActions ?? 30;
+  // Proposals under review with their three reviewers and reviews, for the review scenario.
+  const underReview: { proposalId: number; reviewerIds: number[]; reviewIds: number[] }[] = [];
+  const reviewScenario: DatasetSummary["reviewScenario"] = {
+    submits: [],
+    returns: [],
+    officials: [],
+    password: BENCH_PASSWORD,
+  };
 
   const orgCount = Math.max(10, Math.ceil(opts.proposals / 5));
   const write = sqlite.transaction(() => {
@@ -525,6 +550,11 @@ export async function generateDataset(opts: {
       );
       const disagreement = rng.chance(0.05);
       const gateFail = rng.chance(0.04);
+      const kept =
+        status === "under_review"
+          ? { proposalId, reviewerIds: [] as number[], reviewIds: [] as number[] }
+          : null;
+      if (kept) underReview.push(kept);
       for (let slot = 0; slot < 3; slot++) {
         const reviewer = reviewers[(i * 3 + slot) % reviewers.length]!;
         const attested = iso(assignedMs + (slot + 1) * 3_600_000);
@@ -556,6 +586,8 @@ export async function generateDataset(opts: {
           ).lastInsertRowid,
         );
         reviewsWritten++;
+        kept?.reviewerIds.push(reviewer.id);
+        kept?.reviewIds.push(reviewId);
         scored.forEach((c, k) => {
           insertScore.run(
             reviewId,
@@ -659,6 +691,56 @@ export async function generateDataset(opts: {
         org.id,
       );
     }
+
+    // The "reviews under load" scenario's supply, last and without random numbers: the rows above
+    // (and so every other scenario's figures) are the same as without it. Nothing the board, the
+    // exports or the scores read changes: an assignment without a review counts nowhere.
+    for (let k = 0; k < 5; k++) {
+      const email = `official${k + 2}@bench.test`;
+      insertUser.run(
+        email,
+        passwordHash,
+        "official",
+        `Bench Official ${k + 2}`,
+        "en",
+        null,
+        staffAt,
+        staffAt,
+        staffAt,
+        staffAt,
+      );
+      reviewScenario.officials.push(email);
+    }
+    // Spread over the call: submits from the front half of the proposals under review, returns
+    // from the back half, never the same proposal twice.
+    const count = Math.min(reviewActions, Math.floor(underReview.length / 2));
+    const stride = Math.max(1, Math.floor(underReview.length / 2 / Math.max(1, count)));
+    const assignedAt = iso(now - 2 * DAY);
+    const attestedAt = iso(now - DAY);
+    const usedReviewers = new Set<number>();
+    for (let k = 0; k < count; k++) {
+      const p = underReview[k * stride]!;
+      // A different reviewer for each review to submit (as far as there are reviewers), none of
+      // the proposal's own three.
+      let r = k % reviewers.length;
+      const taken = (x: number) => p.reviewerIds.includes(reviewers[x]!.id);
+      for (let n = 0; n < reviewers.length && (taken(r) || usedReviewers.has(r)); n++)
+        r = (r + 1) % reviewers.length;
+      while (taken(r)) r = (r + 1) % reviewers.length;
+      usedReviewers.add(r);
+      const reviewer = reviewers[r]!;
+      insertAssignment.run(
+        p.proposalId,
+        reviewer.id,
+        official,
+        assignedAt,
+        iso(now + 19 * DAY),
+        attestedAt,
+      );
+      reviewScenario.submits.push({ proposalId: p.proposalId, reviewerEmail: reviewer.email });
+      const q = underReview[underReview.length - 1 - k * stride]!;
+      reviewScenario.returns.push({ proposalId: q.proposalId, reviewId: q.reviewIds[k % 3]! });
+    }
     return official;
   });
   write();
@@ -702,6 +784,7 @@ export async function generateDataset(opts: {
     draftProblems,
     official: { email: OFFICIAL_EMAIL, password: BENCH_PASSWORD },
     applicant: { email: APPLICANT_EMAIL, password: BENCH_PASSWORD },
+    reviewScenario,
     breakdownProposalId: mid?.proposal_id ?? 1,
     answersBytesAverage: Math.round(answersBytes / Math.max(1, opts.proposals + opts.drafts)),
     generateMs: Math.round(generateMs),

@@ -8,6 +8,9 @@
 // 4. starts the production server on the dataset and the baseline (bench/baseline.mjs) on free ports,
 //    signs in through the real /login form, and loads each scenario with autocannon at 8
 //    connections; times the three exports end to end; samples the server's RSS every 100 ms;
+//    then "reviews under load" (issue 11): reviewers submit and officials return reviews through
+//    the real forms, in bursts of 5, while 8 connections load the board and a probe in a worker
+//    thread requests /healthz every 20 ms (the board and the probe measured alone first);
 // 5. sums the gzipped JavaScript each page loads from the build's asset manifest;
 // 6. writes bench/RESULTS.md (full) or bench/results-quick.md (quick, git-ignored), with every
 //    target of the issue marked met or MISSED.
@@ -16,11 +19,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import zlib from "node:zlib";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
@@ -198,6 +203,7 @@ async function load(name, opts) {
   instance.on("response", (_client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    if (opts.onResponse) opts.onResponse(responseTime, statusCode);
   });
   instance.on("reqError", () => errors++);
   if (opts.onStart) opts.onStart(instance);
@@ -227,6 +233,81 @@ async function load(name, opts) {
 
 const fmt = (n, digits = 1) =>
   n === null || n === undefined || Number.isNaN(n) ? "—" : n.toFixed(digits);
+
+/** Milliseconds on a clock shared by the main thread and workers (performance.now() is not). */
+const wall = () => performance.timeOrigin + performance.now();
+const sleepUntil = (at) => new Promise((r) => setTimeout(r, Math.max(0, at - wall())));
+
+// The /healthz probe runs in a worker thread, on its own event loop: autocannon and the actions in
+// the main thread cannot delay its requests or its clock. One request at a time, started every
+// `everyMs` (the next one at once when an answer took longer), each timed to its last byte.
+const PROBE_WORKER = `
+const http = require("node:http");
+const { parentPort, workerData } = require("node:worker_threads");
+const now = () => performance.timeOrigin + performance.now();
+// node:http, not fetch: fetch gives up after 300 s without headers, and a stalled server must be
+// measured, not cut off. One kept-alive connection, as a monitoring probe has.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const get = (url) =>
+  new Promise((resolve) => {
+    const req = http.get(url, { agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+      res.on("error", () => resolve(-1));
+    });
+    req.setTimeout(workerData.timeoutMs, () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve(-1));
+  });
+let running = true;
+parentPort.on("message", () => { running = false; });
+(async () => {
+  const samples = [];
+  let next = now();
+  while (running) {
+    const at = now();
+    const status = await get(workerData.url);
+    samples.push([at, now() - at, status]);
+    next += workerData.everyMs;
+    const wait = next - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else next = now();
+  }
+  agent.destroy();
+  parentPort.postMessage(samples);
+})();
+`;
+
+function startProbe(url, everyMs = 20) {
+  const worker = new Worker(PROBE_WORKER, {
+    eval: true,
+    workerData: { url, everyMs, timeoutMs: ACTION_TIMEOUT_MS },
+  });
+  const done = new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  return {
+    stop: async () => {
+      worker.postMessage("stop");
+      const samples = await done;
+      await worker.terminate();
+      return samples.map(([at, ms, status]) => ({ at, ms, status }));
+    },
+  };
+}
+
+/** Latency summary of probe samples (ms): count, p50, p99, max, how many over `over` ms, failures. */
+function probeSummary(samples, over = 100) {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    count: ms.length,
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+    max: ms[ms.length - 1] ?? null,
+    over: ms.filter((x) => x > over).length,
+    failed: samples.filter((s) => s.status !== 200).length,
+  };
+}
 
 /** A page's HTML and the inline <script> data in it (loader data travels there, not in modules). */
 async function inlineScripts(url, headers) {
@@ -615,6 +696,19 @@ async function main() {
       null,
     );
 
+    // Reviews under load (issue 11), before the submit scenario so that the call still has the
+    // dataset's proposals; it changes their scores, so after the board, exports and breakdown.
+    const reviews = await reviewsScenario({ base, dataset, staffHeaders, rss, database });
+    if (reviews.skipped) {
+      results.skipped.push({
+        key: "reviews",
+        label: "Reviews under load",
+        reason: reviews.skipped,
+      });
+      log(`reviews under load: ${reviews.skipped}`);
+    } else results.reviews = reviews;
+    await markSql("Reviews under load");
+
     // Submit: each request submits a fresh complete draft as its owner, through the check page's form.
     if (!dataset.draftsReady) {
       results.skipped.push({
@@ -753,6 +847,318 @@ async function submitScenario(base, port, applicant, dataset, database) {
     // Re-posts after the supply ran out are idempotent and cheap: they do not count.
     rps: (result.requests - overrun) / result.seconds,
   };
+}
+
+// "Reviews under load" (issue 11): reviewers submit reviews and officials return them, in bursts of
+// BURST_SIZE concurrent actions one second apart, through the real forms, while CONNECTIONS
+// connections load the board's first page and a probe requests /healthz every 20 ms. The board
+// (with the probe) is first measured alone for DURATION seconds, in the same run.
+const BURST_SIZE = 5;
+const BURST_EVERY_MS = 1000;
+const REVIEW_BURSTS = QUICK ? 2 : 10;
+const ACTION_TIMEOUT_MS = 600_000;
+
+/**
+ * A form POST as a browser without JavaScript sends it (its own connection), timed to the last
+ * byte of the answer. node:http, not fetch: fetch gives up after 300 s without headers, which a
+ * queue of actions behind one another exceeds; the answer is waited for up to ACTION_TIMEOUT_MS.
+ */
+function postForm(base, pathname, cookie, fields) {
+  const url = new URL(pathname, base);
+  const body = new URLSearchParams(fields).toString();
+  const started = wall();
+  return new Promise((resolve) => {
+    const fail = (err) =>
+      resolve({
+        started,
+        ms: wall() - started,
+        status: 0,
+        location: "",
+        text: "",
+        error: String(err),
+      });
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Origin: `http://${url.host}`,
+          Cookie: cookie,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("error", fail);
+        res.on("end", () =>
+          resolve({
+            started,
+            ms: wall() - started,
+            status: res.statusCode,
+            location: res.headers.location ?? "",
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.setTimeout(ACTION_TIMEOUT_MS, () =>
+      req.destroy(new Error(`no answer within ${ACTION_TIMEOUT_MS / 1000} s`)),
+    );
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/** What a page's error summary says (the messages a rejected form shows), as plain text. */
+function errorSummaryText(html) {
+  const m = /class="error-summary"[\s\S]*?<\/div>/.exec(html);
+  if (!m) return "";
+  return m[0]
+    .replace(/<[^>]+>/g, " ")
+    .replace(/class="error-summary"/, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
+}
+
+async function reviewsScenario({ base, dataset, staffHeaders, rss, database }) {
+  const supply = dataset.reviewScenario;
+  const kinds = [];
+  for (let b = 0; b < REVIEW_BURSTS; b++)
+    for (let j = 0; j < BURST_SIZE; j++) kinds.push((b + j) % 2 === 0 ? "submit" : "return");
+  const needSubmits = kinds.filter((k) => k === "submit").length;
+  const needReturns = kinds.length - needSubmits;
+  if (!supply || supply.submits.length < needSubmits || supply.returns.length < needReturns)
+    return {
+      skipped: `not available: the dataset has ${supply?.submits.length ?? 0} reviews to submit and ${supply?.returns.length ?? 0} to return, the scenario needs ${needSubmits} and ${needReturns}`,
+    };
+
+  // Everyone signs in through /login; then each opens the page whose form they will post (the
+  // reviewer their review page, the official the proposal's page), outside the measurements.
+  const submits = supply.submits.slice(0, needSubmits);
+  const returns = supply.returns.slice(0, needReturns);
+  const sessions = new Map();
+  const sessionOf = async (email) => {
+    if (!sessions.has(email)) sessions.set(email, await signIn(base, email, supply.password));
+    return sessions.get(email);
+  };
+  const prepared = { submit: [], return: [] };
+  for (const s of submits) {
+    const cookie = await sessionOf(s.reviewerEmail);
+    const page = await fetch(`${base}/review/${s.proposalId}`, {
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
+    const html = await page.text();
+    if (page.status !== 200)
+      return {
+        skipped: `not available: GET /review/${s.proposalId} as ${s.reviewerEmail} answered ${page.status}`,
+      };
+    const ids = (kind) => [
+      ...new Set(
+        [...html.matchAll(new RegExp(`name="c\\.(\\d+)\\.${kind}"`, "g"))].map((m) => m[1]),
+      ),
+    ];
+    const levels = ids("level");
+    const gates = ids("gate");
+    const rationales = ids("rationale");
+    if (!levels.length)
+      return {
+        skipped: `not available: GET /review/${s.proposalId} as ${s.reviewerEmail} shows no scoring form`,
+      };
+    const fields = { intent: "submit" };
+    levels.forEach((id, k) => (fields[`c.${id}.level`] = String(2 + ((s.proposalId + k) % 3))));
+    for (const id of gates) fields[`c.${id}.gate`] = "pass";
+    for (const id of rationales)
+      fields[`c.${id}.rationale`] =
+        `Benchmark review: the proposal's evidence for criterion ${id} supports the level given.`;
+    fields.overallComment = "Benchmark review submitted under load.";
+    prepared.submit.push({ ...s, cookie, path: `/review/${s.proposalId}`, fields });
+  }
+  for (const [k, r] of returns.entries()) {
+    const email = supply.officials[k % supply.officials.length];
+    const cookie = await sessionOf(email);
+    const page = await fetch(`${base}/admin/proposals/${r.proposalId}`, {
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
+    const html = await page.text();
+    if (page.status !== 200)
+      return {
+        skipped: `not available: GET /admin/proposals/${r.proposalId} as ${email} answered ${page.status}`,
+      };
+    if (!html.includes(`name="note${r.reviewId}"`))
+      return {
+        skipped: `not available: GET /admin/proposals/${r.proposalId} shows no return form for review ${r.reviewId}`,
+      };
+    prepared.return.push({
+      ...r,
+      email,
+      cookie,
+      path: `/admin/proposals/${r.proposalId}`,
+      fields: {
+        intent: "return",
+        target: String(r.reviewId),
+        reviewId: String(r.reviewId),
+        [`note${r.reviewId}`]:
+          "Please give the evidence behind the finance level (benchmark return under load).",
+      },
+    });
+  }
+
+  const boardUrl = `${base}/board/${dataset.callSlug}`;
+  const healthz = `${base}/healthz`;
+
+  // 1. The board alone (with the probe), DURATION seconds.
+  log("reviews under load: the board alone…");
+  let perf0 = performance.now();
+  let probe = startProbe(healthz);
+  const alone = await load("Reviews under load: board alone", {
+    url: boardUrl,
+    headers: staffHeaders,
+  });
+  const aloneProbe = probeSummary(await probe.stop());
+  const aloneRss = rss.peakMb(perf0, performance.now());
+
+  // 2. The same board load and probe, with the actions.
+  log(
+    `reviews under load: ${kinds.length} actions in ${REVIEW_BURSTS} bursts of ${BURST_SIZE}, ${BURST_EVERY_MS} ms apart…`,
+  );
+  const boardSamples = [];
+  let instance = null;
+  perf0 = performance.now();
+  probe = startProbe(healthz);
+  const during = load("Reviews under load: board during the actions", {
+    url: boardUrl,
+    headers: staffHeaders,
+    duration: 3600,
+    onStart: (i) => (instance = i),
+    onResponse: (ms, status) => boardSamples.push({ end: wall(), ms, status }),
+  });
+  // The board's connections are busy before the first burst.
+  const t0 = wall() + 1000;
+  const perfT0 = performance.now() + 1000;
+  const queues = { submit: [...prepared.submit], return: [...prepared.return] };
+  const pending = [];
+  for (let b = 0; b < REVIEW_BURSTS; b++) {
+    await sleepUntil(t0 + b * BURST_EVERY_MS);
+    for (let j = 0; j < BURST_SIZE; j++) {
+      const kind = kinds[b * BURST_SIZE + j];
+      const a = queues[kind].shift();
+      pending.push(
+        postForm(base, a.path, a.cookie, a.fields).then((res) => ({ kind, burst: b, a, res })),
+      );
+    }
+  }
+  const done = await Promise.all(pending);
+  const tEnd = Math.max(...done.map((d) => d.res.started + d.res.ms));
+  const perfEnd = performance.now();
+  instance?.stop();
+  const duringAll = await during;
+  const probeSamples = await probe.stop();
+  const duringRss = rss.peakMb(perfT0, perfEnd);
+
+  // Only what started while the actions were being sent or answered counts.
+  const inWindow = (start) => start >= t0 && start <= tEnd;
+  const boardWindow = boardSamples.filter((s) => inWindow(s.end - s.ms));
+  const boardMs = boardWindow.map((s) => s.ms).sort((a, b) => a - b);
+  const duringProbe = probeSummary(probeSamples.filter((s) => inWindow(s.at)));
+  // The longest stretch without a single answer to the probe, while the actions ran.
+  const answered = probeSamples
+    .filter((s) => s.status === 200)
+    .map((s) => s.at + s.ms)
+    .filter((end) => end >= t0 && end <= tEnd)
+    .sort((a, b) => a - b);
+  let longestGap = 0;
+  for (let i = 0, prev = t0; i <= answered.length; i++) {
+    const at = i < answered.length ? answered[i] : tEnd;
+    longestGap = Math.max(longestGap, at - prev);
+    prev = at;
+  }
+
+  // Every action's answer is checked: the redirect the form gives on success, nothing else
+  // (a form that failed validation answers 400 with its errors), then the database.
+  const expected = { submit: "saved=submitted", return: "done=returned" };
+  for (const d of done) {
+    const { status, location } = d.res;
+    d.ok = status >= 300 && status < 400 && location.includes(expected[d.kind]);
+    if (!d.ok)
+      d.why = d.res.error
+        ? d.res.error
+        : `${status}${location ? ` → ${location}` : ""}${errorSummaryText(d.res.text) ? `: ${errorSummaryText(d.res.text)}` : ""}`;
+  }
+  const sqlite = new SQLite(database, { readonly: true });
+  const reviewOf = sqlite.prepare(
+    `select r.status from reviews r join users u on u.id = r.reviewer_id where r.proposal_id = ? and u.email = ?`,
+  );
+  const reviewById = sqlite.prepare(`select status from reviews where id = ?`);
+  for (const d of done) {
+    const row =
+      d.kind === "submit"
+        ? reviewOf.get(d.a.proposalId, d.a.reviewerEmail)
+        : reviewById.get(d.a.reviewId);
+    d.stored = d.kind === "submit" ? row?.status === "submitted" : row?.status === "returned";
+  }
+  sqlite.close();
+
+  const perKind = {};
+  for (const kind of ["submit", "return"]) {
+    const mine = done.filter((d) => d.kind === kind);
+    const okMs = mine
+      .filter((d) => d.ok)
+      .map((d) => d.res.ms)
+      .sort((a, b) => a - b);
+    perKind[kind] = {
+      count: mine.length,
+      ok: okMs.length,
+      stored: mine.filter((d) => d.stored).length,
+      failures: mine.filter((d) => !d.ok).map((d) => `${d.a.path}: ${d.why}`),
+      p50: percentile(okMs, 50),
+      p95: percentile(okMs, 95),
+      max: okMs[okMs.length - 1] ?? null,
+    };
+  }
+  const bursts = [];
+  for (let b = 0; b < REVIEW_BURSTS; b++)
+    bursts.push(
+      done
+        .filter((d) => d.burst === b)
+        .map((d) => ({ kind: d.kind, ms: d.res.ms, ok: d.ok }))
+        .sort((x, y) => x.ms - y.ms),
+    );
+  const result = {
+    actions: done.length,
+    bursts,
+    seconds: (tEnd - t0) / 1000,
+    perKind,
+    alone: { board: alone, probe: aloneProbe, rss: aloneRss },
+    during: {
+      board: {
+        requests: boardMs.length,
+        p50: percentile(boardMs, 50),
+        p95: percentile(boardMs, 95),
+        p99: percentile(boardMs, 99),
+        max: boardMs[boardMs.length - 1] ?? null,
+        non200: boardWindow.filter((s) => s.status !== 200).length,
+        errors: duringAll.errors,
+        timeouts: duringAll.timeouts,
+      },
+      probe: duringProbe,
+      longestGap,
+      rss: duringRss,
+    },
+    rssPeak: Math.max(aloneRss ?? 0, duringRss ?? 0),
+    boardRatio: alone.p95 && boardMs.length ? percentile(boardMs, 95) / alone.p95 : null,
+    officials: new Set(prepared.return.map((r) => r.email)).size,
+    reviewers: new Set(prepared.submit.map((s) => s.reviewerEmail)).size,
+  };
+  log(
+    `reviews under load: probe max ${fmt(duringProbe.max)} ms (alone ${fmt(aloneProbe.max)} ms), board p95 ${fmt(result.during.board.p95)} ms vs ${fmt(alone.p95)} ms alone = ${fmt(result.boardRatio, 2)}×, submit p95 ${fmt(perKind.submit.p95)} ms (${perKind.submit.ok}/${perKind.submit.count} ok), return p95 ${fmt(perKind.return.p95)} ms (${perKind.return.ok}/${perKind.return.count} ok), RSS peak ${fmt(result.rssPeak)} MB, actions answered within ${fmt(result.seconds)} s`,
+  );
+  return result;
 }
 
 /** Self time by function and by module from the server's CPU profile (--profile). */
@@ -906,6 +1312,36 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
     const skip = results.skipped.find((x) => x.key === "submit");
     L.push(`| submit ≥ 300/s sustained | ${skip?.reason ?? "not measured"} | not measured |`);
   }
+  const rv = results.reviews;
+  if (rv) {
+    const d = rv.during;
+    L.push(
+      `| reviews under load: /healthz probe max ≤ 100 ms | max ${fmt(d.probe.max)} ms over ${d.probe.count} probes (${d.probe.over} over 100 ms; longest stretch without an answer ${fmt(d.longestGap)} ms); with the board alone: max ${fmt(rv.alone.probe.max)} ms | ${verdict(d.probe.max !== null ? d.probe.max <= 100 : null, `by ${fmt(d.probe.max - 100)} ms`)} |`,
+    );
+    L.push(
+      `| reviews under load: board p95 during the actions ≤ 1.5× without them | p95 ${fmt(d.board.p95)} ms during vs ${fmt(rv.alone.board.p95)} ms alone = ${fmt(rv.boardRatio, 2)}× | ${verdict(rv.boardRatio === null ? null : rv.boardRatio <= 1.5, `${fmt(rv.boardRatio, 2)}× instead of ≤ 1.50×`)} |`,
+    );
+    for (const [kind, name] of [
+      ["submit", "review submission"],
+      ["return", "review return"],
+    ]) {
+      const k = rv.perKind[kind];
+      L.push(
+        `| reviews under load: ${name} p95 ≤ 300 ms | p95 ${fmt(k.p95)} ms (${k.ok} of ${k.count} succeeded; max ${fmt(k.max)} ms) | ${verdict(k.p95 === null ? null : k.p95 <= 300, `by ${fmt(k.p95 - 300)} ms`)} |`,
+      );
+    }
+    L.push(
+      `| reviews under load: server RSS ≤ 250 MB | peak ${fmt(rv.rssPeak)} MB (board alone ${fmt(rv.alone.rss)} MB, with the actions ${fmt(d.rss)} MB) | ${verdict(rv.rssPeak <= 250, `by ${fmt(rv.rssPeak - 250)} MB`)} |`,
+    );
+    const failed = rv.actions - rv.perKind.submit.ok - rv.perKind.return.ok;
+    const unstored = rv.actions - rv.perKind.submit.stored - rv.perKind.return.stored;
+    L.push(
+      `| reviews under load: every action succeeded (answer and database checked) | ${rv.actions - failed} of ${rv.actions} answered with the form's success redirect; ${rv.actions - unstored} of ${rv.actions} found done in the database | ${verdict(failed === 0 && unstored === 0, "see the reviews-under-load section")} |`,
+    );
+  } else {
+    const skip = results.skipped.find((x) => x.key === "reviews");
+    L.push(`| reviews under load | ${skip?.reason ?? "not measured"} | not measured |`);
+  }
   for (const key of ["csv", "xlsx", "pdf"]) {
     const e = exp[key];
     const target = { csv: 1000, xlsx: 5000, pdf: 3000 }[key];
@@ -986,6 +1422,43 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
       "- Each request is the check page's form (signatory name and title, the confirmation box, a fresh submission key) posted by the draft's owner with the Origin header of the site, as a browser without JavaScript does.",
       "",
     );
+  }
+
+  if (rv) {
+    const d = rv.during;
+    const a = rv.alone;
+    const sec = (ms) => fmt(ms / 1000, 2);
+    L.push(
+      "## Reviews under load",
+      "",
+      `${rv.actions} actions in ${rv.bursts.length} bursts of ${BURST_SIZE} sent at once, ${BURST_EVERY_MS} ms apart whatever the answers (${rv.perKind.submit.count} review submissions by ${rv.reviewers} reviewers, ${rv.perKind.return.count} returns by ${rv.officials} officials), through the real forms, while ${CONNECTIONS} connections load the board's first page and a probe requests /healthz every 20 ms; the last action was answered ${fmt(rv.seconds, 1)} s after the first was sent. The board and the probe were measured alone for ${DURATION} s just before, in the same run.`,
+      "",
+      "| | board req/s | board p50 ms | board p95 ms | board p99 ms | board max ms | /healthz probes | probe p50 ms | probe p99 ms | probe max ms | probes over 100 ms | peak RSS MB |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      `| board alone | ${fmt(a.board.rps)} | ${fmt(a.board.p50)} | ${fmt(a.board.p95)} | ${fmt(a.board.p99)} | ${fmt(a.board.max)} | ${a.probe.count} | ${fmt(a.probe.p50)} | ${fmt(a.probe.p99)} | ${fmt(a.probe.max)} | ${a.probe.over} | ${fmt(a.rss)} |`,
+      `| with the actions | ${fmt(d.board.requests / rv.seconds)} | ${fmt(d.board.p50)} | ${fmt(d.board.p95)} | ${fmt(d.board.p99)} | ${fmt(d.board.max)} | ${d.probe.count} | ${fmt(d.probe.p50)} | ${fmt(d.probe.p99)} | ${fmt(d.probe.max)} | ${d.probe.over} | ${fmt(d.rss)} |`,
+      "",
+      "| action | count | succeeded | done in the database | p50 ms | p95 ms | max ms |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...["submit", "return"].map((kind) => {
+        const k = rv.perKind[kind];
+        return `| ${kind === "submit" ? "reviewer submits a review (POST /review/:id)" : "official returns a review (POST /admin/proposals/:id)"} | ${k.count} | ${k.ok} | ${k.stored} | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.max)} |`;
+      }),
+      "",
+      `Answer times per burst, fastest first (s): ${rv.bursts.map((b, i) => `${i + 1}: ${b.map((x) => `${sec(x.ms)}${x.ok ? "" : "✗"}`).join(", ")}`).join("; ")}.`,
+      "",
+      `During the actions the board answered ${d.board.requests} requests that started while actions were being sent or answered (${d.board.non200} not 200; ${d.board.errors} connection errors, ${d.board.timeouts} timeouts over the whole load); ${d.probe.failed} probes failed; the longest stretch without any answer to the probe was ${fmt(d.longestGap)} ms.`,
+      "",
+    );
+    const failures = [...rv.perKind.submit.failures, ...rv.perKind.return.failures];
+    if (failures.length)
+      L.push(
+        `**Failed actions** (${failures.length}): ${failures
+          .slice(0, 10)
+          .map((f) => `\`${f.replace(/\|/g, "\\|")}\``)
+          .join("; ")}${failures.length > 10 ? "; …" : ""}`,
+        "",
+      );
   }
 
   // Exports
@@ -1111,7 +1584,8 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
     "- The baseline answers the same board URL with the same SQL (same filters, order, 50 rows a page, the two counts, the histogram) as an HTML table, without sessions, React or the board's staleness check, over a connection with WAL, busy_timeout, foreign keys and a 64 MB page cache, caching nothing between requests (so a portal that keeps its counts between changes can beat it; the p95 target is absolute). It runs in its own process while the portal is idle.",
     "- Latency percentiles are computed from every response of the scenario (not autocannon's histogram, which has no p95); req/s counts completed responses over the scenario's wall time.",
     "- RSS is the server process's VmRSS from /proc, sampled every 100 ms from start to stop; the peak covers every scenario, exports included.",
-    "- Scenario order: board (default), board (filtered), criteria page, exports, breakdown, then submission last, so the board and the exports see exactly the generated call (the server's RSS does not shrink between scenarios, so a peak is the highest of its own and every earlier scenario).",
+    "- Scenario order: board (default), board (filtered), criteria page, exports, breakdown, reviews under load, then submission last, so the board and the exports see exactly the generated call (the server's RSS does not shrink between scenarios, so a peak is the highest of its own and every earlier scenario).",
+    `- Reviews under load: the dataset gives ${QUICK ? "some" : "the"} proposals under review a fourth, attested assignment without a review, and lists submitted reviews of other proposals under review; each reviewer and official signs in through /login and opens the page whose form they post (outside the measurements); a submission posts every criterion the page's scoring form shows (a level or pass, a rationale, an overall comment) with intent=submit, a return posts the page's return form with a note. An action counts as succeeded only when it is answered with the form's success redirect (\`?saved=submitted\`, \`?done=returned\`) and the database then shows the review submitted or returned. The bursts are sent on a fixed schedule (not when the previous burst is answered), so a server that answers one action at a time shows it in the later actions' times. The board's figures with the actions count the requests that started between the first action sent and the last one answered; the probe runs in a worker thread of the harness, one request at a time over one kept-alive connection, every 20 ms (at once after an answer that took longer). Actions (each on its own connection) and probes are waited for up to ${ACTION_TIMEOUT_MS / 1000} s.`,
     "",
   );
   return L.join("\n") + "\n";
