@@ -6,6 +6,7 @@ import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { auditView, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const MAX_ANSWER = 5000;
 export const MAX_ANSWER_FILES = 5;
@@ -135,6 +136,7 @@ export async function answerClarification(
           .set({ status: "under_review", updated_at: at })
           .where("id", "=", proposal.id)
           .execute();
+        await refreshProposalScores(trx, [proposal.id]);
         await writeAudit(trx, {
           actorId: input.userId,
           actorEmail: input.audit?.actorEmail,

@@ -12,6 +12,7 @@ import {
 import { notifyReviewerAssigned } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 /** Proposals that can be assigned and reviewed: submitted and not yet decided or withdrawn. */
 export const REVIEWABLE_STATUSES = [
@@ -127,6 +128,7 @@ async function moveToUnderReview(trx: DB, actor: Actor, proposalId: number, ctx:
     .where("id", "=", proposalId)
     .where("status", "=", "submitted")
     .execute();
+  await refreshProposalScores(trx, [proposalId]);
   await writeAudit(trx, {
     actorId: actor.id,
     actorEmail: actor.email,

@@ -6,6 +6,7 @@ import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { notifyClarificationRequested } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const MIN_QUESTION = 10;
 export const MAX_QUESTION = 3000;
@@ -113,6 +114,7 @@ export async function askClarification(
         .set({ status: "clarification_requested", updated_at: at })
         .where("id", "=", proposalId)
         .execute();
+      await refreshProposalScores(trx, [proposalId]);
     }
     await writeAudit(trx, {
       actorId: actor.id,

@@ -9,6 +9,8 @@ import {
   type AssignmentProposal,
 } from "~/domain/assignment";
 import { writeAudit } from "~/models/audit.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
+import { conflictsOf } from "~/models/scoring.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
 import type { SessionUser } from "~/services/session.server";
@@ -226,8 +228,26 @@ export async function declareConflict(
       requestId: ctx.requestId,
     });
     const ended = await endConflictedAssignments(trx, actor, ctx);
+    // A review the actor already submitted on a proposal this conflict now covers stops counting.
+    await refreshProposalScores(trx, await proposalsNowConflicted(trx, actor.id));
     return { ok: true as const, conflictId: row.id, endedAssignments: ended };
   });
+}
+
+/** Proposals where the reviewer has a counting review and is now conflicted (access policy). */
+async function proposalsNowConflicted(trx: DB, reviewerId: number): Promise<number[]> {
+  const counted = await trx
+    .selectFrom("review_totals")
+    .select("proposal_id")
+    .where("reviewer_id", "=", reviewerId)
+    .execute();
+  if (!counted.length) return [];
+  // Asked of the access policy (conflictedUsersByProposal), a chunk of proposals at a time.
+  const conflicted = await conflictsOf(
+    trx,
+    counted.map((r) => r.proposal_id),
+  );
+  return [...conflicted].filter(([, users]) => users.has(reviewerId)).map(([id]) => id);
 }
 
 /** Ends (and audits) every active assignment of the actor that one of their conflicts now covers. */

@@ -16,6 +16,7 @@ import {
   type Descriptor,
 } from "~/domain/criteria";
 import { writeAudit } from "~/models/audit.server";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import {
   auditActor,
   CallAdminError,
@@ -194,6 +195,7 @@ export async function addCriterion(
       version: working.version,
       ...snapshot(created),
     });
+    await rebuildCallScores(trx, callId);
     return created;
   });
 }
@@ -249,6 +251,7 @@ export async function saveCriterion(
       snapshot(before),
       snapshot(after),
     );
+    await rebuildCallScores(trx, callId);
     return after;
   });
 }
@@ -264,6 +267,7 @@ export async function removeCriterion(
     const before = findIn(working, criterionId);
     await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
     await audit(trx, actor, callId, "criteria.remove", criterionId, snapshot(before), undefined);
+    await rebuildCallScores(trx, callId);
   });
 }
 
@@ -306,6 +310,7 @@ export async function moveCriterion(
       { order: beforeOrder },
       { order: afterOrder },
     );
+    await rebuildCallScores(trx, callId);
   });
 }
 
@@ -354,6 +359,7 @@ export async function saveWeights(
       scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
       ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
     );
+    await rebuildCallScores(trx, callId);
   });
 }
 
@@ -397,6 +403,7 @@ export async function publishCriteria(
         criteria: working.criteria.map(snapshot),
       },
     });
+    await rebuildCallScores(trx, callId);
     return { ...working, published_at: publishedAt };
   });
 }

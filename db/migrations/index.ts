@@ -4,6 +4,7 @@ import * as m0004 from "./2026-11-28-0004-board";
 import * as m0005 from "./2026-11-28-0005-score-marker";
 import * as m0006 from "./2026-11-28-0006-board-keys";
 import * as m0007 from "./2026-11-28-0007-breakdown-results";
+import * as m0008 from "./2026-12-02-0008-score-read-model";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-28-0005-score-marker": m0005,
   "2026-11-28-0006-board-keys": m0006,
   "2026-11-28-0007-breakdown-results": m0007,
+  "2026-12-02-0008-score-read-model": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
