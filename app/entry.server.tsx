@@ -9,6 +9,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import "~/i18n/catalog.server";
 import { seedDemoIfEmpty } from "~db/seed";
+import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
@@ -34,6 +35,9 @@ export async function prepare(): Promise<void> {
   const log = getLogger();
   const applied = await migrateToLatest(getDb());
   if (applied.length) log.info({ applied }, "migrations applied");
+  // Calls whose score read model a migration could not fill (0008) are rebuilt once, here.
+  const rebuilt = await rebuildMarkedCalls(getDb());
+  if (rebuilt.length) log.info({ calls: rebuilt }, "score read model rebuilt");
   if (process.env.SEED_DEMO !== "off") {
     const seeded = await seedDemoIfEmpty(getDb());
     if (seeded) log.info("empty database: demo data seeded");

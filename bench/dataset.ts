@@ -20,7 +20,7 @@ import { documentProblems } from "~/domain/documents";
 import { tracksOf, validateAllSteps } from "~/domain/proposal-steps";
 import { countByKind, listDocuments } from "~/models/attachments.server";
 import { loadAnswers } from "~/models/proposals.server";
-import { recomputeCallScores } from "~/models/scoring.server";
+import { callRanking, rebuildCallScores } from "~/models/score-read-model.server";
 import { migrateToLatest, openDatabase } from "~/services/db.server";
 import { hashPassword } from "~/services/password.server";
 import { buildAnswers, stepsFor, type Facts } from "~db/seed/answers";
@@ -760,14 +760,12 @@ export async function generateDataset(opts: {
   }
 
   const recomputeStarted = performance.now();
-  await recomputeCallScores(db, callId);
+  await db.transaction().execute((trx) => rebuildCallScores(trx, callId));
   const recomputeMs = performance.now() - recomputeStarted;
 
-  const mid = sqlite
-    .prepare(
-      `select proposal_id from proposal_scores where call_id = ? order by rank_raw limit 1 offset ?`,
-    )
-    .get(callId, Math.floor(opts.proposals / 3)) as { proposal_id: number } | undefined;
+  const ranking = await callRanking(db, callId);
+  const midId = ranking?.byRaw[Math.floor(opts.proposals / 3)];
+  const mid = midId === undefined ? undefined : { proposal_id: midId };
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   await db.destroy();
   return {

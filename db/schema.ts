@@ -99,10 +99,11 @@ export interface CallsTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
-  /** Bumped by triggers on every change that moves a score (migration 0005). */
+  /**
+   * Bumped once by every write of the score read model (app/models/score-read-model.server.ts), in
+   * the transaction of the change: what the derived ranking is cached under.
+   */
   scores_version: Generated<number>;
-  /** The scores_version that the call's proposal_scores rows were computed at. */
-  scores_computed_version: Generated<number>;
 }
 
 export interface CriteriaVersionsTable {
@@ -310,9 +311,11 @@ export interface ProposalScoresTable {
   proposal_id: number;
   call_id: number;
   score: number | null;
-  calibrated_score: number | null;
-  rank_raw: number;
-  rank_calibrated: number;
+  /** The exact score as integers (score = score_num / score_den); null with no counting review. */
+  score_num: number | null;
+  score_den: number | null;
+  /** Exact means of the tie-break criteria in tie-break order: [[sum, count] | null, …]. */
+  tie_break_json: Generated<string>;
   reviews_submitted: Generated<number>;
   reviews_required: number;
   gates_summary: "passed" | "failed" | "split" | "pending";
@@ -323,9 +326,8 @@ export interface ProposalScoresTable {
   flag_count: Generated<number>;
   flags_json: Generated<string>;
   criterion_means_json: Generated<string>;
-  computed_at: CreatedAt;
   // Copies of the proposal's fields that the board filters, sorts and shows (migration 0006),
-  // written by writeScores with the scores; a change to any of them marks the call's scores stale.
+  // written with the scores by the score read model, called next to every change of them.
   status: ProposalStatus;
   reference: string | null;
   title: string | null;
@@ -336,18 +338,32 @@ export interface ProposalScoresTable {
   submitted_at: string | null;
 }
 
-/** Per call, what the breakdown's arithmetic needs besides the proposal's result (migration 0007). */
-export interface CallScoreSummariesTable {
+/** One row per counting review (migration 0008). */
+export interface ReviewTotalsTable {
+  review_id: number;
   call_id: number;
-  /** CalibrationSummary (app/domain/scoring.ts) as JSON. */
-  calibration_json: string;
-  /** ScoringParams the call was scored with, as JSON. */
-  params_json: string;
-  /** The criteria it was scored against (CriterionMeta[]), as JSON. */
-  criteria_json: string;
-  /** How many proposals the call ranks. */
-  ranked_count: number;
-  computed_at: string;
+  proposal_id: number;
+  reviewer_id: number;
+  /** Σ weight × level (the total is total_num / 5); null when the review lacks a level. */
+  total_num: number | null;
+}
+
+/** Running calibration sums of one reviewer's complete counting totals in a call (migration 0008). */
+export interface ReviewerScoreStatsTable {
+  call_id: number;
+  reviewer_id: number;
+  review_count: number;
+  total_sum: number;
+  total_sum_sq: number;
+}
+
+/** The call's running calibration sums, and whether it awaits a rebuild (migration 0008). */
+export interface CallScoreStateTable {
+  call_id: number;
+  review_count: Generated<number>;
+  total_sum: Generated<number>;
+  total_sum_sq: Generated<number>;
+  rebuild_needed: Generated<number>;
 }
 
 export interface Database {
@@ -375,7 +391,9 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
   proposal_scores: ProposalScoresTable;
-  call_score_summaries: CallScoreSummariesTable;
+  review_totals: ReviewTotalsTable;
+  reviewer_score_stats: ReviewerScoreStatsTable;
+  call_score_state: CallScoreStateTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 // npm run db:migrate | db:seed — the same code the server runs at start-up.
 import { seedDemoIfEmpty } from "~db/seed";
+import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { closeDb, getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 
@@ -9,6 +10,8 @@ const applied = await migrateToLatest(getDb());
 console.log(
   applied.length ? `Applied: ${applied.join(", ")}` : "Database already at the latest migration.",
 );
+const rebuilt = await rebuildMarkedCalls(getDb());
+if (rebuilt.length) console.log(`Score read model rebuilt for calls ${rebuilt.join(", ")}.`);
 if (command === "seed") {
   const seeded = await seedDemoIfEmpty(getDb());
   console.log(seeded ? "Demo data seeded." : "The database already has data: nothing seeded.");

@@ -25,7 +25,17 @@
 // - A disagreement note resolves flags only when written after the proposal's last submitted
 //   review (a later review can raise the flag again); a note without a criterion resolves all.
 // - Ranks are unique 1..n (no shared ranks): ties are always broken down to the proposal id.
-import { lcm, mean, populationSd } from "./stats";
+import {
+  integerSums,
+  lcm,
+  mean,
+  NO_SUMS,
+  populationSd,
+  statsFromIntegerSums,
+  type IntegerSums,
+} from "./stats";
+
+export type { IntegerSums };
 
 // ---------------------------------------------------------------- input
 
@@ -224,7 +234,7 @@ export interface ScoringResult {
 
 // ---------------------------------------------------------------- helpers
 
-interface Rational {
+export interface Rational {
   num: number;
   den: number;
 }
@@ -283,40 +293,172 @@ interface Internal {
   exactMeans: Map<string, Rational | null>;
 }
 
-/** Every reviewer's totals over the call, and the call's totals (see computeCallScores). */
-function calibrationOf(
-  totals: readonly { review: ReviewInput; total: number | null }[],
-  params: ScoringParams,
-): {
-  callMean: number | null;
-  callSd: number | null;
-  reviewerCal: Map<number, ReviewerCalibration>;
-} {
-  const allTotals = totals.flatMap((t) => (t.total === null ? [] : [t.total]));
-  const callMean = mean(allTotals);
-  const callSd = populationSd(allTotals);
-  const perReviewer = new Map<number, number[]>();
-  for (const t of totals) {
-    if (t.total === null) continue;
-    const list = perReviewer.get(t.review.reviewerId) ?? [];
-    list.push(t.total);
-    perReviewer.set(t.review.reviewerId, list);
+/** A review total is Σ weight × level / TOTAL_SCALE; the integer Σ weight × level is its "num". */
+export const TOTAL_SCALE = 5;
+
+/**
+ * Σ weight × level of a review over the scored criteria: the integer numerator of its total
+ * (total = num / TOTAL_SCALE). Null when the review lacks a level for some scored criterion.
+ */
+export function reviewTotalNum(
+  levels: Readonly<Record<string, number>>,
+  scored: readonly Pick<CriterionInput, "key" | "weight">[],
+): number | null {
+  let num = 0;
+  for (const c of scored) {
+    const level = levels[c.key];
+    if (level === undefined || level === null || !Number.isFinite(level)) return null;
+    num += (c.weight ?? 0) * level;
   }
-  const reviewerCal = new Map<number, ReviewerCalibration>();
-  for (const [reviewerId, list] of [...perReviewer.entries()].sort((a, b) => a[0] - b[0])) {
-    const varies = list.some((v) => v !== list[0]);
-    const enough = list.length >= params.calibrationMinReviews;
-    const calibrated = enough && varies && callSd !== null;
-    reviewerCal.set(reviewerId, {
+  return num;
+}
+
+/**
+ * The call's calibration from integer sums of complete review totals' nums (count, Σ num, Σ num²):
+ * the call's and each reviewer's. The same sums give the same doubles however they were gathered
+ * (all at once here by computeCallScores, or kept as running sums by the score read model).
+ */
+export function calibrationFromSums(
+  call: IntegerSums,
+  reviewers: Iterable<readonly [number, IntegerSums]>,
+  params: Pick<ScoringParams, "calibrationMinReviews">,
+): CalibrationSummary {
+  const callStats = statsFromIntegerSums(call, TOTAL_SCALE);
+  const list: ReviewerCalibration[] = [];
+  for (const [reviewerId, sums] of [...reviewers].sort((a, b) => a[0] - b[0])) {
+    if (sums.n === 0) continue;
+    const st = statsFromIntegerSums(sums, TOTAL_SCALE);
+    const enough = sums.n >= params.calibrationMinReviews;
+    list.push({
       reviewerId,
-      reviews: list.length,
-      mean: mean(list),
-      sd: populationSd(list),
-      calibrated,
-      rawBecause: !enough ? "too_few_reviews" : !varies ? "no_variance" : null,
+      reviews: sums.n,
+      mean: st.mean,
+      sd: st.sd,
+      calibrated: enough && st.varies && callStats.sd !== null,
+      rawBecause: !enough ? "too_few_reviews" : !st.varies ? "no_variance" : null,
     });
   }
-  return { callMean, callSd, reviewerCal };
+  return { callMean: callStats.mean, callSd: callStats.sd, reviewers: list };
+}
+
+/** A calibration summary indexed by reviewer, for calibrating many totals. */
+export interface CalibrationIndex {
+  callMean: number | null;
+  callSd: number | null;
+  byReviewer: Map<number, ReviewerCalibration>;
+}
+
+export function indexCalibration(summary: CalibrationSummary): CalibrationIndex {
+  return {
+    callMean: summary.callMean,
+    callSd: summary.callSd,
+    byReviewer: new Map(summary.reviewers.map((r) => [r.reviewerId, r])),
+  };
+}
+
+/** One review total after calibration (unchanged for a reviewer counted raw). */
+export function calibrateTotal(
+  cal: CalibrationIndex,
+  reviewerId: number,
+  total: number,
+): { value: number; applied: boolean } {
+  const rc = cal.byReviewer.get(reviewerId);
+  if (
+    !rc ||
+    !rc.calibrated ||
+    rc.mean === null ||
+    !rc.sd ||
+    cal.callMean === null ||
+    cal.callSd === null
+  )
+    return { value: total, applied: false };
+  return { value: cal.callMean + (cal.callSd * (total - rc.mean)) / rc.sd, applied: true };
+}
+
+/**
+ * A proposal's calibrated score: the mean of its complete reviews' calibrated totals, taken in
+ * reviewer id order (the canonical order: the same reviews always give the same bits).
+ */
+export function calibratedScoreOf(
+  totals: readonly { reviewerId: number; totalNum: number | null }[],
+  cal: CalibrationIndex,
+): number | null {
+  const values: number[] = [];
+  for (const t of totals)
+    if (t.totalNum !== null)
+      values.push(calibrateTotal(cal, t.reviewerId, t.totalNum / TOTAL_SCALE).value);
+  return mean(values);
+}
+
+/** What ranking needs of a proposal. */
+export interface RankEntry {
+  id: number;
+  reference: string | null;
+  submittedAt: string | null;
+  scoreExact: Rational | null;
+  calibratedScore: number | null;
+  /** Exact means of the tie-break criteria, in tie-break order (null: no level). */
+  tieBreak: readonly (Rational | null)[];
+}
+
+/** The call's tie-break criteria that exist among its scored criteria, in published order. */
+export function tieBreakKeys(
+  params: Pick<ScoringParams, "tieBreak">,
+  criteria: readonly Pick<CriterionInput, "key" | "kind">[],
+): string[] {
+  return params.tieBreak.filter((k) => criteria.some((c) => c.kind === "scored" && c.key === k));
+}
+
+/**
+ * Both rank orders: by the exact raw score and by the calibrated score (unscored last), then the
+ * tie-break chain — tie-break criteria means, submission time, reference, id. Ranks are positions
+ * in these orders (1 = first).
+ */
+export function rankEntries<T extends RankEntry>(
+  entries: readonly T[],
+): { byRaw: T[]; byCalibrated: T[] } {
+  const keyed = entries.map((e) => ({
+    e,
+    t: e.submittedAt === null ? NaN : Date.parse(e.submittedAt),
+  }));
+  type K = (typeof keyed)[number];
+  const time = (a: K, b: K): number => {
+    const x = a.e.submittedAt;
+    const y = b.e.submittedAt;
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (Number.isFinite(a.t) && Number.isFinite(b.t) && a.t !== b.t) return a.t < b.t ? -1 : 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  const tail = (a: K, b: K): number => {
+    const n = Math.max(a.e.tieBreak.length, b.e.tieBreak.length);
+    for (let i = 0; i < n; i++) {
+      const d = compareNullableDesc(
+        a.e.tieBreak[i] ?? null,
+        b.e.tieBreak[i] ?? null,
+        compareRational,
+      );
+      if (d) return d;
+    }
+    return time(a, b) || compareText(a.e.reference, b.e.reference) || a.e.id - b.e.id;
+  };
+  const byRaw = keyed
+    .slice()
+    .sort(
+      (a, b) => compareNullableDesc(a.e.scoreExact, b.e.scoreExact, compareRational) || tail(a, b),
+    )
+    .map((k) => k.e);
+  const byCalibrated = keyed
+    .slice()
+    .sort(
+      (a, b) =>
+        compareNullableDesc(a.e.calibratedScore, b.e.calibratedScore, (x, y) =>
+          x > y ? 1 : x < y ? -1 : 0,
+        ) || tail(a, b),
+    )
+    .map((k) => k.e);
+  return { byRaw, byCalibrated };
 }
 
 /**
@@ -345,32 +487,28 @@ export function computeCallScores(
   const proposals = input.proposals.slice().sort((a, b) => a.id - b.id);
 
   // Review totals: Σ weight × level / 5, kept as the integer Σ weight × level.
-  const totalOf = (r: ReviewInput): number | null => {
-    let num = 0;
-    for (const c of scored) {
-      const level = r.levels[c.key];
-      if (level === undefined || level === null || !Number.isFinite(level)) return null;
-      num += (c.weight ?? 0) * level;
-    }
-    return num / 5;
-  };
-  const totals = reviews.map((r) => ({ review: r, total: totalOf(r) }));
+  const totals = reviews.map((r) => {
+    const num = reviewTotalNum(r.levels, scored);
+    return { review: r, num, total: num === null ? null : num / TOTAL_SCALE };
+  });
 
-  // Calibration: every reviewer's totals over the call, and the call's totals.
-  const given = options.calibration;
-  const { callMean, callSd, reviewerCal } = given
-    ? {
-        callMean: given.callMean,
-        callSd: given.callSd,
-        reviewerCal: new Map(given.reviewers.map((r) => [r.reviewerId, r])),
-      }
-    : calibrationOf(totals, params);
-  const calibrate = (reviewerId: number, total: number): { value: number; applied: boolean } => {
-    const rc = reviewerCal.get(reviewerId);
-    if (!rc || !rc.calibrated || rc.mean === null || !rc.sd || callMean === null || callSd === null)
-      return { value: total, applied: false };
-    return { value: callMean + (callSd * (total - rc.mean)) / rc.sd, applied: true };
-  };
+  // Calibration: every reviewer's totals over the call, and the call's totals, as integer sums.
+  let calibration = options.calibration;
+  if (!calibration) {
+    const perReviewer = new Map<number, number[]>();
+    for (const t of totals) {
+      if (t.num === null) continue;
+      const list = perReviewer.get(t.review.reviewerId) ?? [];
+      list.push(t.num);
+      perReviewer.set(t.review.reviewerId, list);
+    }
+    calibration = calibrationFromSums(
+      totals.length ? integerSums(totals.flatMap((t) => (t.num === null ? [] : [t.num]))) : NO_SUMS,
+      [...perReviewer].map(([id, list]) => [id, integerSums(list)] as const),
+      params,
+    );
+  }
+  const calIndex = indexCalibration(calibration);
 
   const reviewsByProposal = new Map<number, typeof totals>();
   for (const t of totals) {
@@ -483,7 +621,7 @@ export function computeCallScores(
           calibratedTotal: null,
           calibrated: false,
         };
-      const cal = calibrate(t.review.reviewerId, t.total);
+      const cal = calibrateTotal(calIndex, t.review.reviewerId, t.total);
       return {
         reviewerId: t.review.reviewerId,
         total: t.total,
@@ -492,8 +630,9 @@ export function computeCallScores(
       };
     });
     const completeTotals = reviewTotals.flatMap((r) => (r.total === null ? [] : [r.total]));
-    const calibratedScore = mean(
-      reviewTotals.flatMap((r) => (r.calibratedTotal === null ? [] : [r.calibratedTotal])),
+    const calibratedScore = calibratedScoreOf(
+      own.map((t) => ({ reviewerId: t.review.reviewerId, totalNum: t.num })),
+      calIndex,
     );
     const totalsSd = populationSd(completeTotals);
 
@@ -576,45 +715,27 @@ export function computeCallScores(
   });
 
   // Ranking: score in use (unscored last) → tie-break criteria means → submission time → reference.
-  const tieBreak = params.tieBreak.filter((k) => scored.some((c) => c.key === k));
-  const tail = (a: Internal, b: Internal): number => {
-    for (const key of tieBreak) {
-      const d = compareNullableDesc(
-        a.exactMeans.get(key) ?? null,
-        b.exactMeans.get(key) ?? null,
-        compareRational,
-      );
-      if (d) return d;
-    }
-    return (
-      compareTime(a.proposal.submittedAt, b.proposal.submittedAt) ||
-      compareText(a.proposal.reference, b.proposal.reference) ||
-      a.proposal.id - b.proposal.id
-    );
-  };
-  const byRaw = internals
-    .slice()
-    .sort(
-      (a, b) =>
-        compareNullableDesc(a.result.scoreExact, b.result.scoreExact, compareRational) ||
-        tail(a, b),
-    );
+  const tieBreak = tieBreakKeys(params, input.criteria);
+  const entries = internals.map((p) => ({
+    id: p.proposal.id,
+    reference: p.proposal.reference,
+    submittedAt: p.proposal.submittedAt,
+    scoreExact: p.result.scoreExact,
+    calibratedScore: p.result.calibratedScore,
+    tieBreak: tieBreak.map((k) => p.exactMeans.get(k) ?? null),
+    internal: p,
+  }));
+  const ranked = rankEntries(entries);
+  const byRaw = ranked.byRaw.map((e) => e.internal);
+  const byCalibrated = ranked.byCalibrated.map((e) => e.internal);
   byRaw.forEach((p, i) => (p.result.rankRaw = i + 1));
-  const byCalibrated = internals
-    .slice()
-    .sort(
-      (a, b) =>
-        compareNullableDesc(a.result.calibratedScore, b.result.calibratedScore, (x, y) =>
-          x > y ? 1 : x < y ? -1 : 0,
-        ) || tail(a, b),
-    );
   byCalibrated.forEach((p, i) => (p.result.rankCalibrated = i + 1));
 
   const ordered = (rankBy === "raw" ? byRaw : byCalibrated).map((p) => p.result);
   return {
     proposals: ordered,
     byId: new Map(ordered.map((p) => [p.proposalId, p])),
-    calibration: given ?? { callMean, callSd, reviewers: [...reviewerCal.values()] },
+    calibration,
     rankBy,
   };
 }

@@ -7,6 +7,7 @@ import { msg, normaliseInput } from "~/utils/form";
 import { refusal, type CommandResult } from "~/domain/command";
 import { auditView, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const MAX_ANSWER = 5000;
 export const MAX_ANSWER_FILES = 5;
@@ -129,6 +130,7 @@ export async function answerClarification(
           .set({ status: "under_review", updated_at: at })
           .where("id", "=", proposal.id)
           .execute();
+        await refreshProposalScores(trx, [proposal.id]);
         await writeAudit(trx, {
           actorId: input.userId,
           actorEmail: input.audit?.actorEmail,

@@ -14,6 +14,7 @@ import { notifyReviewerAssigned } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
 import { ok, refusal, type CommandResult } from "~/domain/command";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 /** Proposals that can be assigned and reviewed: submitted and not yet decided or withdrawn. */
 export const REVIEWABLE_STATUSES = [
@@ -128,6 +129,7 @@ async function moveToUnderReview(trx: DB, actor: Actor, proposalId: number, ctx:
     .where("id", "=", proposalId)
     .where("status", "=", "submitted")
     .execute();
+  await refreshProposalScores(trx, [proposalId]);
   await writeAudit(trx, {
     actorId: actor.id,
     actorEmail: actor.email,

@@ -13,6 +13,7 @@ import { validateTieBreak, type CriterionDraft } from "~/domain/criteria";
 import { decimalToScaled, RATE_PATTERN } from "~/domain/money";
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
 import { writeAudit } from "~/models/audit.server";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import {
   publishDecisions,
   sendDecisionMails,
@@ -282,6 +283,8 @@ export async function updateCall(
         .where("id", "=", callId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The scoring rules moved every proposal's result: the whole call, once, in this transaction.
+      if (changedRules.length) await rebuildCallScores(trx, callId);
       await writeAudit(trx, {
         ...auditActor(actor),
         action: "call.update",

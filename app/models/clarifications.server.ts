@@ -7,6 +7,7 @@ import { notifyClarificationRequested } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
 import { refusal, type CommandResult } from "~/domain/command";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const MIN_QUESTION = 10;
 export const MAX_QUESTION = 3000;
@@ -114,6 +115,7 @@ export async function askClarification(
         .set({ status: "clarification_requested", updated_at: at })
         .where("id", "=", proposalId)
         .execute();
+      await refreshProposalScores(trx, [proposalId]);
     }
     await writeAudit(trx, {
       actorId: actor.id,

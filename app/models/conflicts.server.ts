@@ -10,7 +10,7 @@ import {
 } from "~/domain/assignment";
 import { conflictTargets, loadConflicts } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
-import { recomputeCallScores } from "~/models/scoring.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
 
@@ -295,8 +295,7 @@ async function excludeSubmittedReviews(
     proposalId: conflict.proposal_id,
   };
   const earlier = (await loadConflicts(trx, [actor.id])).filter((c) => c.id !== conflictId);
-  const calls = new Set<number>();
-  let excluded = 0;
+  const proposals: number[] = [];
   for (const r of reviews) {
     const target = targets.get(r.proposal_id);
     if (!target || !conflictMatches(declared, target)) continue;
@@ -314,10 +313,9 @@ async function excludeSubmittedReviews(
       ip: ctx.ip,
       requestId: ctx.requestId,
     });
-    calls.add(r.call_id);
-    excluded += 1;
+    proposals.push(r.proposal_id);
   }
-  // For now the whole call; the score read model's per-proposal refresh replaces this at merge.
-  for (const callId of calls) await recomputeCallScores(trx, callId);
-  return excluded;
+  // The review stops counting: the score read model refreshes those proposals alone.
+  await refreshProposalScores(trx, proposals);
+  return proposals.length;
 }

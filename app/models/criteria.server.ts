@@ -18,6 +18,7 @@ import {
 import { writeAudit } from "~/models/audit.server";
 import { auditActor, refuse, runCommand, type Actor, type CommandResult } from "~/domain/command";
 import { hasSubmittedReview, insertCriteria } from "~/models/call-admin.server";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
 
@@ -190,6 +191,7 @@ export async function addCriterion(
         version: working.version,
         ...snapshot(created),
       });
+      await rebuildCallScores(trx, callId);
       return { criterion: created };
     }),
   );
@@ -247,6 +249,7 @@ export async function saveCriterion(
         snapshot(before),
         snapshot(after),
       );
+      await rebuildCallScores(trx, callId);
       return { criterion: after };
     }),
   );
@@ -264,6 +267,7 @@ export async function removeCriterion(
       const before = findIn(working, criterionId);
       await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
       await audit(trx, actor, callId, "criteria.remove", criterionId, snapshot(before), undefined);
+      await rebuildCallScores(trx, callId);
       return {};
     }),
   );
@@ -309,6 +313,7 @@ export async function moveCriterion(
         { order: beforeOrder },
         { order: afterOrder },
       );
+      await rebuildCallScores(trx, callId);
       return {};
     }),
   );
@@ -360,6 +365,7 @@ export async function saveWeights(
         scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
         ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
       );
+      await rebuildCallScores(trx, callId);
       return {};
     }),
   );
@@ -406,6 +412,7 @@ export async function publishCriteria(
           criteria: working.criteria.map(snapshot),
         },
       });
+      await rebuildCallScores(trx, callId);
       return { version: { ...working, published_at: publishedAt } };
     }),
   );

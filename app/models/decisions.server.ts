@@ -7,6 +7,7 @@ import type { DecisionOutcome, Locale } from "~db/schema";
 import { getTranslator } from "~/i18n";
 import type { Actor } from "~/models/call-admin.server";
 import { writeAudit } from "~/models/audit.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 import type { DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
@@ -143,6 +144,11 @@ export async function publishDecisions(
       contact: r.contact_email,
     });
   }
+  // The published statuses are board columns: the proposals' rows, in this transaction.
+  await refreshProposalScores(
+    trx,
+    rows.map((r) => r.id),
+  );
   return { ok: true, mails };
 }
 

@@ -12,13 +12,16 @@ import { getProposalAccess } from "~/models/access.server";
 import { REVIEWABLE_STATUSES } from "~/models/assignments.server";
 import { writeAudit } from "~/models/audit.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
-import { recomputeCallScores } from "~/models/scoring.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
-/** Keeps the call's derived scores in step after a submit or a return (same transaction). */
-async function afterReviewsChanged(trx: DB, callId: number): Promise<void> {
-  await recomputeCallScores(trx, callId);
+/**
+ * Keeps the proposal's scores and its reviewers' calibration sums in step after a submit or a
+ * return (same transaction): the one proposal, never the whole call.
+ */
+async function afterReviewsChanged(trx: DB, proposalId: number): Promise<void> {
+  await refreshProposalScores(trx, [proposalId]);
 }
 
 export interface LevelDescriptor {
@@ -447,7 +450,7 @@ export async function saveReview(
       ip: ctx.ip,
       requestId: ctx.requestId,
     });
-    if (status === "submitted") await afterReviewsChanged(trx, proposal.callId);
+    if (status === "submitted") await afterReviewsChanged(trx, proposalId);
     return "saved" as const;
   });
   if (outcome === "already")
@@ -519,7 +522,7 @@ export async function returnReview(
       ip: ctx.ip,
       requestId: ctx.requestId,
     });
-    await afterReviewsChanged(trx, proposal.callId);
+    await afterReviewsChanged(trx, proposalId);
   });
   return { ok: true, status: "returned" };
 }

@@ -12,6 +12,7 @@ import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { countByKind, listDocuments, type AuditContext } from "./attachments.server";
 import { writeAudit } from "./audit.server";
 import { loadAnswers } from "./proposals.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const PKT_OFFSET_MS = 5 * 60 * 60 * 1000;
 
@@ -391,6 +392,8 @@ async function submitInTransaction(trx: DB, input: SubmitInput, now: Date): Prom
     .where("id", "=", row.id)
     .where("status", "=", "draft")
     .execute();
+  // The proposal enters the competition: its board row, in this submission's savepoint.
+  await refreshProposalScores(trx, [row.id]);
 
   await writeAudit(trx, {
     actorId: input.userId,
@@ -560,6 +563,8 @@ export async function withdrawProposal(
       .set({ status: "withdrawn", updated_at: at })
       .where("id", "=", proposal.id)
       .execute();
+    // It leaves the competition: its row, its reviews' totals and their calibration sums go.
+    await refreshProposalScores(trx, [proposal.id]);
     await writeAudit(trx, {
       actorId: input.userId,
       actorEmail: input.audit?.actorEmail,

@@ -21,13 +21,10 @@ import {
   MAX_DECISION_REASON,
   MAX_MODERATION_NOTE,
 } from "~/domain/board-query";
-import {
-  decisionsOpen,
-  getBoardCall,
-  getBreakdown,
-  recordDecision,
-  recordModeration,
-} from "~/models/board.server";
+import { getBoardCall } from "~/models/board.server";
+import { decisionsOpen, recordDecision } from "~/models/board-decisions.server";
+import { getBreakdown } from "~/models/breakdown.server";
+import { recordModeration } from "~/models/moderation.server";
 import { excludedReviews, requireProposalAccess, throwRefusal } from "~/models/access.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";

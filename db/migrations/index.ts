@@ -4,6 +4,7 @@ import * as m0004 from "./2026-11-28-0004-board";
 import * as m0005 from "./2026-11-28-0005-score-marker";
 import * as m0006 from "./2026-11-28-0006-board-keys";
 import * as m0007 from "./2026-11-28-0007-breakdown-results";
+import * as m0008 from "./2026-12-02-0008-score-read-model";
 import * as m0009 from "./2026-12-02-0009-drop-dead";
 import * as m0010 from "./2026-12-02-0010-conflict-snapshot";
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-28-0005-score-marker": m0005,
   "2026-11-28-0006-board-keys": m0006,
   "2026-11-28-0007-breakdown-results": m0007,
+  "2026-12-02-0008-score-read-model": m0008,
   "2026-12-02-0009-drop-dead": m0009,
   "2026-12-02-0010-conflict-snapshot": m0010,
 };

@@ -3,6 +3,8 @@
 // a fixed-seed PRNG and fixed dates, so two seeds produce the same rows (password hashes aside).
 import type { Kysely, Transaction } from "kysely";
 import { centsToNumber, toUsdCents } from "~/domain/money";
+import { rebuildCallScores } from "~/models/score-read-model.server";
+import type { DB } from "~/services/db.server";
 import { hashPassword } from "~/services/password.server";
 import type { Currency, Database, ProposalStatus, Role } from "../schema";
 import { buildAnswers, companyProfile, stepsFor, type Facts, type Step } from "./answers";
@@ -48,6 +50,9 @@ export async function seedDemoIfEmpty(db: Kysely<Database>): Promise<boolean> {
     const again = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
     if (again) return false;
     await seedDemo(trx, passwordHash);
+    // The score read model of every seeded call, from scratch (the seed writes reviews directly).
+    for (const call of await trx.selectFrom("calls").select("id").execute())
+      await rebuildCallScores(trx as DB, call.id);
     return true;
   });
 }

@@ -1,5 +1,6 @@
-// The board's read model (migration 0006): proposal_scores carries the proposal fields the board
-// filters, sorts and shows, and the board keeps its counts and histogram between changes. Guards
+// The board's read model (migrations 0006, 0008): proposal_scores carries the proposal fields the
+// board filters, sorts and shows, written by the score read model next to every change of them
+// (refreshProposalScores), and the board keeps its counts and histogram between changes. Guards
 // the two ways this could go wrong: a copied field that no longer matches the proposal, and a kept
 // count or histogram served after the rows changed.
 import fs from "node:fs";
@@ -9,14 +10,9 @@ import { Migrator, sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "~db/schema";
 import { migrationProvider } from "~db/migrations";
-import {
-  countBoard,
-  listBoard,
-  parseBoardQuery,
-  recordDecision,
-  scoreHistogram,
-} from "~/models/board.server";
-import { recomputeCallScores, scoresAreStale } from "~/models/scoring.server";
+import { countBoard, listBoard, parseBoardQuery, scoreHistogram } from "~/models/board.server";
+import { recordDecision } from "~/models/board-decisions.server";
+import { refreshProposalScores } from "~/models/score-read-model.server";
 import { withdrawProposal } from "~/models/submission.server";
 import { getDb, openDatabase, type DB } from "~/services/db.server";
 import { createUser } from "../support/factories";
@@ -57,6 +53,7 @@ async function newProposal(opts: { tracks?: string; investment?: number | null }
     .set({ investment_usd_cents: opts.investment ?? null })
     .where("id", "=", proposal.id)
     .execute();
+  await refresh(proposal.id);
   owners.set(proposal.id, owner.id);
   return proposal.id;
 }
@@ -101,7 +98,25 @@ async function submitReview(proposalId: number, reviewerId: number, level: numbe
           })),
       )
       .execute();
+    await refreshProposalScores(trx, [proposalId]);
   });
+}
+
+/** What every change of a proposal does in its transaction (the score read model's one writer). */
+async function refresh(...proposalIds: number[]) {
+  await getDb()
+    .transaction()
+    .execute((trx) => refreshProposalScores(trx, proposalIds));
+}
+
+async function scoresVersion(from: DB = getDb()) {
+  return (
+    await from
+      .selectFrom("calls")
+      .select("scores_version")
+      .where("id", "=", call.id)
+      .executeTakeFirstOrThrow()
+  ).scores_version;
 }
 
 async function scoresRow(proposalId: number) {
@@ -164,7 +179,7 @@ describe("the board's copy of the proposal fields", () => {
     }
   });
 
-  it("follows an edit of a copied field of a ranked proposal: the scores are marked stale", async () => {
+  it("follows an edit of a copied field of a ranked proposal once it is refreshed", async () => {
     const db = getDb();
     await board();
     const [first] = (await board("sort=investment")).rows;
@@ -177,8 +192,10 @@ describe("the board's copy of the proposal fields", () => {
       { investment_usd_cents: 900_000_00 },
     ]) {
       await board();
+      const v = await scoresVersion();
       await db.updateTable("proposals").set(set).where("id", "=", other).execute();
-      expect({ set, stale: await scoresAreStale(db, call) }).toEqual({ set, stale: true });
+      await refresh(other);
+      expect({ set, moved: (await scoresVersion()) > v }).toEqual({ set, moved: true });
     }
     const page = await board("sort=investment");
     expect(page.rows[0]).toMatchObject({
@@ -189,7 +206,7 @@ describe("the board's copy of the proposal fields", () => {
       investmentUsdCents: 900_000_00,
     });
     expect(await scoresRow(other)).toMatchObject({ title: "Renamed campus" });
-    // A draft's fields are not on the board: editing them does not mark the scores stale.
+    // A draft is not on the board: refreshing it writes no row.
     const draft = await db
       .insertInto("proposals")
       .values({ call_id: call.id, owner_id: official.id, status: "draft", title: "Draft" })
@@ -201,7 +218,8 @@ describe("the board's copy of the proposal fields", () => {
       .set({ title: "Still a draft", investment_usd_cents: 1 })
       .where("id", "=", draft.id)
       .execute();
-    expect(await scoresAreStale(db, call)).toBe(false);
+    await refresh(draft.id);
+    expect(await scoresRow(draft.id)).toBeUndefined();
   });
 
   it("sorts on the copied fields with empty values last in both directions", async () => {
@@ -238,6 +256,7 @@ describe("the board's copy of the proposal fields", () => {
       .set({ status: "clarification_requested" })
       .where("id", "=", id)
       .execute();
+    await refresh(id);
     const page = await board(filter);
     expect(page.total).toBe(1);
     expect(page.rows.map((r) => [r.proposalId, r.status])).toEqual([
@@ -248,6 +267,7 @@ describe("the board's copy of the proposal fields", () => {
       .set({ status: "under_review" })
       .where("id", "=", id)
       .execute();
+    await refresh(id);
     expect((await board(filter)).total).toBe(0);
     expect((await board("status=under_review")).rows.map((r) => r.proposalId)).toContain(id);
   });
@@ -317,9 +337,10 @@ describe("the counts and the histogram kept between changes", () => {
       });
       expect(r.ok).toBe(true);
     };
+    const v = await scoresVersion();
     await decide("shortlisted");
-    // A decision does not move scores: the rows stay current, yet the filters see it.
-    expect(await scoresAreStale(db, call)).toBe(false);
+    // A decision does not move scores (the version stays), yet the filters see it.
+    expect(await scoresVersion()).toBe(v);
     expect((await board("decision=shortlisted")).rows.map((r) => r.proposalId)).toEqual([last]);
     expect((await board("decision=none")).total).toBe(none - 1);
     expect((await board("sort=decision")).rows[0]!.proposalId).toBe(last);
@@ -347,18 +368,11 @@ describe("the counts and the histogram kept between changes", () => {
     const big = q("track=bigDataPlatform");
     const before = await board("track=bigDataPlatform");
     const histBefore = await histogram();
-    const version = async (from: DB) =>
-      (
-        await from
-          .selectFrom("calls")
-          .select("scores_computed_version")
-          .where("id", "=", call.id)
-          .executeTakeFirstOrThrow()
-      ).scores_computed_version;
+    const version = scoresVersion;
     let rolledBackVersion = -1;
     await expect(
       db.transaction().execute(async (trx) => {
-        await trx
+        const added = await trx
           .insertInto("proposals")
           .values({
             call_id: call.id,
@@ -369,8 +383,9 @@ describe("the counts and the histogram kept between changes", () => {
             tracks: "bigDataPlatform",
             submitted_at: new Date().toISOString(),
           })
-          .execute();
-        await recomputeCallScores(trx, call.id);
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await refreshProposalScores(trx, [added.id]);
         expect(await countBoard(trx, call.id, big, [])).toBe(before.total + 1);
         expect((await scoreHistogram(trx, call.id, "raw")).unscored).toBe(histBefore.unscored + 1);
         rolledBackVersion = await version(trx);
@@ -382,7 +397,7 @@ describe("the counts and the histogram kept between changes", () => {
     // had: the counts and the histogram are those of the committed rows.
     await newProposal({ tracks: "tier4DataCentre" });
     await board();
-    expect(await version(db)).toBe(rolledBackVersion);
+    expect(await version()).toBe(rolledBackVersion);
     expect(await countBoard(db, call.id, big, [])).toBe(before.total);
     expect((await board("track=bigDataPlatform")).total).toBe(before.total);
     expect((await histogram()).unscored).toBe(histBefore.unscored + 1);

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as boardRoute from "~/routes/board.$slug._index";
 import * as breakdownRoute from "~/routes/board.$slug.$proposalId";
 import { boardSearch, listBoard, parseBoardQuery } from "~/models/board.server";
-import { recomputeCallScores, scoreCall } from "~/models/scoring.server";
+import { rebuildCallScores, refreshProposalScores } from "~/models/score-read-model.server";
+import { scoreCall } from "~/models/scoring.server";
 import { getDb } from "~/services/db.server";
 import { callAction, callLoader } from "../support/remix";
 import { createUser, signedIn } from "../support/factories";
@@ -230,7 +231,7 @@ beforeAll(async () => {
   await addReview(foxtrot, r3, [5, 4, 4, 4, 4, 4, 4, 4]);
   // Golf: withdrawn — never on the board.
   await makeProposal("Golf", "tier4DataCentre", "2026-03-07T00:00:00.000Z", 1, "withdrawn");
-  await recomputeCallScores(db, callId);
+  await db.transaction().execute((trx) => rebuildCallScores(trx, callId));
 });
 
 const boardPath = "/board/board-test";
@@ -443,11 +444,12 @@ describe("the board", () => {
     expect(b.status).toBe(403);
   });
 
-  it("brings its rows up to date when a review was submitted without a recompute", async () => {
+  it("brings its rows up to date when the one proposal's scores are refreshed, as a review's submission does", async () => {
     const db = getDb();
     // A third review for Charlie (all 5s) makes it qualify.
     await new Promise((r) => setTimeout(r, 5));
     await addReview(ids.Charlie!, reviewers[2]!, all(5));
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [ids.Charlie!]));
     const res = await callLoader(boardRoute.loader, `${boardPath}?qualifies=yes`, {
       params,
       cookie: official.cookie,
@@ -621,7 +623,7 @@ describe("moderation", () => {
     await addReview(hotel, reviewers[1]!, all(4), { G1: false });
     await addReview(hotel, reviewers[2]!, all(4));
     await addReview(hotel, extra, all(4));
-    await recomputeCallScores(db, callId);
+    await db.transaction().execute((trx) => rebuildCallScores(trx, callId));
     const bp = { ...params, proposalId: String(hotel) };
     const path = `${boardPath}/${hotel}`;
     let page = await callLoader(breakdownRoute.loader, path, {

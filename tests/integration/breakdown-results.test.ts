@@ -1,7 +1,8 @@
-// The breakdown of one proposal is computed from its own reviews and the call's stored calibration
-// summary (migration 0007) instead of from the whole call: what it shows must be exactly what the
-// whole-call computation gives, and must follow every change that moves a score — a stale
-// breakdown is the bug these tests guard against.
+// The breakdown of one proposal is computed from its own counting reviews and the call's running
+// calibration sums (the score read model, migration 0008), its ranks from the derived ranking,
+// instead of from the whole call: what it shows must be exactly what the whole-call computation
+// gives, and must follow every change that moves a score — a stale breakdown is the bug these
+// tests guard against.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,12 @@ import { describeScore } from "~/domain/scoring";
 import * as breakdownRoute from "~/routes/board.$slug.$proposalId";
 import * as adminProposal from "~/routes/admin.proposals.$id";
 import * as reviewPage from "~/routes/review.$proposalId";
-import { recomputeCallScores, scoreCall } from "~/models/scoring.server";
+import {
+  rebuildCallScores,
+  rebuildMarkedCalls,
+  refreshProposalScores,
+} from "~/models/score-read-model.server";
+import { scoreCall } from "~/models/scoring.server";
 import { getDb, migrateToLatest, openDatabase } from "~/services/db.server";
 import { callAction, callLoader } from "../support/remix";
 import { createReview, signedIn } from "../support/factories";
@@ -81,12 +87,10 @@ async function expectExact(proposalId: number) {
   return b;
 }
 
-async function storedSummary(callId: number) {
-  return getDb()
-    .selectFrom("call_score_summaries")
-    .select("calibration_json")
-    .where("call_id", "=", callId)
-    .executeTakeFirst();
+async function refresh(...proposalIds: number[]) {
+  await getDb()
+    .transaction()
+    .execute((trx) => refreshProposalScores(trx, proposalIds));
 }
 
 async function boardRow(proposalId: number) {
@@ -135,14 +139,12 @@ beforeAll(async () => {
   await addReview(ids.P3!, r4, 4);
   await addReview(ids.P4!, r1, 2, { gates: { g3: false } });
   // P5: no submitted review at all.
-  await recomputeCallScores(db, call.id);
+  await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
 });
 
-describe("the breakdown computed from the stored calibration summary", () => {
+describe("the breakdown computed from the running calibration sums", () => {
   it("shows for every proposal exactly what the whole-call computation gives", async () => {
     const texts: string[] = [];
-    // Computed from the stored summary: the call is current and has one.
-    expect(await storedSummary(call.id)).toBeDefined();
     for (const name of ["P1", "P2", "P3", "P4", "P5"]) {
       const b = await expectExact(ids[name]!);
       texts.push(...b.arithmetic.reviews.map((r: { text: string }) => r.text));
@@ -212,7 +214,7 @@ describe("the breakdown computed from the stored calibration summary", () => {
     expect(after.moderations).toHaveLength(1);
   });
 
-  it("follows a change made without a recompute (the call's rows are stale until it is viewed)", async () => {
+  it("follows a changed level once that one proposal is refreshed", async () => {
     const db = getDb();
     const p4 = ids.P4!;
     const before = await expectExact(p4);
@@ -225,18 +227,16 @@ describe("the breakdown computed from the stored calibration summary", () => {
         q.selectFrom("reviews").select("id").where("proposal_id", "=", p4),
       )
       .execute();
+    await refresh(p4);
     const after = await expectExact(p4);
     expect(after.result.score).toBeGreaterThan(before.result.score);
     expect(after.arithmetic.terms[0].text).toMatch(/^20 × \(5\) \/ 1 \/ 5/);
   });
 
-  it("is computed afresh for a call whose rows were written without the summary", async () => {
+  it("is the same after a rebuild of the call from scratch", async () => {
     const db = getDb();
-    // As rows written before migration 0007 would be: current, but no summary.
-    await db.deleteFrom("call_score_summaries").where("call_id", "=", call.id).execute();
+    await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
     for (const name of ["P1", "P3", "P5"]) await expectExact(ids[name]!);
-    await recomputeCallScores(db, call.id);
-    expect(await storedSummary(call.id)).toBeDefined();
   });
 
   it("answers 404 for a proposal that is no longer ranked", async () => {
@@ -246,47 +246,52 @@ describe("the breakdown computed from the stored calibration summary", () => {
       .set({ status: "withdrawn" })
       .where("id", "=", ids.P4!)
       .execute();
+    await refresh(ids.P4!);
     const res = await callLoader(breakdownRoute.loader, `/board/${call.slug}/${ids.P4}`, {
       params: { slug: call.slug, proposalId: String(ids.P4) },
       cookie: official.cookie,
     });
     expect(res.status).toBe(404);
-    // The next view of the call rewrites its rows without the withdrawn proposal.
+    // The refresh took its row and its reviews' totals out of the call.
     await expectExact(ids.P1!);
     expect(await boardRow(ids.P4!)).toBeUndefined();
   });
 });
 
-describe("migration 0007", () => {
-  it("marks calls scored before it stale, so that their next view writes the summary", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-0007-"));
+describe("migration 0008", () => {
+  it("marks every existing call for a rebuild, which start-up does once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-0008-"));
     const { db } = openDatabase(path.join(dir, "old.db"));
     try {
       const migrator = new Migrator({ db, provider: migrationProvider });
-      const { error } = await migrator.migrateTo("2026-11-28-0006-board-keys");
+      const { error } = await migrator.migrateTo("2026-11-28-0007-breakdown-results");
       expect(error).toBeUndefined();
       await db
         .insertInto("calls")
         .values({
           slug: "scored-before",
-          title_en: "Scored before 0007",
+          title_en: "Scored before 0008",
           title_zh: "之前评分",
           status: "open",
           opens_at: "2026-01-01T00:00:00.000Z",
           closes_at: "2027-01-01T00:00:00.000Z",
         })
         .execute();
-      // Its rows current as of 0006 (what recomputeCallScores records).
-      await db
-        .updateTable("calls")
-        .set({ scores_computed_version: 1, scores_version: 1 })
+      expect(await migrateToLatest(db)).toContain("2026-12-02-0008-score-read-model");
+      const marked = await db
+        .selectFrom("call_score_state")
+        .select(["call_id", "rebuild_needed"])
         .execute();
-      expect(await migrateToLatest(db)).toContain("2026-11-28-0007-breakdown-results");
-      const marker = await db
+      expect(marked.map((m) => m.rebuild_needed)).toEqual([1]);
+      const before = await db
         .selectFrom("calls")
-        .select(["scores_version", "scores_computed_version"])
+        .select("scores_version")
         .executeTakeFirstOrThrow();
-      expect(marker.scores_version).not.toBe(marker.scores_computed_version);
+      expect(await rebuildMarkedCalls(db)).toEqual([marked[0]!.call_id]);
+      const after = await db.selectFrom("calls").select("scores_version").executeTakeFirstOrThrow();
+      expect(after.scores_version).toBeGreaterThan(before.scores_version);
+      // Once: the next start-up finds nothing to rebuild.
+      expect(await rebuildMarkedCalls(db)).toEqual([]);
     } finally {
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });

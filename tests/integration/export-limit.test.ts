@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "~db/schema";
 import { listBoard, parseBoardQuery } from "~/models/board.server";
-import { recomputeCallScores } from "~/models/scoring.server";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import { getDb } from "~/services/db.server";
 import { parseExportLimit } from "~/models/exports/board-data.server";
 import { exportBoard, exportFileName } from "~/models/exports/board-export.server";
@@ -85,7 +85,7 @@ beforeAll(async () => {
         .execute();
     }
   }
-  await recomputeCallScores(db, c.id);
+  await db.transaction().execute((trx) => rebuildCallScores(trx, c.id));
   call = await db.selectFrom("calls").selectAll().where("id", "=", c.id).executeTakeFirstOrThrow();
   const u = await createUser("official");
   official = {

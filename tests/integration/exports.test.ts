@@ -14,13 +14,10 @@ import { DEFAULT_CRITERIA } from "~db/seed/default-criteria";
 import * as csvRoute from "~/routes/board.$slug.export[.csv]";
 import * as xlsxRoute from "~/routes/board.$slug.export[.xlsx]";
 import * as pdfRoute from "~/routes/board.$slug.export[.pdf]";
-import {
-  listBoard,
-  parseBoardQuery,
-  recordDecision,
-  recordModeration,
-} from "~/models/board.server";
-import { recomputeCallScores } from "~/models/scoring.server";
+import { listBoard, parseBoardQuery } from "~/models/board.server";
+import { recordDecision } from "~/models/board-decisions.server";
+import { recordModeration } from "~/models/moderation.server";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import { getDb } from "~/services/db.server";
 import { neutraliseCell } from "~/services/exports/csv.server";
 import { XLSX_PACING } from "~/models/exports/xlsx.server";
@@ -327,7 +324,7 @@ beforeAll(async () => {
     await review(tieB, r, b);
   }
   await review(short, fourth, levelsFor(4, 0, 2));
-  await recomputeCallScores(db, callId);
+  await db.transaction().execute((trx) => rebuildCallScores(trx, callId));
 
   const callRow = await db
     .selectFrom("calls")
@@ -527,7 +524,7 @@ describe("a large export", () => {
         })),
       )
       .execute();
-    await recomputeCallScores(db, big.id);
+    await db.transaction().execute((trx) => rebuildCallScores(trx, big.id));
     const request = new Request(new URL("/board/export-big/export.csv", BASE), {
       headers: { Cookie: official.cookie },
     });

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Role } from "~db/schema";
+import { rebuildCallScores } from "~/models/score-read-model.server";
 import { getDb, getSqlite } from "~/services/db.server";
 import { createSession } from "~/services/session.server";
 import { createCallWithCriteria } from "../integration/review-fixtures";
@@ -490,6 +491,8 @@ export async function createWorld(people: People): Promise<World> {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  // Written directly above: the score read model of the call, as the model functions keep it.
+  await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
   return {
     callSlug: call.slug,
     callId: call.id,

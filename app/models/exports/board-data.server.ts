@@ -361,7 +361,7 @@ export interface RawScoreRow {
 }
 
 /**
- * Every criterion and gate answer of every submitted review of the call (whatever the board's
+ * Every criterion and gate answer of every counting review of the call (whatever the board's
  * filter), in review id order then criterion position. Reads a page of reviews (keyset on the
  * review id), then their answers through the review_scores primary key.
  */
@@ -374,16 +374,16 @@ export async function* rawScorePages(
   for (;;) {
     const reviews = await db
       .selectFrom("reviews as r")
-      .innerJoin("proposals as p", "p.id", "r.proposal_id")
+      // The counting reviews (submitted, in the competition, reviewer not conflicted): the score
+      // read model's review_totals, so the sheet recomputes exactly the board's numbers.
+      .innerJoin("review_totals as rt", "rt.review_id", "r.id")
       .select([
         "r.id as id",
         "r.proposal_id as proposalId",
         "r.reviewer_id as reviewerId",
         "r.submitted_at as submittedAt",
       ])
-      .where("p.call_id", "=", callId)
-      .where("p.status", "in", [...RANKED_STATUSES])
-      .where("r.status", "=", "submitted")
+      .where("rt.call_id", "=", callId)
       .where("r.id", ">", after)
       .orderBy("r.id")
       .limit(reviewsPerPage)

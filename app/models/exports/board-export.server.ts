@@ -6,7 +6,6 @@
 import type { Call } from "~db/schema";
 import type { BoardQuery } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
-import { ensureCallScoresCurrent } from "~/models/scoring.server";
 import { contentDisposition } from "~/services/uploads.server";
 import { getDb } from "~/services/db.server";
 import type { SessionUser } from "~/services/session.server";
@@ -61,8 +60,6 @@ export async function exportBoard(
   const limit = input.limit ?? null;
   const { call, user } = input;
   const main = getDb();
-  // Up to date before the snapshot is taken (the snapshot connection is read-only).
-  await ensureCallScoresCurrent(main, call);
   const exportedAt = new Date().toISOString();
   const snapshot = await openReadSnapshot();
   let ctx;

@@ -1,0 +1,513 @@
+// The score read model: the ONLY writer of proposal_scores, review_totals, reviewer_score_stats,
+// call_score_state and calls.scores_version (docs/decisions/0002-score-read-model.md).
+//
+// Write side — in the transaction of the change, cost proportional to the changed proposals'
+// reviews, never the call:
+//   refreshProposalScores(trx, ids) after anything that moves those proposals' own results: a
+//   review submitted or returned, a moderation, a proposal submitted, withdrawn or moved between
+//   statuses, a conflict declared. It recomputes their own results with the pure rules, rewrites
+//   their proposal_scores rows (a row exists exactly while the proposal is in the competition),
+//   replaces their counting reviews' totals and applies the integer deltas to the reviewers' and
+//   the call's running calibration sums, and bumps calls.scores_version once per call.
+//   rebuildCallScores(trx, callId) does the whole call from scratch: criteria or call-rule edits,
+//   the seed, start-up after migration 0008, tests. Never on a review's path.
+//
+// Read side — derived on read: callRanking(db, callId) reads the compact per-call state (the
+// counting totals, the sums, per proposal its exact score and tie-break means) and computes
+// calibrated scores and both rank orders with the domain's own functions (calibrationFromSums,
+// calibratedScoreOf, rankEntries: the ones computeCallScores uses, so they cannot disagree). It is
+// kept in memory per (database instance, call, scores_version); concurrent requests share one
+// build; nothing is cached from inside a transaction (an uncommitted version can roll back).
+import { sql } from "kysely";
+import type { Call } from "~db/schema";
+import { RANKED_STATUSES } from "~/domain/board-query";
+import {
+  calibrationFromSums,
+  calibratedScoreOf,
+  computeCallScores,
+  indexCalibration,
+  rankEntries,
+  reviewTotalNum,
+  tieBreakKeys,
+  type CalibrationSummary,
+  type IntegerSums,
+  type ProposalResult,
+  type RankEntry,
+  type ScoringParams,
+} from "~/domain/scoring";
+import {
+  gatesSummary,
+  loadCallCriteria,
+  loadScoringInput,
+  paramsOf,
+  type CriterionMeta,
+} from "~/models/scoring.server";
+import type { DB } from "~/services/db.server";
+
+/** Proposals refreshed per round of reads and writes (bounds statement parameters and memory). */
+const CHUNK = 1000;
+
+const NO_CALIBRATION: CalibrationSummary = { callMean: null, callSd: null, reviewers: [] };
+
+// ---------------------------------------------------------------- write side
+
+function requireTransaction(db: DB, what: string): void {
+  if (!db.isTransaction) throw new Error(`${what} runs inside the transaction of the change`);
+}
+
+/**
+ * Brings the given proposals' scores up to date with their reviews, moderations, status and the
+ * call's rules, in the caller's transaction. Proposals of several calls may be given.
+ */
+export async function refreshProposalScores(
+  trx: DB,
+  proposalIds: readonly number[],
+): Promise<void> {
+  requireTransaction(trx, "refreshProposalScores");
+  const ids = [...new Set(proposalIds)];
+  if (!ids.length) return;
+  const byCall = new Map<number, number[]>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await trx
+      .selectFrom("proposals")
+      .select(["id", "call_id"])
+      .where("id", "in", ids.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) byCall.set(r.call_id, [...(byCall.get(r.call_id) ?? []), r.id]);
+  }
+  for (const [callId, list] of byCall) {
+    const call = await trx
+      .selectFrom("calls")
+      .selectAll()
+      .where("id", "=", callId)
+      .executeTakeFirstOrThrow();
+    const criteria = await loadCallCriteria(trx, call.id);
+    for (let i = 0; i < list.length; i += CHUNK)
+      await refreshInCall(trx, call, list.slice(i, i + CHUNK), criteria);
+    await bumpVersion(trx, call.id);
+  }
+}
+
+/** The whole call from scratch, in the caller's transaction. Never on a review's path. */
+export async function rebuildCallScores(trx: DB, callId: number): Promise<void> {
+  requireTransaction(trx, "rebuildCallScores");
+  const call = await trx
+    .selectFrom("calls")
+    .selectAll()
+    .where("id", "=", callId)
+    .executeTakeFirst();
+  if (!call) return;
+  await trx.deleteFrom("proposal_scores").where("call_id", "=", callId).execute();
+  await trx.deleteFrom("review_totals").where("call_id", "=", callId).execute();
+  await trx.deleteFrom("reviewer_score_stats").where("call_id", "=", callId).execute();
+  const zero = { review_count: 0, total_sum: 0, total_sum_sq: 0, rebuild_needed: 0 };
+  await trx
+    .insertInto("call_score_state")
+    .values({ call_id: callId, ...zero })
+    .onConflict((oc) => oc.column("call_id").doUpdateSet(zero))
+    .execute();
+  const ids = (
+    await trx
+      .selectFrom("proposals")
+      .select("id")
+      .where("call_id", "=", callId)
+      .where("status", "in", [...RANKED_STATUSES])
+      .orderBy("id")
+      .execute()
+  ).map((r) => r.id);
+  const criteria = await loadCallCriteria(trx, callId);
+  for (let i = 0; i < ids.length; i += CHUNK)
+    await refreshInCall(trx, call, ids.slice(i, i + CHUNK), criteria);
+  await bumpVersion(trx, callId);
+}
+
+/** Rebuilds every call that migration 0008 (or anything else) marked; returns their ids. */
+export async function rebuildMarkedCalls(db: DB): Promise<number[]> {
+  const marked = await db
+    .selectFrom("call_score_state")
+    .select("call_id")
+    .where("rebuild_needed", "=", 1)
+    .execute();
+  for (const { call_id } of marked)
+    await db.transaction().execute((trx) => rebuildCallScores(trx, call_id));
+  return marked.map((m) => m.call_id);
+}
+
+async function bumpVersion(trx: DB, callId: number): Promise<void> {
+  await trx
+    .updateTable("calls")
+    .set((eb) => ({ scores_version: eb("scores_version", "+", 1) }))
+    .where("id", "=", callId)
+    .execute();
+}
+
+interface Delta {
+  n: number;
+  sum: number;
+  sumSq: number;
+}
+
+function addTo(map: Map<number, Delta>, key: number, num: number, sign: 1 | -1): void {
+  const d = map.get(key) ?? { n: 0, sum: 0, sumSq: 0 };
+  d.n += sign;
+  d.sum += sign * num;
+  d.sumSq += sign * num * num;
+  map.set(key, d);
+}
+
+/** The row of proposal_scores for one result (the board copies are taken from `proposals`). */
+function scoreRow(p: ProposalResult, callId: number, tieBreak: readonly string[]) {
+  return {
+    proposal_id: p.proposalId,
+    call_id: callId,
+    score: p.score,
+    score_num: p.scoreExact?.num ?? null,
+    score_den: p.scoreExact?.den ?? null,
+    tie_break_json: JSON.stringify(
+      tieBreak.map((k) => {
+        const c = p.criteria.find((x) => x.key === k);
+        return c && c.count ? [c.sum, c.count] : null;
+      }),
+    ),
+    reviews_submitted: p.reviewsSubmitted,
+    reviews_required: p.reviewsRequired,
+    gates_summary: gatesSummary(p.gates),
+    gates_json: JSON.stringify(p.gates),
+    qualifies: p.qualifies ? 1 : 0,
+    reasons_json: JSON.stringify(p.reasons),
+    flagged: p.flagged ? 1 : 0,
+    flag_count: p.flags.filter((f) => !f.resolved).length,
+    flags_json: JSON.stringify(p.flags),
+    criterion_means_json: JSON.stringify(
+      Object.fromEntries(p.criteria.map((c) => [c.key, c.mean])),
+    ),
+  };
+}
+
+/** The proposal fields copied beside the scores for the board to filter, sort and show. */
+const BOARD_KEYS = [
+  "status",
+  "reference",
+  "title",
+  "tracks",
+  "company_en",
+  "company_zh",
+  "investment_usd_cents",
+  "submitted_at",
+] as const;
+
+/** Refreshes up to CHUNK proposals of one call (no version bump: the caller bumps once). */
+async function refreshInCall(
+  trx: DB,
+  call: Call,
+  ids: readonly number[],
+  criteria: CriterionMeta[],
+): Promise<void> {
+  const { input, reviewIds } = await loadScoringInput(trx, call, ids, criteria);
+  const result = computeCallScores(input, { calibration: NO_CALIBRATION });
+  const scored = criteria.filter((c) => c.kind === "scored");
+  const tieBreak = tieBreakKeys(input.params, criteria);
+
+  // Totals of the counting reviews: the old ones out of the sums, the new ones in.
+  const old = await trx
+    .selectFrom("review_totals")
+    .select(["reviewer_id", "total_num"])
+    .where("proposal_id", "in", [...ids])
+    .execute();
+  const fresh = input.reviews.map((r, i) => ({
+    review_id: reviewIds[i]!,
+    call_id: call.id,
+    proposal_id: r.proposalId,
+    reviewer_id: r.reviewerId,
+    total_num: reviewTotalNum(r.levels, scored),
+  }));
+  const perReviewer = new Map<number, Delta>();
+  const perCall = new Map<number, Delta>();
+  for (const t of old)
+    if (t.total_num !== null) {
+      addTo(perReviewer, t.reviewer_id, t.total_num, -1);
+      addTo(perCall, call.id, t.total_num, -1);
+    }
+  for (const t of fresh)
+    if (t.total_num !== null) {
+      addTo(perReviewer, t.reviewer_id, t.total_num, 1);
+      addTo(perCall, call.id, t.total_num, 1);
+    }
+  await trx
+    .deleteFrom("review_totals")
+    .where("proposal_id", "in", [...ids])
+    .execute();
+  if (fresh.length)
+    await sql`insert into review_totals (review_id, call_id, proposal_id, reviewer_id, total_num)
+      select j.value ->> '$.review_id', j.value ->> '$.call_id', j.value ->> '$.proposal_id',
+        j.value ->> '$.reviewer_id', j.value ->> '$.total_num'
+      from json_each(${JSON.stringify(fresh)}) as j`.execute(trx);
+
+  const call_delta = perCall.get(call.id);
+  if (call_delta && (call_delta.n || call_delta.sum || call_delta.sumSq))
+    await sql`insert into call_score_state (call_id, review_count, total_sum, total_sum_sq)
+      values (${call.id}, ${call_delta.n}, ${call_delta.sum}, ${call_delta.sumSq})
+      on conflict (call_id) do update set review_count = review_count + excluded.review_count,
+        total_sum = total_sum + excluded.total_sum, total_sum_sq = total_sum_sq + excluded.total_sum_sq`.execute(
+      trx,
+    );
+  const changed = [...perReviewer].filter(([, d]) => d.n || d.sum || d.sumSq);
+  if (changed.length) {
+    const rows = JSON.stringify(changed.map(([id, d]) => [id, d.n, d.sum, d.sumSq]));
+    await sql`insert into reviewer_score_stats (call_id, reviewer_id, review_count, total_sum, total_sum_sq)
+      select ${call.id}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]'
+      from json_each(${rows}) as j where true
+      on conflict (call_id, reviewer_id) do update set review_count = review_count + excluded.review_count,
+        total_sum = total_sum + excluded.total_sum, total_sum_sq = total_sum_sq + excluded.total_sum_sq`.execute(
+      trx,
+    );
+    await trx
+      .deleteFrom("reviewer_score_stats")
+      .where("call_id", "=", call.id)
+      .where("review_count", "=", 0)
+      .execute();
+  }
+
+  // The proposals' own rows: present exactly while the proposal is in the competition.
+  await trx
+    .deleteFrom("proposal_scores")
+    .where("proposal_id", "in", [...ids])
+    .execute();
+  if (result.proposals.length) {
+    const rows = result.proposals.map((p) => scoreRow(p, call.id, tieBreak));
+    const columns = Object.keys(rows[0]!);
+    await sql`insert into proposal_scores (${sql.join([
+      ...columns.map((c) => sql.ref(c)),
+      ...BOARD_KEYS.map((c) => sql.ref(c)),
+    ])})
+      select ${sql.join([
+        ...columns.map((c) => sql`j.value ->> ${"$." + c}`),
+        ...BOARD_KEYS.map((c) => sql.ref(`p.${c}`)),
+      ])}
+      from json_each(${JSON.stringify(rows)}) as j
+      join proposals as p on p.id = j.value ->> '$.proposal_id'`.execute(trx);
+  }
+}
+
+// ---------------------------------------------------------------- read side
+
+export interface RankedProposal {
+  proposalId: number;
+  rankRaw: number;
+  rankCalibrated: number;
+  calibratedScore: number | null;
+}
+
+/** The call's whole-call results, derived on read from the read model's compact state. */
+export interface CallRanking {
+  callId: number;
+  /** calls.scores_version the state was read at. */
+  version: number;
+  /** Proposals in the competition, by raw rank and by calibrated rank. */
+  byRaw: number[];
+  byCalibrated: number[];
+  byId: Map<number, RankedProposal>;
+  calibration: CalibrationSummary;
+  params: ScoringParams;
+}
+
+async function readVersion(db: DB, callId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom("calls")
+    .select("scores_version")
+    .where("id", "=", callId)
+    .executeTakeFirst();
+  return row ? row.scores_version : null;
+}
+
+interface SumsRow {
+  review_count: number;
+  total_sum: number;
+  total_sum_sq: number;
+}
+
+const sumsOf = (r: SumsRow | undefined): IntegerSums =>
+  r ? { n: r.review_count, sum: r.total_sum, sumSq: r.total_sum_sq } : { n: 0, sum: 0, sumSq: 0 };
+
+/** Reads the compact state once and derives the ranking (see the module comment). */
+async function buildRanking(db: DB, callId: number): Promise<CallRanking | null> {
+  const call = await db.selectFrom("calls").selectAll().where("id", "=", callId).executeTakeFirst();
+  if (!call) return null;
+  const params = paramsOf(call);
+  const callSums = await db
+    .selectFrom("call_score_state")
+    .select(["review_count", "total_sum", "total_sum_sq"])
+    .where("call_id", "=", callId)
+    .executeTakeFirst();
+  const reviewerSums = await db
+    .selectFrom("reviewer_score_stats")
+    .select(["reviewer_id", "review_count", "total_sum", "total_sum_sq"])
+    .where("call_id", "=", callId)
+    .execute();
+  const calibration = calibrationFromSums(
+    sumsOf(callSums),
+    reviewerSums.map((r) => [r.reviewer_id, sumsOf(r)] as const),
+    params,
+  );
+  const cal = indexCalibration(calibration);
+  const totals = await db
+    .selectFrom("review_totals")
+    .select(["proposal_id", "reviewer_id", "total_num"])
+    .where("call_id", "=", callId)
+    .where("total_num", "is not", null)
+    .orderBy("proposal_id")
+    .orderBy("reviewer_id")
+    .execute();
+  const rows = await db
+    .selectFrom("proposal_scores")
+    .select([
+      "proposal_id",
+      "score_num",
+      "score_den",
+      "tie_break_json",
+      "submitted_at",
+      "reference",
+    ])
+    .where("call_id", "=", callId)
+    .orderBy("proposal_id")
+    .execute();
+  // totals and rows both in proposal id order: one pass.
+  const entries: RankEntry[] = [];
+  let t = 0;
+  for (const r of rows) {
+    while (t < totals.length && totals[t]!.proposal_id < r.proposal_id) t++;
+    const own: { reviewerId: number; totalNum: number | null }[] = [];
+    while (t < totals.length && totals[t]!.proposal_id === r.proposal_id) {
+      own.push({ reviewerId: totals[t]!.reviewer_id, totalNum: totals[t]!.total_num });
+      t++;
+    }
+    const tie = JSON.parse(r.tie_break_json) as ([number, number] | null)[];
+    entries.push({
+      id: r.proposal_id,
+      reference: r.reference,
+      submittedAt: r.submitted_at,
+      scoreExact:
+        r.score_num === null || r.score_den === null
+          ? null
+          : { num: r.score_num, den: r.score_den },
+      calibratedScore: calibratedScoreOf(own, cal),
+      tieBreak: tie.map((x) => (x ? { num: x[0], den: x[1] } : null)),
+    });
+  }
+  const { byRaw, byCalibrated } = rankEntries(entries);
+  const byId = new Map<number, RankedProposal>();
+  for (const e of entries)
+    byId.set(e.id, {
+      proposalId: e.id,
+      rankRaw: 0,
+      rankCalibrated: 0,
+      calibratedScore: e.calibratedScore,
+    });
+  byRaw.forEach((e, i) => (byId.get(e.id)!.rankRaw = i + 1));
+  byCalibrated.forEach((e, i) => (byId.get(e.id)!.rankCalibrated = i + 1));
+  return {
+    callId,
+    version: call.scores_version,
+    byRaw: byRaw.map((e) => e.id),
+    byCalibrated: byCalibrated.map((e) => e.id),
+    byId,
+    calibration,
+    params,
+  };
+}
+
+/** Per database instance, per call: the latest ranking (or its build in progress). */
+const rankingCache = new WeakMap<
+  object,
+  Map<number, { version: number; promise: Promise<CallRanking | null> }>
+>();
+
+/** How many rankings were built (not served from memory): for tests and the benchmark. */
+export const rankingBuilds = { count: 0 };
+
+/**
+ * The call's ranking, derived on read (see the module comment). Null when there is no such call.
+ * Inside a transaction it is built from what the transaction sees and not kept.
+ */
+export async function callRanking(db: DB, callId: number): Promise<CallRanking | null> {
+  if (db.isTransaction) {
+    rankingBuilds.count++;
+    return buildRanking(db, callId);
+  }
+  const version = await readVersion(db, callId);
+  if (version === null) return null;
+  let perDb = rankingCache.get(db);
+  if (!perDb) rankingCache.set(db, (perDb = new Map()));
+  const kept = perDb.get(callId);
+  if (kept && kept.version === version) return kept.promise;
+  const promise = buildConsistent(db, callId);
+  const entry = { version, promise };
+  perDb.set(callId, entry);
+  promise.then(
+    (r) => {
+      // Keyed by the version it was read at (a change may have committed during the build).
+      if (r) entry.version = r.version;
+    },
+    () => {
+      if (perDb.get(callId) === entry) perDb.delete(callId);
+    },
+  );
+  return promise;
+}
+
+/**
+ * Outside a transaction each read sees the last commit: the state is consistent when the version
+ * is the same after the reads as in them (every write bumps it). Tried again otherwise.
+ */
+async function buildConsistent(db: DB, callId: number): Promise<CallRanking | null> {
+  for (let attempt = 0; ; attempt++) {
+    rankingBuilds.count++;
+    const ranking = await buildRanking(db, callId);
+    if (!ranking) return null;
+    if ((await readVersion(db, callId)) === ranking.version || attempt >= 3) return ranking;
+  }
+}
+
+/** What the breakdown of one proposal needs from its call's scoring. */
+export interface ProposalScoring {
+  result: ProposalResult;
+  /** The call's calibration summary (from the running sums), which the arithmetic reads. */
+  calibration: CalibrationSummary;
+  params: ScoringParams;
+  criteria: CriterionMeta[];
+  rankedCount: number;
+}
+
+/**
+ * One proposal's full result, from its own counting reviews and the call's running calibration
+ * sums, with its ranks from the derived ranking: exactly what computeCallScores over the whole
+ * call gives for it (tests/integration/breakdown-results.test.ts). Null when the proposal is not
+ * in the competition.
+ */
+export async function proposalScoring(
+  db: DB,
+  call: Call,
+  proposalId: number,
+): Promise<ProposalScoring | null> {
+  for (let attempt = 0; ; attempt++) {
+    const ranking = await callRanking(db, call.id);
+    const ranked = ranking?.byId.get(proposalId);
+    if (!ranking || !ranked) return null;
+    const fresh = await db
+      .selectFrom("calls")
+      .selectAll()
+      .where("id", "=", call.id)
+      .executeTakeFirstOrThrow();
+    const { input, criteria } = await loadScoringInput(db, fresh, [proposalId]);
+    if ((await readVersion(db, call.id)) !== ranking.version && attempt < 3) continue;
+    const own = computeCallScores(input, { calibration: ranking.calibration }).byId.get(proposalId);
+    if (!own) return null;
+    return {
+      result: { ...own, rankRaw: ranked.rankRaw, rankCalibrated: ranked.rankCalibrated },
+      calibration: ranking.calibration,
+      params: input.params,
+      criteria,
+      rankedCount: ranking.byRaw.length,
+    };
+  }
+}
