@@ -15,6 +15,8 @@ const LANDED: Record<string, string> = {
     "c6122226f25bd90fb3e98e97b2d2b50189a04f40172776aa4eaf47561458992e",
   "2026-11-28-0007-breakdown-results.ts":
     "0c23a8e3bd338a41691b1cdb99cc5eae33fbc0e9e60ee2fe129fdda1856e2439",
+  "2026-12-02-0008-score-read-model.ts":
+    "bbd46ec6be0c33b50865cc95b5e7325898fd9ed8d6f25105f4ee267f433d1e97",
   "2026-12-02-0009-drop-dead.ts":
     "05d22c3a717d6940818d975e9979200c27dae2dd37948e529e63c3b658260db2",
   "2026-12-02-0010-conflict-snapshot.ts":
