@@ -167,7 +167,9 @@ describe("the real server, as `npm run dev` runs it", () => {
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
     expect(scripts.length).toBeGreaterThan(0);
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
-    expect(output).toContain(`"requestId":"${requestId}"`);
+    // The request's log line is written when the response finishes, which can be after the body
+    // reached this client: wait for it rather than expect it at once.
+    await expect.poll(() => output, { timeout: 20_000 }).toContain(`"requestId":"${requestId}"`);
   }, 60_000);
 
   it("refuses a cross-site form post with 403; the same form from the site reaches the page", async () => {
