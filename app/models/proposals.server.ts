@@ -4,6 +4,7 @@
 import type { Call, Proposal } from "~db/schema";
 import { endsApplication, type SavedAnswers } from "~/domain/proposal-steps";
 import { isCallOpen } from "~/models/calls.server";
+import { isEditableDraft } from "~/domain/proposal-lifecycle";
 import { writeAudit } from "~/models/audit.server";
 import { usdEquivalent } from "~/models/exchange-rates.server";
 import { getProfileForUser, saveProfile, UsccTakenError } from "~/models/organisations.server";
@@ -182,15 +183,7 @@ export function draftEditable(
   p: Pick<OwnedProposal, "status" | "call_status" | "call_opens_at" | "call_closes_at">,
   now: string = nowIso(),
 ): ProposalErrorCode | null {
-  if (p.status !== "draft") return "notEditable";
-  if (
-    !isCallOpen(
-      { status: p.call_status, opens_at: p.call_opens_at, closes_at: p.call_closes_at },
-      now,
-    )
-  )
-    return "deadlinePassed";
-  return null;
+  return isEditableDraft(p, new Date(now));
 }
 
 const MONEY_FIELDS: Partial<Record<QuestionStepId, string[]>> = {

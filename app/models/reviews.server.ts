@@ -7,10 +7,13 @@ import {
   validateReview,
   type ReviewCriterion,
 } from "~/domain/review-validation";
-import { getActiveAssignment, REVIEWABLE_STATUSES } from "~/models/assignments.server";
+import { callResultsFrozen } from "~/domain/call-lifecycle";
+import { isReviewable } from "~/domain/proposal-lifecycle";
+import { getActiveAssignment } from "~/models/assignments.server";
 import { writeAudit } from "~/models/audit.server";
 import { isReviewerConflicted, type ActionContext, type Actor } from "~/models/conflicts.server";
 import { recomputeCallScores } from "~/models/scoring.server";
+import type { CallStatus } from "~db/schema";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
@@ -52,6 +55,7 @@ export interface ProposalHead {
   callSlug: string;
   callTitleEn: string;
   callTitleZh: string;
+  callStatus: CallStatus;
 }
 
 export async function getProposalHead(db: DB, proposalId: number): Promise<ProposalHead | null> {
@@ -76,6 +80,7 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
       "calls.slug",
       "calls.title_en",
       "calls.title_zh",
+      "calls.status as call_status",
     ])
     .where("proposals.id", "=", proposalId)
     .executeTakeFirst();
@@ -97,7 +102,18 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
     callSlug: r.slug,
     callTitleEn: r.title_en,
     callTitleZh: r.title_zh,
+    callStatus: r.call_status,
   };
+}
+
+/** Whether the call's results are frozen (decided or archived), read in the caller's transaction. */
+async function callFrozen(trx: DB, callId: number): Promise<boolean> {
+  const call = await trx
+    .selectFrom("calls")
+    .select("status")
+    .where("id", "=", callId)
+    .executeTakeFirstOrThrow();
+  return callResultsFrozen(call.status);
 }
 
 export type ReviewAccess =
@@ -399,7 +415,10 @@ export async function saveReview(
     return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
   if (!access.attestedAt) return { ok: false, errors: { _form: msg("review.error.notAttested") } };
   const { proposal } = access;
-  if (!(REVIEWABLE_STATUSES as readonly string[]).includes(proposal.status))
+  // A decided call's reviews are final until an official reopens the call.
+  if (callResultsFrozen(proposal.callStatus))
+    return { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } };
+  if (!isReviewable(proposal.status))
     return { ok: false, errors: { _form: msg("review.error.notReviewable") } };
 
   const existing = await getOwnReview(db, proposalId, actor.id);
@@ -415,6 +434,7 @@ export async function saveReview(
     intent === "submit" ? "submitted" : existing?.status === "returned" ? "returned" : "draft";
   const outcome = await db.transaction().execute(async (trx) => {
     const at = nowIso();
+    if (await callFrozen(trx, proposal.callId)) return "frozen" as const;
     // The row is re-read inside the transaction: a concurrent submit wins only once.
     const current = await trx
       .selectFrom("reviews")
@@ -492,6 +512,8 @@ export async function saveReview(
   });
   if (outcome === "already")
     return { ok: false, errors: { _form: msg("review.error.alreadySubmitted") } };
+  if (outcome === "frozen")
+    return { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } };
   return { ok: true, status };
 }
 
@@ -517,7 +539,12 @@ export async function returnReview(
     return { ok: false, errors: { _form: msg("review.error.returnNotSubmitted") } };
   const proposal = await getProposalHead(db, proposalId);
   if (!proposal) return { ok: false, errors: { _form: msg("review.error.notFound") } };
-  await db.transaction().execute(async (trx) => {
+  // A decided call's results are final: returning a review would change a published decision's
+  // score under it. Checked again inside the transaction (the call may be decided meanwhile).
+  const frozen = { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } } as const;
+  if (callResultsFrozen(proposal.callStatus)) return frozen;
+  const done = await db.transaction().execute(async (trx) => {
+    if (await callFrozen(trx, proposal.callId)) return false;
     const snapshot = {
       overallComment: review.overallComment,
       submittedAt: review.submittedAt,
@@ -560,7 +587,9 @@ export async function returnReview(
       requestId: ctx.requestId,
     });
     await afterReviewsChanged(trx, proposal.callId);
+    return true;
   });
+  if (!done) return frozen;
   return { ok: true, status: "returned" };
 }
 
