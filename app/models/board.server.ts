@@ -4,6 +4,7 @@ import { sql, type RawBuilder } from "kysely";
 import type { z } from "zod";
 import type { Call, DecisionOutcome, ProposalStatus } from "~db/schema";
 import { conflictMatches } from "~/domain/assignment";
+import { callResultsFrozen } from "~/domain/call-lifecycle";
 import {
   describeScore,
   type Flag,
@@ -635,7 +636,7 @@ export async function getBoardCall(db: DB, slug: string): Promise<Call | undefin
 
 /** Whether decisions on the call can still be recorded or changed. */
 export function decisionsOpen(call: Pick<Call, "status">): boolean {
-  return call.status !== "decided" && call.status !== "archived";
+  return !callResultsFrozen(call.status);
 }
 
 export type DecisionResult =
@@ -665,7 +666,7 @@ export async function recordDecision(
     if (!decisionsOpen(call))
       return {
         ok: false,
-        errors: { _form: "The call has been decided: decisions are final." },
+        errors: { _form: msg("lifecycle.error.callDecided") },
         status: 409,
       };
     const proposal = await trx
@@ -675,7 +676,8 @@ export async function recordDecision(
       .where("call_id", "=", call.id)
       .where("status", "in", [...RANKED_STATUSES])
       .executeTakeFirst();
-    if (!proposal) return { ok: false, errors: { _form: "No such proposal." }, status: 404 };
+    if (!proposal)
+      return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     const before = await trx
       .selectFrom("decisions")
       .select(["outcome", "reason", "decided_by", "decided_at"])
@@ -745,7 +747,7 @@ export async function recordModeration(
     if (!decisionsOpen(call))
       return {
         ok: false,
-        errors: { _form: "The call has been decided: moderation is closed." },
+        errors: { _form: msg("lifecycle.error.callDecided") },
         status: 409,
       };
     const proposal = await trx
@@ -755,7 +757,8 @@ export async function recordModeration(
       .where("call_id", "=", call.id)
       .where("status", "in", [...RANKED_STATUSES])
       .executeTakeFirst();
-    if (!proposal) return { ok: false, errors: { _form: "No such proposal." }, status: 404 };
+    if (!proposal)
+      return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     const criteria = await trx
       .selectFrom("criteria")
       .innerJoin("criteria_versions", "criteria_versions.id", "criteria.criteria_version_id")

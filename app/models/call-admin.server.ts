@@ -3,6 +3,7 @@
 import type { Call, CallStatus, Currency } from "~db/schema";
 import {
   callDetailsEditable,
+  checkReopen,
   checkTransition,
   criteriaMayChange,
   criteriaPolicy,
@@ -20,7 +21,8 @@ import {
   type DecisionMail,
 } from "~/models/decisions.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg } from "~/utils/form";
+import { reopenDecisions } from "~/models/proposal-lifecycle.server";
+import { msg, normaliseInput } from "~/utils/form";
 
 /** Who makes a change, and the request it came in (for the audit row). */
 export interface Actor {
@@ -401,6 +403,55 @@ export async function transitionCall(
   // After the commit (sendMail's rule): each applicant learns the decision in their language.
   await sendDecisionMails(db, mails);
   return decided;
+}
+
+/**
+ * Reopens a decided call (decided → closed), with a written reason, audited. Its decided
+ * proposals go back to under review (models/proposal-lifecycle.server.ts), so its reviews,
+ * moderations and decisions can change again; the recorded decisions are kept, and marking the
+ * call decided again publishes them anew (and e-mails the applicants again).
+ */
+export async function reopenCall(
+  db: DB,
+  callId: number,
+  reasonInput: string,
+  actor: Actor,
+  now: Date = new Date(),
+): Promise<Call> {
+  const reason = normaliseInput(reasonInput);
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom("calls")
+      .selectAll()
+      .where("id", "=", callId)
+      .executeTakeFirstOrThrow();
+    const check = checkReopen(before.status, reason);
+    if (!check.ok) throw new CallAdminError(check.errors);
+    const iso = now.toISOString();
+    const after = await trx
+      .updateTable("calls")
+      .set({ status: check.to, decided_at: null, updated_at: iso })
+      .where("id", "=", callId)
+      .where("status", "=", before.status)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const reopened = await reopenDecisions(trx, {
+      call: after,
+      actor: { id: actor.id, email: actor.email, ip: actor.ip, requestId: actor.requestId },
+      reason,
+      now,
+    });
+    await writeAudit(trx, {
+      ...auditActor(actor),
+      action: "call.reopen",
+      entityType: "call",
+      entityId: callId,
+      callId,
+      before: { status: before.status, decided_at: before.decided_at },
+      after: { status: after.status, decided_at: after.decided_at, reason, proposals: reopened },
+    });
+    return after;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
