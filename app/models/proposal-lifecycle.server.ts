@@ -18,6 +18,9 @@ import type { CallStatus } from "~/domain/call-lifecycle";
 import { writeAudit, type AuditInput } from "~/models/audit.server";
 import type { DB } from "~/services/db.server";
 
+/** The columns of a proposal that other modules may write: everything but its status. */
+export type ProposalColumns = Omit<ProposalUpdate, "status" | "id">;
+
 /** A refused command: an HTTP status and errors keyed by field (or `_form`) as message keys. */
 export interface Refused {
   ok: false;
@@ -121,7 +124,7 @@ interface Move {
   now: Date;
   outcome?: DecisionOutcome | null;
   /** Other columns written with the status (never `status` itself). */
-  set?: Omit<ProposalUpdate, "status" | "id">;
+  set?: ProposalColumns;
   actor: MoveActor;
   audit: MoveAudit;
 }
@@ -179,7 +182,7 @@ export function submit(
   input: {
     subject: MoveSubject;
     now: Date;
-    set: Omit<ProposalUpdate, "status" | "id">;
+    set: ProposalColumns;
     actor: MoveActor;
     audit: MoveAudit;
   },
