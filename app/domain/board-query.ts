@@ -1,17 +1,11 @@
 // The ranking board's state as it lives in the URL (filters, sort, page, score in use), and the
 // fixed vocabularies of its filters. Pure: used by the loader and by the page that renders links.
 import type { ProposalStatus } from "~db/schema";
+import { RANKED_STATUSES } from "./proposal-lifecycle";
 import type { ScoreMode } from "./scoring";
 
-/** Proposal statuses that are ranked: submitted and not withdrawn (drafts never count). */
-export const RANKED_STATUSES = [
-  "submitted",
-  "under_review",
-  "clarification_requested",
-  "shortlisted",
-  "reserve",
-  "rejected",
-] as const satisfies readonly ProposalStatus[];
+/** The ranked statuses are the lifecycle's (re-exported for the board's callers). */
+export { RANKED_STATUSES };
 
 export const DECISION_OUTCOMES = ["shortlisted", "reserve", "rejected"] as const;
 export const MAX_DECISION_REASON = 2000;

@@ -51,6 +51,60 @@ export function checkTransition(from: CallStatus, to: CallStatus, ctx: Transitio
 }
 
 /**
+ * Whether the call accepts a submission (or a draft's edit) at `now`, on the server's clock:
+ * null when it does; "notOpen" when it is not open or not yet at its opening time; "deadline" once
+ * its closing time has passed. The one "is the call open" rule.
+ */
+export function callAcceptsSubmissions(
+  call: { status: CallStatus; opens_at: string; closes_at: string },
+  now: Date,
+): "notOpen" | "deadline" | null {
+  const at = now.toISOString();
+  if (call.status !== "open" || at < call.opens_at) return "notOpen";
+  if (at >= call.closes_at) return "deadline";
+  return null;
+}
+
+export function isCallOpen(
+  call: { status: CallStatus; opens_at: string; closes_at: string },
+  now: Date,
+): boolean {
+  return callAcceptsSubmissions(call, now) === null;
+}
+
+/**
+ * A decided (or archived) call's results are final: its proposals' statuses, reviews,
+ * moderations and decisions do not change unless an official reopens the call.
+ */
+export function callResultsFrozen(status: CallStatus): boolean {
+  return status === "decided" || status === "archived";
+}
+
+export const MIN_REOPEN_REASON = 10;
+export const MAX_REOPEN_REASON = 2000;
+
+/**
+ * Reopening: only a decided call, back to closed (review), with a written reason. Errors are
+ * message keys for the reason field (`reason`) or the form (`_form`).
+ */
+export function checkReopen(
+  from: CallStatus,
+  reason: string,
+): { ok: true; to: "closed" } | { ok: false; errors: Record<string, string> } {
+  if (from !== "decided")
+    return { ok: false, errors: { _form: msg("callAdmin.reopen.notDecided") } };
+  const text = reason.trim();
+  if (text.length < MIN_REOPEN_REASON)
+    return {
+      ok: false,
+      errors: { reason: msg("callAdmin.reopen.reason", { min: MIN_REOPEN_REASON }) },
+    };
+  if (text.length > MAX_REOPEN_REASON)
+    return { ok: false, errors: { reason: msg("validation.tooLong", { max: MAX_REOPEN_REASON }) } };
+  return { ok: true, to: "closed" };
+}
+
+/**
  * How the criteria (and the scoring rules published with them) may change now:
  * - "free": before opening, the unpublished working version is edited; once published, a new
  *   version may still be started;

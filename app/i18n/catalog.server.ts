@@ -14,7 +14,6 @@ import * as review from "./messages/review";
 import * as publicPages from "./messages/public";
 import * as session from "./messages/session";
 import * as decision from "./messages/decision";
-import * as board from "./messages/board";
 
 const AREAS = [
   common,
@@ -27,7 +26,6 @@ const AREAS = [
   publicPages,
   session,
   decision,
-  board,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

@@ -6,8 +6,7 @@ import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { msg, normaliseInput } from "~/utils/form";
 import { refusal, type CommandResult } from "~/domain/command";
 import { auditView, type AuditContext } from "./attachments.server";
-import { writeAudit } from "./audit.server";
-import { refreshProposalScores } from "~/models/score-read-model.server";
+import { answerClarification as answerClarificationMove } from "./proposal-lifecycle.server";
 
 export const MAX_ANSWER = 5000;
 export const MAX_ANSWER_FILES = 5;
@@ -82,74 +81,64 @@ export async function answerClarification(
     result = refusal(400, { files: msg("docs.err.tooMany", { max: MAX_ANSWER_FILES }) });
   else {
     try {
-      result = await db.transaction().execute(async (trx): Promise<AnswerResult> => {
-        const proposal = await trx
-          .selectFrom("proposals")
-          .select(["id", "status", "call_id"])
-          .where("id", "=", input.proposalId)
-          .where("owner_id", "=", input.userId)
-          .executeTakeFirst();
-        if (!proposal) return refusal(404, "review.error.notFound");
-        if (proposal.status !== "clarification_requested")
-          return refusal(409, "messages.err.notAwaiting");
-        const at = nowIso();
-        const message = await trx
-          .insertInto("clarification_messages")
-          .values({
-            proposal_id: proposal.id,
-            author_id: input.userId,
-            kind: "answer",
-            body,
-            created_at: at,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        const attached = [];
-        for (const f of files) {
-          attached.push(
-            await trx
-              .insertInto("attachments")
-              .values({
-                proposal_id: proposal.id,
-                message_id: message.id,
-                kind: MESSAGE_ATTACHMENT_KIND,
-                original_name: f.originalName,
-                stored_name: f.storedName,
-                mime_type: f.mimeType,
-                size_bytes: f.sizeBytes,
-                sha256: f.sha256,
-                uploaded_by: input.userId,
-                created_at: at,
-              })
-              .returningAll()
-              .executeTakeFirstOrThrow(),
-          );
-        }
-        await trx
-          .updateTable("proposals")
-          .set({ status: "under_review", updated_at: at })
-          .where("id", "=", proposal.id)
-          .execute();
-        await refreshProposalScores(trx, [proposal.id]);
-        await writeAudit(trx, {
-          actorId: input.userId,
-          actorEmail: input.audit?.actorEmail,
-          action: "clarification.answer",
-          entityType: "clarification_message",
-          entityId: message.id,
-          callId: proposal.call_id,
-          proposalId: proposal.id,
-          before: { status: proposal.status },
-          after: {
-            status: "under_review",
-            answer: body,
-            attachments: attached.map(auditView),
-          },
+      let messageId = 0;
+      const moved = await answerClarificationMove(db, {
+        proposalId: input.proposalId,
+        ownerId: input.userId,
+        actor: {
+          id: input.userId,
+          email: input.audit?.actorEmail,
           ip: input.audit?.ip,
           requestId: input.audit?.requestId,
-        });
-        return { ok: true, messageId: message.id };
+        },
+        write: async (trx, proposal) => {
+          const at = nowIso();
+          const message = await trx
+            .insertInto("clarification_messages")
+            .values({
+              proposal_id: proposal.id,
+              author_id: input.userId,
+              kind: "answer",
+              body,
+              created_at: at,
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          messageId = message.id;
+          const attached = [];
+          for (const f of files) {
+            attached.push(
+              await trx
+                .insertInto("attachments")
+                .values({
+                  proposal_id: proposal.id,
+                  message_id: message.id,
+                  kind: MESSAGE_ATTACHMENT_KIND,
+                  original_name: f.originalName,
+                  stored_name: f.storedName,
+                  mime_type: f.mimeType,
+                  size_bytes: f.sizeBytes,
+                  sha256: f.sha256,
+                  uploaded_by: input.userId,
+                  created_at: at,
+                })
+                .returningAll()
+                .executeTakeFirstOrThrow(),
+            );
+          }
+          return {
+            action: "clarification.answer",
+            entityType: "clarification_message",
+            entityId: message.id,
+            after: { answer: body, attachments: attached.map(auditView) },
+          };
+        },
       });
+      result = moved.ok
+        ? { ok: true, messageId }
+        : moved.status === 404
+          ? refusal(404, "review.error.notFound")
+          : refusal(409, "messages.err.notAwaiting");
     } catch (error) {
       await deleteStoredFiles(files);
       throw error;

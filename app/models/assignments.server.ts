@@ -3,7 +3,9 @@
 // proposal to under review; each newly assigned reviewer is e-mailed.
 import { autoAssign, conflictMatches, type Shortfall } from "~/domain/assignment";
 import { conflictTargets, walledProposalIds } from "~/models/access.server";
+import { IN_REVIEW_STATUSES, isReviewable } from "~/domain/proposal-lifecycle";
 import { writeAudit } from "~/models/audit.server";
+import { startReview } from "~/models/proposal-lifecycle.server";
 import {
   conflictsForAssignment,
   proposalForConflicts,
@@ -14,14 +16,6 @@ import { notifyReviewerAssigned } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
 import { ok, refusal, type CommandResult } from "~/domain/command";
-import { refreshProposalScores } from "~/models/score-read-model.server";
-
-/** Proposals that can be assigned and reviewed: submitted and not yet decided or withdrawn. */
-export const REVIEWABLE_STATUSES = [
-  "submitted",
-  "under_review",
-  "clarification_requested",
-] as const;
 
 /** Days a reviewer is given from assignment to submit the review. */
 export const REVIEW_DAYS = 14;
@@ -117,32 +111,12 @@ export async function getActiveAssignment(db: DB, proposalId: number, reviewerId
 export type AssignResult = CommandResult<{ assignmentId: number }>;
 
 async function moveToUnderReview(trx: DB, actor: Actor, proposalId: number, ctx: ActionContext) {
-  const p = await trx
-    .selectFrom("proposals")
-    .select(["status", "call_id"])
-    .where("id", "=", proposalId)
-    .executeTakeFirstOrThrow();
-  if (p.status !== "submitted") return;
-  await trx
-    .updateTable("proposals")
-    .set({ status: "under_review", updated_at: nowIso() })
-    .where("id", "=", proposalId)
-    .where("status", "=", "submitted")
-    .execute();
-  await refreshProposalScores(trx, [proposalId]);
-  await writeAudit(trx, {
-    actorId: actor.id,
-    actorEmail: actor.email,
-    action: "proposal.under_review",
-    entityType: "proposal",
-    entityId: proposalId,
-    callId: p.call_id,
+  const moved = await startReview(trx, {
     proposalId,
-    before: { status: "submitted" },
-    after: { status: "under_review", reason: "first reviewer assigned" },
-    ip: ctx.ip,
-    requestId: ctx.requestId,
+    actor: { id: actor.id, email: actor.email, ip: ctx.ip, requestId: ctx.requestId },
   });
+  // Checked as reviewable in this transaction before assigning: a refusal here is a bug.
+  if (!moved.ok) throw new Error(`start of review refused: ${moved.errors._form}`);
 }
 
 async function insertAssignment(
@@ -201,8 +175,7 @@ async function assignmentProblems(
     .where("id", "=", proposalId)
     .executeTakeFirst();
   if (!proposal) return { _form: msg("review.error.notFound") };
-  if (!(REVIEWABLE_STATUSES as readonly string[]).includes(proposal.status))
-    return { _form: msg("review.error.notReviewable") };
+  if (!isReviewable(proposal.status)) return { _form: msg("review.error.notReviewable") };
   const reviewer = await db
     .selectFrom("users")
     .select(["id", "role", "disabled_at"])
@@ -371,7 +344,7 @@ export async function autoAssignCall(
       .selectFrom("proposals")
       .select(["proposals.id", "proposals.call_id", "proposals.reference", "proposals.company_en"])
       .where("proposals.call_id", "=", callId)
-      .where("proposals.status", "in", [...REVIEWABLE_STATUSES])
+      .where("proposals.status", "in", [...IN_REVIEW_STATUSES])
       .orderBy("proposals.id")
       .execute();
     const reviewers = await listReviewers(trx);

@@ -1,15 +1,16 @@
 // Recording (or changing) the decision on one proposal of the board, with its audit row. The
 // decisions are published with the call (decisions.server.ts publishDecisions).
 import type { Call } from "~db/schema";
+import { callResultsFrozen } from "~/domain/call-lifecycle";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
 import { DecisionSchema } from "~/schemas/board";
 import type { DB } from "~/services/db.server";
-import { zodFieldErrors, type FieldErrors } from "~/utils/form";
+import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
 
 /** Whether decisions on the call can still be recorded or changed. */
 export function decisionsOpen(call: Pick<Call, "status">): boolean {
-  return call.status !== "decided" && call.status !== "archived";
+  return !callResultsFrozen(call.status);
 }
 
 export type DecisionResult =
@@ -39,7 +40,7 @@ export async function recordDecision(
     if (!decisionsOpen(call))
       return {
         ok: false,
-        errors: { _form: "The call has been decided: decisions are final." },
+        errors: { _form: msg("lifecycle.error.callDecided") },
         status: 409,
       };
     const proposal = await trx
@@ -49,7 +50,8 @@ export async function recordDecision(
       .where("call_id", "=", call.id)
       .where("status", "in", [...RANKED_STATUSES])
       .executeTakeFirst();
-    if (!proposal) return { ok: false, errors: { _form: "No such proposal." }, status: 404 };
+    if (!proposal)
+      return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     const before = await trx
       .selectFrom("decisions")
       .select(["outcome", "reason", "decided_by", "decided_at"])

@@ -3,6 +3,7 @@
 import type { Call, CallStatus, Currency } from "~db/schema";
 import {
   callDetailsEditable,
+  checkReopen,
   checkTransition,
   criteriaMayChange,
   criteriaPolicy,
@@ -21,7 +22,7 @@ import {
   type DecisionMail,
 } from "~/models/decisions.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { msg } from "~/utils/form";
+import { msg, normaliseInput } from "~/utils/form";
 import {
   auditActor,
   refusal,
@@ -30,6 +31,7 @@ import {
   type Actor,
   type CommandResult,
 } from "~/domain/command";
+import { reopenDecisions } from "~/models/proposal-lifecycle.server";
 
 // Commands answer with the one result shape (app/domain/command.ts); the Actor is the one Actor.
 export type { Actor } from "~/domain/command";
@@ -381,6 +383,57 @@ export async function transitionCall(
     await sendDecisionMails(db, mails);
     return { call: decided };
   });
+}
+
+/**
+ * Reopens a decided call (decided → closed), with a written reason, audited. Its decided
+ * proposals go back to under review (models/proposal-lifecycle.server.ts), so its reviews,
+ * moderations and decisions can change again; the recorded decisions are kept, and marking the
+ * call decided again publishes them anew (and e-mails the applicants again).
+ */
+export async function reopenCall(
+  db: DB,
+  callId: number,
+  reasonInput: string,
+  actor: Actor,
+  now: Date = new Date(),
+): Promise<CommandResult<{ call: Call }>> {
+  const reason = normaliseInput(reasonInput);
+  return runCommand(() =>
+    db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom("calls")
+        .selectAll()
+        .where("id", "=", callId)
+        .executeTakeFirstOrThrow();
+      const check = checkReopen(before.status, reason);
+      if (!check.ok) refuse(400, check.errors);
+      const iso = now.toISOString();
+      const after = await trx
+        .updateTable("calls")
+        .set({ status: check.to, decided_at: null, updated_at: iso })
+        .where("id", "=", callId)
+        .where("status", "=", before.status)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const reopened = await reopenDecisions(trx, {
+        call: after,
+        actor: { id: actor.id, email: actor.email, ip: actor.ip, requestId: actor.requestId },
+        reason,
+        now,
+      });
+      await writeAudit(trx, {
+        ...auditActor(actor),
+        action: "call.reopen",
+        entityType: "call",
+        entityId: callId,
+        callId,
+        before: { status: before.status, decided_at: before.decided_at },
+        after: { status: after.status, decided_at: after.decided_at, reason, proposals: reopened },
+      });
+      return { call: after };
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { callAcceptsSubmissions } from "~/domain/call-lifecycle";
 import type { Call } from "~db/schema";
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
@@ -53,7 +54,7 @@ export function isCallOpen(
   call: Pick<Call, "status" | "opens_at" | "closes_at">,
   now: string = nowIso(),
 ) {
-  return call.status === "open" && call.opens_at <= now && now < call.closes_at;
+  return callAcceptsSubmissions(call, new Date(now)) === null;
 }
 
 export interface LevelDescriptor {

@@ -1,19 +1,15 @@
 // Clarification questions: an official asks the applicant; the proposal moves to
 // clarification_requested and the applicant is e-mailed in their language. The applicant's answer
 // (colleague E's side) adds an 'answer' message and returns the proposal to under review.
-import { writeAudit } from "~/models/audit.server";
+import { requestClarification } from "~/models/proposal-lifecycle.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { notifyClarificationRequested } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, normaliseInput } from "~/utils/form";
 import { refusal, type CommandResult } from "~/domain/command";
-import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const MIN_QUESTION = 10;
 export const MAX_QUESTION = 3000;
-
-/** Proposals an official can ask about: submitted and not yet decided or withdrawn. */
-const ASKABLE = ["submitted", "under_review", "clarification_requested"] as const;
 
 export interface ClarificationMessage {
   id: number;
@@ -87,51 +83,37 @@ export async function askClarification(
     return refusal(400, { question: msg("review.error.question", { min: MIN_QUESTION }) });
   if (body.length > MAX_QUESTION)
     return refusal(400, { question: msg("validation.tooLong", { max: MAX_QUESTION }) });
-  const proposal = await db
-    .selectFrom("proposals")
-    .select(["id", "status", "call_id"])
-    .where("id", "=", proposalId)
-    .executeTakeFirst();
-  if (!proposal) return refusal(404, "review.error.notFound");
-  if (!(ASKABLE as readonly string[]).includes(proposal.status))
-    return refusal(409, "review.error.notAskable");
-
-  const messageId = await db.transaction().execute(async (trx) => {
-    const at = nowIso();
-    const row = await trx
-      .insertInto("clarification_messages")
-      .values({
-        proposal_id: proposalId,
-        author_id: actor.id,
-        kind: "question",
-        body,
-        created_at: at,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    if (proposal.status !== "clarification_requested") {
-      await trx
-        .updateTable("proposals")
-        .set({ status: "clarification_requested", updated_at: at })
-        .where("id", "=", proposalId)
-        .execute();
-      await refreshProposalScores(trx, [proposalId]);
-    }
-    await writeAudit(trx, {
-      actorId: actor.id,
-      actorEmail: actor.email,
-      action: "clarification.ask",
-      entityType: "clarification_message",
-      entityId: row.id,
-      callId: proposal.call_id,
-      proposalId,
-      before: { status: proposal.status },
-      after: { status: "clarification_requested", question: body },
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-    });
-    return row.id;
+  let messageId = 0;
+  const moved = await requestClarification(db, {
+    proposalId,
+    actor: { id: actor.id, email: actor.email, ip: ctx.ip, requestId: ctx.requestId },
+    write: async (trx) => {
+      const row = await trx
+        .insertInto("clarification_messages")
+        .values({
+          proposal_id: proposalId,
+          author_id: actor.id,
+          kind: "question",
+          body,
+          created_at: nowIso(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      messageId = row.id;
+      return {
+        action: "clarification.ask",
+        entityType: "clarification_message",
+        entityId: row.id,
+        after: { question: body },
+      };
+    },
   });
+  if (!moved.ok) {
+    const error = moved.errors._form;
+    if (error === "lifecycle.error.notFound") return refusal(404, "review.error.notFound");
+    if (error === "lifecycle.error.wrongStatus") return refusal(409, "review.error.notAskable");
+    return refusal(moved.status, moved.errors);
+  }
   // After the commit, as sendMail asks: a slow mail server never holds the database.
   await notifyClarificationRequested(db, { proposalId, question: body });
   return { ok: true, messageId };

@@ -6,20 +6,13 @@
 import type { DecisionOutcome, Locale } from "~db/schema";
 import { getTranslator } from "~/i18n";
 import type { Actor } from "~/models/call-admin.server";
-import { writeAudit } from "~/models/audit.server";
-import { refreshProposalScores } from "~/models/score-read-model.server";
+import { IN_REVIEW_STATUSES } from "~/domain/proposal-lifecycle";
+import { publishDecisions as publishDecisionMoves } from "~/models/proposal-lifecycle.server";
 import type { DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
 import { sendMail } from "~/services/mail.server";
 import { msg } from "~/utils/form";
-
-/** Proposal statuses that are still in review and so must carry a decision before publishing. */
-export const AWAITING_DECISION_STATUSES = [
-  "submitted",
-  "under_review",
-  "clarification_requested",
-] as const;
 
 /** How many references an "undecided" message names. */
 export const UNDECIDED_SHOWN = 10;
@@ -37,7 +30,7 @@ export async function findUndecided(db: DB, callId: number): Promise<Undecided> 
     .leftJoin("decisions", "decisions.proposal_id", "proposals.id")
     .select(["proposals.id", "proposals.reference"])
     .where("proposals.call_id", "=", callId)
-    .where("proposals.status", "in", [...AWAITING_DECISION_STATUSES])
+    .where("proposals.status", "in", [...IN_REVIEW_STATUSES])
     .where("decisions.proposal_id", "is", null)
     .orderBy("proposals.reference")
     .orderBy("proposals.id")
@@ -106,31 +99,26 @@ export async function publishDecisions(
       "calls.contact_email",
     ])
     .where("proposals.call_id", "=", callId)
-    .where("proposals.status", "in", [...AWAITING_DECISION_STATUSES])
+    .where("proposals.status", "in", [...IN_REVIEW_STATUSES])
     .orderBy("proposals.reference")
     .orderBy("proposals.id")
     .execute();
+  const call = await trx
+    .selectFrom("calls")
+    .select(["id", "status", "opens_at", "closes_at"])
+    .where("id", "=", callId)
+    .executeTakeFirstOrThrow();
+  const moves = await publishDecisionMoves(trx, {
+    call,
+    decisions: rows.map((r) => ({ proposalId: r.id, from: r.status, outcome: r.outcome })),
+    actor: { id: actor.id, email: actor.email, ip: actor.ip, requestId: actor.requestId },
+    now: new Date(at),
+  });
+  const refused = moves.find((m) => !m.ok);
+  if (refused && !refused.ok)
+    throw new Error(`publishing refused by the lifecycle: ${refused.errors._form}`);
   const mails: DecisionMail[] = [];
   for (const r of rows) {
-    await trx
-      .updateTable("proposals")
-      .set({ status: r.outcome, updated_at: at })
-      .where("id", "=", r.id)
-      .where("status", "=", r.status)
-      .executeTakeFirstOrThrow();
-    await writeAudit(trx, {
-      actorId: actor.id,
-      actorEmail: actor.email,
-      action: "proposal.decision_published",
-      entityType: "proposal",
-      entityId: r.id,
-      callId,
-      proposalId: r.id,
-      before: { status: r.status },
-      after: { status: r.outcome },
-      ip: actor.ip ?? null,
-      requestId: actor.requestId ?? null,
-    });
     mails.push({
       proposalId: r.id,
       outcome: r.outcome,
@@ -144,11 +132,6 @@ export async function publishDecisions(
       contact: r.contact_email,
     });
   }
-  // The published statuses are board columns: the proposals' rows, in this transaction.
-  await refreshProposalScores(
-    trx,
-    rows.map((r) => r.id),
-  );
   return { ok: true, mails };
 }
 

@@ -44,7 +44,7 @@ export async function recordModeration(
     if (!decisionsOpen(call))
       return {
         ok: false,
-        errors: { _form: "The call has been decided: moderation is closed." },
+        errors: { _form: msg("lifecycle.error.callDecided") },
         status: 409,
       };
     const proposal = await trx
@@ -54,7 +54,8 @@ export async function recordModeration(
       .where("call_id", "=", call.id)
       .where("status", "in", [...RANKED_STATUSES])
       .executeTakeFirst();
-    if (!proposal) return { ok: false, errors: { _form: "No such proposal." }, status: 404 };
+    if (!proposal)
+      return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     const criteria = await trx
       .selectFrom("criteria")
       .innerJoin("criteria_versions", "criteria_versions.id", "criteria.criteria_version_id")

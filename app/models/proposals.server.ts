@@ -1,9 +1,11 @@
 // An applicant's proposals: create a draft while the call is open, read one's own, save a step's
 // answers (keeping the denormalised columns the board sorts on current). Every change runs in
 // one transaction with its audit row; a proposal that is no longer a draft never changes here.
-import type { Call, Proposal } from "~db/schema";
+import type { Call, Currency, Proposal } from "~db/schema";
 import { endsApplication, type SavedAnswers } from "~/domain/proposal-steps";
 import { isCallOpen } from "~/models/calls.server";
+import { isEditableDraft } from "~/domain/proposal-lifecycle";
+import type { ProposalColumns } from "~/models/proposal-lifecycle.server";
 import { writeAudit } from "~/models/audit.server";
 import { usdEquivalent } from "~/models/exchange-rates.server";
 import { getProfileForUser, saveProfile, UsccTakenError } from "~/models/organisations.server";
@@ -179,15 +181,7 @@ export function draftEditable(
   p: Pick<OwnedProposal, "status" | "call_status" | "call_opens_at" | "call_closes_at">,
   now: string = nowIso(),
 ): ProposalErrorCode | null {
-  if (p.status !== "draft") return "notEditable";
-  if (
-    !isCallOpen(
-      { status: p.call_status, opens_at: p.call_opens_at, closes_at: p.call_closes_at },
-      now,
-    )
-  )
-    return "deadlinePassed";
-  return null;
+  return isEditableDraft(p, new Date(now));
 }
 
 const MONEY_FIELDS: Partial<Record<QuestionStepId, string[]>> = {
@@ -263,7 +257,8 @@ export async function saveStepAnswers(
           .execute();
       }
 
-      const update: Record<string, unknown> = { last_step: input.lastStep, updated_at: now };
+      // Never the status: that is the lifecycle's (models/proposal-lifecycle.server.ts).
+      const update: ProposalColumns = { last_step: input.lastStep, updated_at: now };
       const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
       if (input.step === "project") {
         update.title = s(data.title);
@@ -286,7 +281,7 @@ export async function saveStepAnswers(
       if (input.step === "investment") {
         const capex = (data.capex ?? {}) as Record<string, unknown>;
         update.investment_amount = s(capex.amount);
-        update.investment_currency = s(capex.currency);
+        update.investment_currency = s(capex.currency) as Currency | null;
         update.investment_usd_cents = typeof capex.usdCents === "number" ? capex.usdCents : null;
       }
       await trx.updateTable("proposals").set(update).where("id", "=", proposal.id).execute();

@@ -9,10 +9,12 @@ import {
 } from "~/domain/review-validation";
 import { can } from "~/domain/access";
 import { getProposalAccess } from "~/models/access.server";
-import { REVIEWABLE_STATUSES } from "~/models/assignments.server";
 import { writeAudit } from "~/models/audit.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
+import { callResultsFrozen } from "~/domain/call-lifecycle";
+import { isReviewable } from "~/domain/proposal-lifecycle";
+import type { CallStatus } from "~db/schema";
 import { nowIso, type DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
@@ -57,6 +59,7 @@ export interface ProposalHead {
   callSlug: string;
   callTitleEn: string;
   callTitleZh: string;
+  callStatus: CallStatus;
 }
 
 export async function getProposalHead(db: DB, proposalId: number): Promise<ProposalHead | null> {
@@ -81,6 +84,7 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
       "calls.slug",
       "calls.title_en",
       "calls.title_zh",
+      "calls.status as call_status",
     ])
     .where("proposals.id", "=", proposalId)
     .executeTakeFirst();
@@ -102,7 +106,18 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
     callSlug: r.slug,
     callTitleEn: r.title_en,
     callTitleZh: r.title_zh,
+    callStatus: r.call_status,
   };
+}
+
+/** Whether the call's results are frozen (decided or archived), read in the caller's transaction. */
+async function callFrozen(trx: DB, callId: number): Promise<boolean> {
+  const call = await trx
+    .selectFrom("calls")
+    .select("status")
+    .where("id", "=", callId)
+    .executeTakeFirstOrThrow();
+  return callResultsFrozen(call.status);
 }
 
 function parseDescriptors(json: string): LevelDescriptor[] {
@@ -362,7 +377,10 @@ export async function saveReview(
     return { ok: false, errors: { _form: msg("review.error.notAttested") } };
   const proposal = await getProposalHead(db, proposalId);
   if (!proposal) return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
-  if (!(REVIEWABLE_STATUSES as readonly string[]).includes(proposal.status))
+  // A decided call's reviews are final until an official reopens the call.
+  if (callResultsFrozen(proposal.callStatus))
+    return { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } };
+  if (!isReviewable(proposal.status))
     return { ok: false, errors: { _form: msg("review.error.notReviewable") } };
 
   const existing = await getOwnReview(db, proposalId, actor.id);
@@ -378,6 +396,7 @@ export async function saveReview(
     intent === "submit" ? "submitted" : existing?.status === "returned" ? "returned" : "draft";
   const outcome = await db.transaction().execute(async (trx) => {
     const at = nowIso();
+    if (await callFrozen(trx, proposal.callId)) return "frozen" as const;
     // The row is re-read inside the transaction: a concurrent submit wins only once.
     const current = await trx
       .selectFrom("reviews")
@@ -455,6 +474,8 @@ export async function saveReview(
   });
   if (outcome === "already")
     return { ok: false, errors: { _form: msg("review.error.alreadySubmitted") } };
+  if (outcome === "frozen")
+    return { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } };
   return { ok: true, status };
 }
 
@@ -480,7 +501,12 @@ export async function returnReview(
     return { ok: false, errors: { _form: msg("review.error.returnNotSubmitted") } };
   const proposal = await getProposalHead(db, proposalId);
   if (!proposal) return { ok: false, errors: { _form: msg("review.error.notFound") } };
-  await db.transaction().execute(async (trx) => {
+  // A decided call's results are final: returning a review would change a published decision's
+  // score under it. Checked again inside the transaction (the call may be decided meanwhile).
+  const frozen = { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } } as const;
+  if (callResultsFrozen(proposal.callStatus)) return frozen;
+  const done = await db.transaction().execute(async (trx) => {
+    if (await callFrozen(trx, proposal.callId)) return false;
     const snapshot = {
       overallComment: review.overallComment,
       submittedAt: review.submittedAt,
@@ -523,7 +549,9 @@ export async function returnReview(
       requestId: ctx.requestId,
     });
     await afterReviewsChanged(trx, proposalId);
+    return true;
   });
+  if (!done) return frozen;
   return { ok: true, status: "returned" };
 }
 

@@ -3,16 +3,16 @@
 import crypto from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
-import type { Call, ProposalStatus } from "~db/schema";
+import type { ProposalStatus } from "~db/schema";
+import { callAcceptsSubmissions } from "~/domain/call-lifecycle";
 import { documentProblems, type DocumentKind, type DocumentProblem } from "~/domain/documents";
 import { tracksOf, validateAllSteps } from "~/domain/proposal-steps";
 import type { QuestionStepId } from "~/schemas";
 import type { DB } from "~/services/db.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { countByKind, listDocuments, type AuditContext } from "./attachments.server";
-import { writeAudit } from "./audit.server";
+import { submit as submitMove, withdraw as withdrawMove } from "./proposal-lifecycle.server";
 import { loadAnswers } from "./proposals.server";
-import { refreshProposalScores } from "~/models/score-read-model.server";
 
 export const PKT_OFFSET_MS = 5 * 60 * 60 * 1000;
 
@@ -68,13 +68,6 @@ export async function checkReadiness(db: DB, proposalId: number): Promise<Readin
 
 export function isReady(report: ReadinessReport): boolean {
   return Object.keys(report.stepErrors).length === 0 && report.documents.length === 0;
-}
-
-export function callAcceptsAt(call: Pick<Call, "status" | "opens_at" | "closes_at">, at: Date) {
-  const now = at.toISOString();
-  if (call.status !== "open" || now < call.opens_at) return "notOpen" as const;
-  if (now >= call.closes_at) return "deadline" as const;
-  return null;
 }
 
 /** What the confirmation e-mail needs, known inside the submission transaction. */
@@ -298,10 +291,13 @@ async function submitInTransaction(trx: DB, input: SubmitInput, now: Date): Prom
   if (!SUBMISSION_KEY.test(input.submissionKey)) return { ok: false, reason: "notDraft" };
   // A key belongs to one check page of one proposal: one seen elsewhere was tampered with.
   if (row.key_taken_by != null) return { ok: false, reason: "notDraft" };
-  const closed = callAcceptsAt(
-    { status: row.call_status, opens_at: row.call_opens_at, closes_at: row.call_closes_at },
-    now,
-  );
+  const subject = {
+    id: row.id,
+    status: row.status,
+    callId: row.call_id,
+    call: { status: row.call_status, opens_at: row.call_opens_at, closes_at: row.call_closes_at },
+  };
+  const closed = callAcceptsSubmissions(subject.call, now);
   if (closed) return { ok: false, reason: closed };
 
   const declaration = DeclarationSchema.safeParse(input.declaration);
@@ -372,10 +368,10 @@ async function submitInTransaction(trx: DB, input: SubmitInput, now: Date): Prom
     criteriaVersionId,
   };
 
-  await trx
-    .updateTable("proposals")
-    .set({
-      status: "submitted",
+  const moved = await submitMove(trx, {
+    subject,
+    now,
+    set: {
       reference,
       submitted_at: nowIso,
       submission_key: input.submissionKey,
@@ -388,33 +384,26 @@ async function submitInTransaction(trx: DB, input: SubmitInput, now: Date): Prom
       company_zh: companyZh,
       uscc_needs_check: hasOrganisation ? row.org_uscc_needs_check! : row.uscc_needs_check,
       updated_at: nowIso,
-    })
-    .where("id", "=", row.id)
-    .where("status", "=", "draft")
-    .execute();
-  // The proposal enters the competition: its board row, in this submission's savepoint.
-  await refreshProposalScores(trx, [row.id]);
-
-  await writeAudit(trx, {
-    actorId: input.userId,
-    actorEmail: input.audit?.actorEmail,
-    action: "proposal.submit",
-    entityType: "proposal",
-    entityId: row.id,
-    callId: row.call_id,
-    proposalId: row.id,
-    before: { status: row.status },
-    after: {
-      status: "submitted",
-      reference,
-      submittedAt: nowIso,
-      criteriaVersionId,
-      documents: snapshot.documents.map((d) => ({ kind: d.kind, sha256: d.sha256 })),
-      signatory: declaration.data.signatoryName,
     },
-    ip: input.audit?.ip,
-    requestId: input.audit?.requestId,
+    actor: {
+      id: input.userId,
+      email: input.audit?.actorEmail,
+      ip: input.audit?.ip,
+      requestId: input.audit?.requestId,
+    },
+    audit: {
+      action: "proposal.submit",
+      after: {
+        reference,
+        submittedAt: nowIso,
+        criteriaVersionId,
+        documents: snapshot.documents.map((d) => ({ kind: d.kind, sha256: d.sha256 })),
+        signatory: declaration.data.signatoryName,
+      },
+    },
   });
+  // Checked above with the same call and clock: a refusal here means the rules disagree.
+  if (!moved.ok) throw new Error(`submission refused by the lifecycle: ${moved.errors._form}`);
   // Everything the confirmation needs is known here: the action need not read the proposal
   // (with its snapshot) and its answers again after the commit.
   const submitted: SubmittedProposal = {
@@ -517,14 +506,6 @@ export async function getReceipt(
   };
 }
 
-/** Statuses from which the applicant may withdraw (any state before a published decision). */
-export const WITHDRAWABLE: readonly ProposalStatus[] = [
-  "draft",
-  "submitted",
-  "under_review",
-  "clarification_requested",
-];
-
 export const MAX_WITHDRAW_REASON = 1000;
 
 export type WithdrawResult =
@@ -546,38 +527,27 @@ export async function withdrawProposal(
   const reason = normaliseInput(input.reason ?? "");
   if (reason.length > MAX_WITHDRAW_REASON)
     return { ok: false, reason: "invalid", errors: { reason: msg("withdraw.err.reasonTooLong") } };
-  const at = (input.now ?? new Date()).toISOString();
   return db.transaction().execute(async (trx): Promise<WithdrawResult> => {
-    const proposal = await trx
-      .selectFrom("proposals")
-      .select(["id", "status", "reference", "call_id"])
-      .where("id", "=", input.proposalId)
-      .where("owner_id", "=", input.userId)
-      .executeTakeFirst();
-    if (!proposal) return { ok: false, reason: "notFound" };
     // A decision counts once it is published (the status changes when the call is marked
     // decided); a decision officials have recorded but not published must not show through.
-    if (!WITHDRAWABLE.includes(proposal.status)) return { ok: false, reason: "notAllowed" };
-    await trx
-      .updateTable("proposals")
-      .set({ status: "withdrawn", updated_at: at })
-      .where("id", "=", proposal.id)
-      .execute();
-    // It leaves the competition: its row, its reviews' totals and their calibration sums go.
-    await refreshProposalScores(trx, [proposal.id]);
-    await writeAudit(trx, {
-      actorId: input.userId,
-      actorEmail: input.audit?.actorEmail,
-      action: "proposal.withdraw",
-      entityType: "proposal",
-      entityId: proposal.id,
-      callId: proposal.call_id,
-      proposalId: proposal.id,
-      before: { status: proposal.status },
-      after: { status: "withdrawn", withdrawnAt: at, reason: reason || null },
-      ip: input.audit?.ip,
-      requestId: input.audit?.requestId,
+    const moved = await withdrawMove(trx, {
+      proposalId: input.proposalId,
+      ownerId: input.userId,
+      reason: reason || null,
+      now: input.now,
+      actor: {
+        id: input.userId,
+        email: input.audit?.actorEmail,
+        ip: input.audit?.ip,
+        requestId: input.audit?.requestId,
+      },
     });
+    if (!moved.ok) return { ok: false, reason: moved.status === 404 ? "notFound" : "notAllowed" };
+    const proposal = await trx
+      .selectFrom("proposals")
+      .select("reference")
+      .where("id", "=", input.proposalId)
+      .executeTakeFirstOrThrow();
     return { ok: true, reference: proposal.reference };
   });
 }

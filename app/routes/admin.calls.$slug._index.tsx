@@ -1,5 +1,6 @@
 // /admin/calls/:slug: edit a call's settings and move it through its lifecycle
-// (open, close, mark decided, archive: each asks for confirmation first, without JavaScript too).
+// (open, close, mark decided, archive: each asks for confirmation first, without JavaScript too),
+// and reopen a decided call (back to closed, with a reason kept in the audit log).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -9,16 +10,17 @@ import {
   type CallFormValues,
 } from "~/components/criteria-editor-call-settings";
 import { DateTime } from "~/components/date-time";
-import { ErrorSummary, useErrorText } from "~/components/form";
+import { ErrorSummary, TextArea, useErrorText } from "~/components/form";
 import {
   CallSettingsSchema,
   CALL_STATUSES,
   criteriaMayChange,
+  MIN_REOPEN_REASON,
   NEXT_STATUS,
 } from "~/domain/call-lifecycle";
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
 import { actorFrom } from "~/domain/command";
-import { getCallBySlug, transitionCall, updateCall } from "~/models/call-admin.server";
+import { getCallBySlug, reopenCall, transitionCall, updateCall } from "~/models/call-admin.server";
 import { findUndecided, undecidedMessage } from "~/models/decisions.server";
 import {
   getCriteriaPolicy,
@@ -95,6 +97,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 interface ActionData {
   errors: FieldErrors;
   values?: CallFormValues;
+  /** The reopen form's reason, posted back with its errors. */
+  reopenReason?: string;
 }
 
 const isStatus = (v: unknown): v is CallStatus =>
@@ -121,6 +125,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!moved.ok) return data<ActionData>({ errors: moved.errors }, { status: moved.status });
     return redirect(`/admin/calls/${call.slug}?notice=${NOTICE_FOR[to]}`);
   }
+  if (intent === "reopen") {
+    const reason = String(form.get("reason") ?? "");
+    const reopened = await reopenCall(getDb(), call.id, reason, actor);
+    if (!reopened.ok)
+      return data<ActionData>(
+        { errors: reopened.errors, reopenReason: reason },
+        { status: reopened.errors._form ? 409 : 400 },
+      );
+    return redirect(`/admin/calls/${call.slug}?notice=reopened`);
+  }
   if (intent !== "save") throw new Response("Bad Request", { status: 400 });
   const values = formDataToObject(form) as CallFormValues & { intent?: string };
   delete values.intent;
@@ -141,6 +155,8 @@ const NOTICES: Record<string, string> = {
   decided:
     "The call is marked decided: each applicant now sees their decision and has been e-mailed it.",
   archived: "The call is archived.",
+  reopened:
+    "The call is reopened and back in review: its proposals' decisions are no longer published, and its reviews, moderations and decisions can change. Mark it decided again to publish them.",
 };
 
 const ACTION_LABEL: Record<CallStatus, { button: string; explain: string }> = {
@@ -299,6 +315,32 @@ export default function AdminCall() {
       ) : (
         <p>This call is archived.</p>
       )}
+
+      {call.status === "decided" ? (
+        <section aria-labelledby="reopen-title" className="inset">
+          <h2 id="reopen-title">Reopen the call</h2>
+          <p>
+            A decided call&apos;s proposals, reviews, moderations and decisions are final. Reopening
+            takes the call back to closed (in review): each decided proposal returns to under review
+            and its applicant no longer sees the decision until the call is marked decided again.
+            The reason is kept in the audit log.
+          </p>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="reopen" />
+            <TextArea
+              name="reason"
+              label="Reason for reopening"
+              hint={`At least ${MIN_REOPEN_REASON} characters.`}
+              error={actionData?.reopenReason !== undefined ? actionData.errors.reason : undefined}
+              defaultValue={actionData?.reopenReason}
+              rows={3}
+            />
+            <button type="submit" className="button button--warning">
+              Reopen the call
+            </button>
+          </Form>
+        </section>
+      ) : null}
 
       {call.status !== "archived" ? (
         <section aria-labelledby="settings-title">

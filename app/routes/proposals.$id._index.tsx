@@ -9,7 +9,7 @@ import { taskStatuses } from "~/domain/proposal-steps";
 import { endsApplication, STEPS, tracksOf, type TaskStatus } from "~/domain/step-order";
 import { getTranslator } from "~/i18n";
 import { countByKind, listDocuments } from "~/models/attachments.server";
-import { WITHDRAWABLE } from "~/models/submission.server";
+import { canWithdraw } from "~/domain/proposal-lifecycle";
 import { draftEditable, getOwnedProposal, loadAnswers } from "~/models/proposals.server";
 import { isQuestionStep } from "~/schemas";
 import { getDb } from "~/services/db.server";
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     submittedAt: proposal.submitted_at,
     usccNeedsCheck: proposal.uscc_needs_check === 1,
     call,
-    canWithdraw: WITHDRAWABLE.includes(proposal.status),
+    canWithdraw: canWithdraw(proposal.status),
   };
   if (proposal.status !== "draft") {
     let answers: AnswersByStep = answersByStep(saved);

@@ -13,6 +13,7 @@ import { DateTime } from "~/components/date-time";
 import { Checkbox, ErrorSummary, TextField, useErrorText } from "~/components/form";
 import { answersByStep, ProposalSummary } from "~/components/proposal-summary";
 import { FileSize } from "~/components/upload-field";
+import { callAcceptsSubmissions } from "~/domain/call-lifecycle";
 import { documentRules, type DocumentKind } from "~/domain/documents";
 import { applicableQuestionSteps, tracksOf } from "~/domain/proposal-steps";
 import { getTranslator, type MessageKey } from "~/i18n";
@@ -20,7 +21,6 @@ import { isLocale, localeFromRequest } from "~/i18n/locales";
 import { listDocuments } from "~/models/attachments.server";
 import { getOwnedProposal, loadAnswers } from "~/models/proposals.server";
 import {
-  callAcceptsAt,
   checkReadiness,
   newSubmissionKey,
   submitProposal,
@@ -60,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const report = await checkReadiness(db, proposal.id);
   const docs = await listDocuments(db, proposal.id);
   const t = getTranslator(localeFromRequest(request));
-  const closed = callAcceptsAt(
+  const closed = callAcceptsSubmissions(
     {
       status: proposal.call_status,
       opens_at: proposal.call_opens_at,

@@ -11,7 +11,8 @@ import { ErrorSummary, TextArea } from "~/components/form";
 import { getTranslator } from "~/i18n";
 import { localeFromRequest } from "~/i18n/locales";
 import { getOwnedProposal } from "~/models/proposals.server";
-import { WITHDRAWABLE, withdrawProposal } from "~/models/submission.server";
+import { canWithdraw } from "~/domain/proposal-lifecycle";
+import { withdrawProposal } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
 import { requireRole } from "~/services/session.server";
 import { msg, type FieldErrors } from "~/utils/form";
@@ -38,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     proposalId: proposal.id,
     reference,
     withdrawn: proposal.status === "withdrawn",
-    allowed: WITHDRAWABLE.includes(proposal.status),
+    allowed: canWithdraw(proposal.status),
   };
 }
 

@@ -11,7 +11,7 @@ import { ErrorSummary, TextArea } from "~/components/form";
 import { ProposalSummary, type AnswersByStep } from "~/components/proposal-summary";
 import { ReviewReadOnly, ScoringForm, valuesFromScores } from "~/components/scoring-form";
 import { fieldNames } from "~/domain/review-validation";
-import { REVIEWABLE_STATUSES } from "~/models/assignments.server";
+import { isReviewable } from "~/domain/proposal-lifecycle";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
 import { can } from "~/domain/access";
@@ -108,7 +108,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stage: "review" as const,
     proposal: head,
     dueAt: access.assignment?.dueAt ?? null,
-    reviewable: (REVIEWABLE_STATUSES as readonly string[]).includes(p.status),
+    reviewable: isReviewable(p.status),
     criteria,
     answers,
     documents: docs,

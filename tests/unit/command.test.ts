@@ -14,13 +14,13 @@ describe("command results", () => {
 
   it("a refusal inside the body becomes the result, with its status and message keys", async () => {
     const result = await runCommand(async () => {
-      refuse(409, "board.error.decisionsFinal");
+      refuse(409, "lifecycle.error.callDecided");
       return { never: true };
     });
     expect(result).toEqual({
       ok: false,
       status: 409,
-      errors: { _form: "board.error.decisionsFinal" },
+      errors: { _form: "lifecycle.error.callDecided" },
     });
     expect(refusal(400, "validation.tooLong", { max: 5 }).errors._form).toBe(
       'validation.tooLong|{"max":5}',
@@ -35,9 +35,8 @@ describe("command results", () => {
 
   it("the board's refusals read in English and in Chinese", () => {
     for (const key of [
-      "board.error.decisionsFinal",
-      "board.error.moderationClosed",
-      "board.error.proposalNotFound",
+      "lifecycle.error.callDecided",
+      "lifecycle.error.notFound",
     ] as const satisfies readonly MessageKey[]) {
       const { key: decoded } = decodeMsg(refusal(409, key).errors._form!);
       expect(translate("en", decoded as MessageKey)).not.toBe(decoded);

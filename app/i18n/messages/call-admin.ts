@@ -53,6 +53,9 @@ export const en = {
   "rates.dateFuture": "The date of the rate cannot be in the future",
   "rates.source": "Enter where the rate comes from, for example State Bank of Pakistan",
   "rates.duplicate": "A rate for {currency} on {date} is already recorded",
+  "callAdmin.reopen.notDecided": "Only a decided call can be reopened",
+  "callAdmin.reopen.reason":
+    "Write the reason for reopening the call, at least {min} characters (it is kept in the audit log)",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -99,4 +102,6 @@ export const zh: Record<keyof typeof en, string> = {
   "rates.dateFuture": "汇率日期不能是将来的日期",
   "rates.source": "请输入汇率来源，例如巴基斯坦国家银行",
   "rates.duplicate": "{currency} 在 {date} 的汇率已有记录",
+  "callAdmin.reopen.notDecided": "只有已作出决定的征集才能重新开启",
+  "callAdmin.reopen.reason": "请填写重新开启征集的理由，至少 {min} 个字符（将记入审计日志）",
 };

@@ -51,6 +51,16 @@ export const en = {
   "callStatus.closed": "Closed",
   "callStatus.decided": "Decided",
   "callStatus.archived": "Archived",
+  "lifecycle.error.notAllowed": "This change of status is not allowed",
+  "lifecycle.error.wrongStatus": "This proposal's status does not allow this change",
+  "lifecycle.error.callNotOpen": "The call is not open for submissions",
+  "lifecycle.error.deadlinePassed": "The deadline for this call has passed",
+  "lifecycle.error.callDecided":
+    "The call has been decided: its proposals, reviews, moderations and decisions are final unless an official reopens the call",
+  "lifecycle.error.noDecision": "This proposal has no recorded decision",
+  "lifecycle.error.notFound": "This proposal could not be found",
+  "lifecycle.error.changedMeanwhile":
+    "This proposal changed meanwhile: reload the page and try again",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -102,4 +112,13 @@ export const zh: Record<keyof typeof en, string> = {
   "callStatus.closed": "已截止",
   "callStatus.decided": "已决定",
   "callStatus.archived": "已归档",
+  "lifecycle.error.notAllowed": "不允许进行此状态变更",
+  "lifecycle.error.wrongStatus": "此提案当前的状态不允许进行此变更",
+  "lifecycle.error.callNotOpen": "此征集目前不接受提交",
+  "lifecycle.error.deadlinePassed": "此征集的截止时间已过",
+  "lifecycle.error.callDecided":
+    "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可更改",
+  "lifecycle.error.noDecision": "此提案尚无记录的决定",
+  "lifecycle.error.notFound": "找不到此提案",
+  "lifecycle.error.changedMeanwhile": "此提案已被他人更改：请刷新页面后重试",
 };
