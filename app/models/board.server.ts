@@ -140,20 +140,32 @@ async function orderedIds(
   q: BoardQuery,
   hidden: readonly number[],
   ranking: CallRanking,
-): Promise<number[]> {
+): Promise<readonly number[]> {
   const rankOf = (id: number) => {
     const r = ranking.byId.get(id);
     if (!r) return Number.MAX_SAFE_INTEGER;
     return q.score === "raw" ? r.rankRaw : r.rankCalibrated;
   };
-  if (q.sort === "rank" || q.sort === "calibrated") {
+  if (q.sort === "rank") {
+    // The ranking already holds the call in rank order: keep the rows the filters let through
+    // (a linear pass, no sort), or take it whole when nothing is filtered or hidden.
+    const order = q.score === "raw" ? ranking.byRaw : ranking.byCalibrated;
+    const filtered = hidden.length > 0 || Object.values(filtersOf(q)).some((v) => v !== null);
+    let ids: readonly number[] = order;
+    if (filtered) {
+      const keep = new Set(
+        (await boardBase(db, callId, q, hidden).select("ps.proposal_id").execute()).map(
+          (r) => r.proposal_id,
+        ),
+      );
+      ids = order.filter((id) => keep.has(id));
+    }
+    return q.dir === "asc" ? ids : [...ids].reverse();
+  }
+  if (q.sort === "calibrated") {
     const ids = (await boardBase(db, callId, q, hidden).select("ps.proposal_id").execute()).map(
       (r) => r.proposal_id,
     );
-    if (q.sort === "rank") {
-      const sign = q.dir === "asc" ? 1 : -1;
-      return ids.sort((a, b) => sign * (rankOf(a) - rankOf(b)) || a - b);
-    }
     const sign = q.dir === "asc" ? 1 : -1;
     const cal = (id: number) => ranking.byId.get(id)?.calibratedScore ?? null;
     return ids.sort((a, b) => {
@@ -258,6 +270,17 @@ function hiddenKey(hidden: readonly number[]): string {
   return [...hidden].sort((a, b) => a - b).join(",");
 }
 
+/** The filters of a board state, and nothing else. */
+function filtersOf(q: BoardFilters): BoardFilters {
+  return {
+    track: q.track,
+    status: q.status,
+    decision: q.decision,
+    qualifies: q.qualifies,
+    flagged: q.flagged,
+  };
+}
+
 /** Counts the board's rows for one state's filters, in SQL (kept between changes, see above). */
 export async function countBoard(
   db: DB,
@@ -265,13 +288,7 @@ export async function countBoard(
   q: BoardFilters,
   hidden: readonly number[],
 ): Promise<number> {
-  const filters: BoardFilters = {
-    track: q.track,
-    status: q.status,
-    decision: q.decision,
-    qualifies: q.qualifies,
-    flagged: q.flagged,
-  };
+  const filters = filtersOf(q);
   const count = async () => {
     const { n } = await boardBase(db, callId, filters, hidden)
       .select(sql<number>`count(*)`.as("n"))

@@ -43,6 +43,7 @@ import {
   type CriterionMeta,
 } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
+import { isReadSnapshot } from "~/services/exports/snapshot.server";
 
 /** Proposals refreshed per round of reads and writes (bounds statement parameters and memory). */
 const CHUNK = 1000;
@@ -462,6 +463,8 @@ export async function callRanking(db: DB, callId: number): Promise<CallRanking |
  */
 async function buildConsistent(db: DB, callId: number): Promise<CallRanking | null> {
   rankingBuilds.count++;
+  // An export's snapshot connection is already inside its one read transaction.
+  if (isReadSnapshot(db)) return buildRanking(db, callId);
   return db.transaction().execute((trx) => buildRanking(trx, callId));
 }
 

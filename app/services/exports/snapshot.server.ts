@@ -19,6 +19,14 @@ export interface Snapshot {
   close: () => Promise<void>;
 }
 
+/** Connections that hold an export's read transaction open (they must not begin another). */
+const snapshots = new WeakSet<object>();
+
+/** Whether this database handle reads inside an export's snapshot (already one read transaction). */
+export function isReadSnapshot(db: DB): boolean {
+  return snapshots.has(db);
+}
+
 export async function openReadSnapshot(): Promise<Snapshot> {
   const file = getEnv().DATABASE_PATH;
   if (file === ":memory:") return { db: getDb(), close: async () => undefined };
@@ -28,6 +36,7 @@ export async function openReadSnapshot(): Promise<Snapshot> {
   // A deferred read transaction: the snapshot is taken by the first read and kept until commit.
   await sql`begin`.execute(db);
   await sql`select count(*) from calls`.execute(db);
+  snapshots.add(db);
   let closed = false;
   return {
     db,
