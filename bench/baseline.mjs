@@ -34,7 +34,7 @@ const SORTS = {
   investment: "ps.investment_usd_cents",
   reviews: "ps.reviews_submitted",
   score: "ps.score",
-  calibrated: "ps.calibrated_score",
+  calibrated: null,
   gates:
     "case ps.gates_summary when 'passed' then 0 when 'pending' then 1 when 'split' then 2 else 3 end",
   flags: "ps.flag_count",
@@ -139,6 +139,23 @@ export function createBaseline(database, slug) {
     return stmt;
   };
   const callStmt = db.prepare("select id, slug, title_en, title_zh from calls where slug = ?");
+  const rankings = new Map();
+  function rankingOf(callId) {
+    let r = rankings.get(callId);
+    if (!r) {
+      const order = db
+        .prepare(
+          `select proposal_id from proposal_scores where call_id = ?
+             order by score_num * 1.0 / score_den desc nulls last, submitted_at, proposal_id`,
+        )
+        .raw()
+        .all(callId)
+        .map((row) => row[0]);
+      r = { order, rank: new Map(order.map((id, i) => [id, i + 1])) };
+      rankings.set(callId, r);
+    }
+    return r;
+  }
 
   // As countBoard in app/models/board.server.ts (which, unlike this baseline, keeps its counts
   // between changes of the call's scores).
@@ -165,28 +182,67 @@ export function createBaseline(database, slug) {
     });
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const page = Math.min(q.page, pageCount);
-    const rankCol = q.score === "raw" ? "ps.rank_raw" : "ps.rank_calibrated";
-    const dir = q.dir === "desc" ? "desc" : "asc";
-    const order =
-      q.sort === "rank"
-        ? `${rankCol} ${dir}, ps.proposal_id asc`
-        : `${dir === "asc" ? `${SORTS[q.sort]} is null asc, ` : ""}${SORTS[q.sort]} ${dir}, ${rankCol} asc, ps.proposal_id asc`;
-    // As listBoard: the page's ids from the columns that filter and sort, then the page's rows.
-    const join =
-      q.sort === "decision" ? "left join decisions d on d.proposal_id = ps.proposal_id " : "";
-    const rows = prepare(
-      `select ps.proposal_id, ${rankCol} as rank, ps.reference, ps.company_en, ps.company_zh, ps.title,
-         ps.tracks, ps.status, ps.investment_usd_cents, ps.submitted_at, ps.reviews_submitted,
-         ps.reviews_required, ps.score, ps.calibrated_score, ps.gates_summary, ps.qualifies,
-         ps.flagged, ps.flags_json, d.outcome, d.reason
-       from proposal_scores ps left join decisions d on d.proposal_id = ps.proposal_id
-       where ps.proposal_id in (select ps.proposal_id from proposal_scores ps ${join}where ${filtered.sql}
-         order by ${order} limit ? offset ?)
-       order by ${order}`,
-    ).all(call.id, ...filtered.args, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    const col = q.score === "raw" ? "ps.score" : "ps.calibrated_score";
+    // As listBoard: ranks come from a ranking kept in memory (the portal derives it from its read
+    // model once per change of the call's scores; here once, from the raw score: the baseline's
+    // data never changes, and a calibrated order costs the same to keep), the page's ids from the
+    // columns that filter and sort, then the page's rows by id.
+    const ranking = rankingOf(call.id);
+    const filteredAny = filtered.args.length > 0 || filtered.sql !== "ps.call_id = ?";
+    let ids;
+    if (q.sort === "rank" || q.sort === "calibrated") {
+      let order = ranking.order;
+      if (filteredAny) {
+        const keep = new Set(
+          prepare(`select ps.proposal_id from proposal_scores ps where ${filtered.sql}`)
+            .raw()
+            .all(call.id, ...filtered.args)
+            .map((r) => r[0]),
+        );
+        order = order.filter((id) => keep.has(id));
+      }
+      ids = q.dir === "asc" ? order : [...order].reverse();
+    } else {
+      const dir = q.dir === "desc" ? "desc" : "asc";
+      const join =
+        q.sort === "decision" ? "left join decisions d on d.proposal_id = ps.proposal_id " : "";
+      const found = prepare(
+        `select ps.proposal_id, ${SORTS[q.sort]} as k from proposal_scores ps ${join}where ${filtered.sql}
+           order by ${dir === "asc" ? `${SORTS[q.sort]} is null asc, ` : ""}${SORTS[q.sort]} ${dir}`,
+      )
+        .raw()
+        .all(call.id, ...filtered.args);
+      const group = new Int32Array(found.length);
+      for (let i = 1; i < found.length; i++)
+        group[i] = group[i - 1] + (found[i][1] === found[i - 1][1] ? 0 : 1);
+      const idx = found.map((_, i) => i);
+      idx.sort(
+        (a, b) =>
+          group[a] - group[b] ||
+          ranking.rank.get(found[a][0]) - ranking.rank.get(found[b][0]) ||
+          found[a][0] - found[b][0],
+      );
+      ids = idx.map((i) => found[i][0]);
+    }
+    const pageIds = ids.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    const byId = new Map(
+      (pageIds.length
+        ? prepare(
+            `select ps.proposal_id, ps.reference, ps.company_en, ps.company_zh, ps.title,
+               ps.tracks, ps.status, ps.investment_usd_cents, ps.submitted_at, ps.reviews_submitted,
+               ps.reviews_required, ps.score, ps.gates_summary, ps.qualifies,
+               ps.flagged, ps.flags_json, d.outcome, d.reason
+             from proposal_scores ps left join decisions d on d.proposal_id = ps.proposal_id
+             where ps.proposal_id in (${pageIds.map(() => "?").join(",")})`,
+          ).all(...pageIds)
+        : []
+      ).map((r) => [r.proposal_id, r]),
+    );
+    const rows = pageIds.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [{ ...r, rank: ranking.rank.get(id), calibrated_score: r.score }] : [];
+    });
     const bins = prepare(
-      `select case when ${col} is null then null else min(9, max(0, cast(${col} / 10 as integer))) end as bin,
+      `select case when ps.score is null then null else min(9, max(0, cast(ps.score / 10 as integer))) end as bin,
          count(*) as n from proposal_scores ps where ps.call_id = ? group by bin`,
     ).all(call.id);
     return { call, q, total, callTotal, page, pageCount, rows, bins };

@@ -3,7 +3,7 @@
 // decisions on some, a supply of complete drafts for the submit scenario, and for the "reviews under
 // load" scenario a fourth, attested but unreviewed assignment on some proposals (reviews to submit),
 // submitted reviews an official can return and a few more officials — written into a fresh
-// SQLite file migrated with the app's own migrations, then scored once (recomputeCallScores) so the
+// SQLite file migrated with the app's own migrations, then scored once (rebuildCallScores) so the
 // board's read model is current, as it is in production after the last review.
 //
 //   tsx bench/dataset.ts --db /tmp/bench.db [--quick] [--proposals N] [--drafts N] [--json out.json]

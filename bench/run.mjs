@@ -1215,14 +1215,18 @@ function lastExportAudit(database, kind) {
 function explainBoard(database, callId) {
   const sqlite = new SQLite(database, { readonly: true });
   // The statements the board runs (app/models/board.server.ts, mirrored by bench/baseline.mjs): the
-  // read model proposal_scores alone for the counts and the page's ids; decisions for its 50 rows.
+  // read model proposal_scores alone for the counts and the page's ids, decisions for its 50 rows,
+  // and the compact state the derived ranking is built from (app/models/score-read-model.server.ts).
   const TRACK = `(',' || coalesce(ps.tracks, '') || ',') like '%,tier4DataCentre,%'`;
   const ROWS = `select ps.proposal_id, ps.reference, d.outcome from proposal_scores ps left join decisions d on d.proposal_id = ps.proposal_id`;
   const queries = {
     "board count, no filter": `select count(*) as n from proposal_scores ps where ps.call_id = ${callId}`,
     "board count, track + qualifies": `select count(*) as n from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1`,
-    "board page (default order)": `${ROWS} where ps.proposal_id in (select ps.proposal_id from proposal_scores ps where ps.call_id = ${callId} order by ps.rank_raw asc, ps.proposal_id asc limit 50 offset 0) order by ps.rank_raw asc, ps.proposal_id asc`,
-    "board page (track + qualifies, by investment, page 20)": `${ROWS} where ps.proposal_id in (select ps.proposal_id from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1 order by ps.investment_usd_cents desc, ps.rank_raw asc, ps.proposal_id asc limit 50 offset 950) order by ps.investment_usd_cents desc, ps.rank_raw asc, ps.proposal_id asc`,
+    "derived ranking: the counting review totals (once per change of the call's scores)": `select proposal_id, reviewer_id, total_num from review_totals where call_id = ${callId} and total_num is not null order by proposal_id, reviewer_id`,
+    "derived ranking: the proposals' exact scores and tie-break means (once per change)": `select proposal_id, score_num, score_den, tie_break_json, submitted_at, reference from proposal_scores where call_id = ${callId} order by proposal_id`,
+    "board page ids (track + qualifies: the filtered ids, ordered in memory by rank)": `select ps.proposal_id from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1`,
+    "board page ids (by investment: the column's order, ties by rank in memory)": `select ps.proposal_id, ps.investment_usd_cents as k from proposal_scores ps where ps.call_id = ${callId} and ${TRACK} and ps.qualifies = 1 order by ps.investment_usd_cents desc`,
+    "board page rows (50 ids)": `${ROWS} where ps.proposal_id in (select proposal_id from proposal_scores where call_id = ${callId} limit 50)`,
     "score histogram (kept between score changes by the portal; the baseline runs it every time)": `select case when ps.score is null then null else min(9, max(0, cast(ps.score / 10 as integer))) end as bin, count(*) from proposal_scores ps where ps.call_id = ${callId} group by bin`,
   };
 
@@ -1269,7 +1273,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
   );
   L.push(`- Command: \`${command}\` (${CONNECTIONS} connections, ${DURATION} s per scenario)`);
   L.push(
-    `- Dataset: ${dataset.proposals.toLocaleString("en")} submitted proposals in one call, ${dataset.reviewers} reviewers, ${dataset.reviews.toLocaleString("en")} submitted reviews (${dataset.reviewScores.toLocaleString("en")} criterion and gate scores), ${dataset.decisions} decisions, ${dataset.drafts.length.toLocaleString("en")} complete drafts for the submit scenario; answers ${(dataset.answersBytesAverage / 1024).toFixed(1)} KB JSON per proposal on average; database ${(dataset.fileBytes / 1024 ** 2).toFixed(0)} MB; generated in ${(dataset.generateMs / 1000).toFixed(1)} s, scored (recomputeCallScores) in ${(dataset.recomputeMs / 1000).toFixed(2)} s`,
+    `- Dataset: ${dataset.proposals.toLocaleString("en")} submitted proposals in one call, ${dataset.reviewers} reviewers, ${dataset.reviews.toLocaleString("en")} submitted reviews (${dataset.reviewScores.toLocaleString("en")} criterion and gate scores), ${dataset.decisions} decisions, ${dataset.drafts.length.toLocaleString("en")} complete drafts for the submit scenario; answers ${(dataset.answersBytesAverage / 1024).toFixed(1)} KB JSON per proposal on average; database ${(dataset.fileBytes / 1024 ** 2).toFixed(0)} MB; generated in ${(dataset.generateMs / 1000).toFixed(1)} s, scored (rebuildCallScores) in ${(dataset.recomputeMs / 1000).toFixed(2)} s`,
   );
   if (buildSeconds !== null) L.push(`- Build (npm run build): ${buildSeconds.toFixed(0)} s`);
   L.push(
