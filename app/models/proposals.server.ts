@@ -1,6 +1,7 @@
 // An applicant's proposals: create a draft while the call is open, read one's own, save a step's
 // answers (keeping the denormalised columns the board sorts on current). Every change runs in
 // one transaction with its audit row; a proposal that is no longer a draft never changes here.
+import { can, decideAccess } from "~/domain/access";
 import type { Call, Currency, Proposal } from "~db/schema";
 import { endsApplication, type SavedAnswers } from "~/domain/proposal-steps";
 import { isCallOpen } from "~/models/calls.server";
@@ -126,8 +127,17 @@ export async function getOwnedProposal(
       "calls.contact_email as call_contact_email",
     ])
     .where("proposals.id", "=", id)
-    .where("proposals.owner_id", "=", userId)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => {
+      // Whether this applicant may act on it is the access policy's answer, not this query's.
+      const access = decideAccess({
+        user: { id: userId, role: "applicant" },
+        proposal: row ? { id: row.id, ownerId: row.owner_id, status: row.status } : null,
+        assignment: null,
+        conflicted: false,
+      });
+      return row && can(access, "own") ? row : undefined;
+    });
 }
 
 /** The applicant's proposals, newest first, with their call's title and deadline. */
