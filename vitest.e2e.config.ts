@@ -9,7 +9,9 @@ export default defineConfig({
     include: ["tests/e2e/**/*.e2e.ts"],
     globalSetup: ["tests/e2e/support/global-setup.ts"],
     fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Generous: every wait inside a test is on a condition, and a journey on a busy 2-core machine
+    // has taken minutes; a timeout is only the last guard against a hang.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });

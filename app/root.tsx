@@ -11,7 +11,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { getTranslator } from "~/i18n";
 import { dictionaryHref } from "~/i18n/catalog.server";
 import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
@@ -200,6 +200,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Marks the document once React has hydrated it: browser tests wait on this condition instead
+  // of sleeping until the page's scripts have probably run.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
 }
 

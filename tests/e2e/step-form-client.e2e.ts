@@ -31,7 +31,7 @@ it("with JavaScript a step page checks answers with the server's rules before po
   const id = /\/proposals\/(\d+)\//.exec(page.url())![1];
   await page.goto(`/proposals/${id}/organisation`);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(300);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   posts.length = 0;
   await page.locator('[name="uscc"]').fill("12345");
   await page.locator('[name="uscc"]').press("Tab");
@@ -71,7 +71,7 @@ it("with JavaScript a step page checks answers with the server's rules before po
   // valid continue posts with intent=continue
   await page.goto(`/proposals/${id}/organisation`);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(300);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   const vals: Record<string, string> = {
     legalNameEn: "Test Co Ltd",
     legalNameZh: "测试有限公司",

@@ -34,7 +34,8 @@ export async function newContext(
     locale: options.locale ?? "en-GB",
     timezoneId: "Asia/Shanghai",
   });
-  context.setDefaultTimeout(15_000);
+  // Each wait is on a condition; the limit only guards against a hang on a busy machine.
+  context.setDefaultTimeout(60_000);
   return context;
 }
 
