@@ -11,7 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     // Generous: every wait inside a test is on a condition, and a journey on a busy 2-core machine
     // has taken minutes; a timeout is only the last guard against a hang.
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });

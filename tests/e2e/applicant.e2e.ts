@@ -770,5 +770,5 @@ describe("the applicant journey in the browser", () => {
       ),
     ).toEqual([{ subject: `已收到提案 ${reference}`, locale: "zh-Hans" }]);
     await context.close();
-  }, 180_000);
+  });
 });

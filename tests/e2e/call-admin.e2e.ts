@@ -150,7 +150,7 @@ describe("an official sets up a call in the browser (JavaScript on)", () => {
     const visitor = await fetch(`${baseUrl()}/calls/${CALL.slug}`);
     expect(visitor.status).toBe(404);
     await context.close();
-  }, 180_000);
+  });
 
   it("refuses weights that do not add up to 100, then saves corrected weights, a descriptor and a gate, and publishes", async () => {
     const context = await newContext(browser);
@@ -251,7 +251,7 @@ describe("an official sets up a call in the browser (JavaScript on)", () => {
     );
     await expectAccessible(page);
     await context.close();
-  }, 180_000);
+  });
 
   it("opens the call after confirming", async () => {
     const context = await newContext(browser);
@@ -290,7 +290,7 @@ describe("an official sets up a call in the browser (JavaScript on)", () => {
     await expect(row.textContent()).resolves.toContain("Version 1, published");
     await expectAccessible(page);
     await context.close();
-  }, 180_000);
+  });
 
   it("visitors see the open call and its version 1 criteria with the weights, in English and Chinese", async () => {
     const context = await newContext(browser);
@@ -337,7 +337,7 @@ describe("an official sets up a call in the browser (JavaScript on)", () => {
     await expect(zhPage.locator("main").textContent()).resolves.toContain(GATE.wordingZh);
     await expectAccessible(zhPage);
     await zh.close();
-  }, 180_000);
+  });
 
   it("the audit log lists the call and criteria actions, and no refused save", async () => {
     const context = await newContext(browser);
@@ -365,7 +365,7 @@ describe("an official sets up a call in the browser (JavaScript on)", () => {
     await expect(rowsOf("criteria.weights").count()).resolves.toBe(1);
     await expect(rowsOf("criteria.weights").textContent()).resolves.toContain('"weight": 25');
     await context.close();
-  }, 180_000);
+  });
 });
 
 describe("the criteria weights without JavaScript", () => {
@@ -417,5 +417,5 @@ describe("the criteria weights without JavaScript", () => {
     expect(storedWeight(slug, "energy")).toBe(20);
     await expectAccessibleWithoutJs(page);
     await context.close();
-  }, 180_000);
+  });
 });
