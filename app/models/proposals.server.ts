@@ -13,9 +13,10 @@ import { getProfileForUser, saveProfile, UsccTakenError } from "~/models/organis
 import { parseStep, type Answers, type QuestionStepId } from "~/schemas";
 import { usccStatus } from "~/schemas/organisation";
 import { nowIso, type DB } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
 
 export type ProposalErrorCode =
-  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "usccTaken";
+  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "usccTaken" | "tooManyDrafts";
 
 /** A refused change; nothing was written. */
 export class ProposalError extends Error {
@@ -38,7 +39,26 @@ function auditBase(actor: Pick<Actor, "id"> & Partial<Actor>) {
   };
 }
 
-/** Starts a draft for `ownerId` in an open call, pre-filled with their company profile. */
+/**
+ * Drafts an applicant may hold at once in calls that are still open (MAX_DRAFTS_PER_ACCOUNT):
+ * each draft carries its own 100 MB of documents (issue 12, item 3). Drafts in calls that have
+ * closed can no longer change or take files, so they do not count.
+ */
+async function countOpenDrafts(trx: DB, ownerId: number, now: string): Promise<number> {
+  const drafts = await trx
+    .selectFrom("proposals")
+    .innerJoin("calls", "calls.id", "proposals.call_id")
+    .select(["calls.status", "calls.opens_at", "calls.closes_at"])
+    .where("proposals.owner_id", "=", ownerId)
+    .where("proposals.status", "=", "draft")
+    .execute();
+  return drafts.filter((call) => isCallOpen(call, now)).length;
+}
+
+/**
+ * Starts a draft for `ownerId` in an open call, pre-filled with their company profile; refused
+ * (tooManyDrafts) when the applicant already holds MAX_DRAFTS_PER_ACCOUNT drafts in open calls.
+ */
 export async function createDraft(
   db: DB,
   input: { callId: number; ownerId: number; actor?: Actor },
@@ -52,6 +72,8 @@ export async function createDraft(
       .where("id", "=", input.callId)
       .executeTakeFirst();
     if (!call || !isCallOpen(call, now)) throw new ProposalError("callNotOpen");
+    if ((await countOpenDrafts(trx, input.ownerId, now)) >= getEnv().MAX_DRAFTS_PER_ACCOUNT)
+      throw new ProposalError("tooManyDrafts");
     const profile = await getProfileForUser(trx, input.ownerId);
     const proposal = await trx
       .insertInto("proposals")

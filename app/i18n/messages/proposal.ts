@@ -43,6 +43,9 @@ export const en = {
   "proposal.new.closedBody":
     "The call is closed or has not opened yet. You can see the open calls on the home page.",
   "proposal.new.unknownCall": "Call not found",
+  "proposal.new.tooManyDrafts":
+    "You already have {max} draft proposals in open calls. Submit or withdraw one of them before you start another.",
+  "proposal.new.yourDrafts": "Go to your proposals",
   "proposal.task.title": "Your proposal",
   "proposal.task.intro": "Complete each section. You can save your answers and come back later.",
   "proposal.task.progress": "You have completed {done} of {total} sections.",
@@ -322,6 +325,9 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.new.closed": "该征集目前不接受提案",
   "proposal.new.closedBody": "该征集已截止或尚未开放。您可以在首页查看开放中的征集。",
   "proposal.new.unknownCall": "未找到该征集",
+  "proposal.new.tooManyDrafts":
+    "您在开放中的征集里已有 {max} 份提案草稿。请先提交或撤回其中一份，再开始新的提案。",
+  "proposal.new.yourDrafts": "前往我的提案",
   "proposal.task.title": "您的提案",
   "proposal.task.intro": "请完成每个部分。您可以保存答案，稍后再回来继续。",
   "proposal.task.progress": "您已完成 {total} 个部分中的 {done} 个。",
