@@ -257,8 +257,6 @@ export const en = {
   "proposal.err.usccRequired": "Enter the Unified Social Credit Code",
   "proposal.err.usccFormat":
     "Enter the 18-character Unified Social Credit Code exactly as on the business licence",
-  "proposal.err.usccTaken":
-    "This Unified Social Credit Code is already registered to another company profile. Contact the CDA if this is your company.",
   "proposal.err.province": "Select a province from the list",
   "proposal.err.finalBelowPhase1": "The final IT load must be at least the phase 1 IT load",
   "proposal.err.useCasesMin": "Add at least one big data use case",
@@ -527,8 +525,6 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.err.nameZhHan": "请用汉字填写中文名称",
   "proposal.err.usccRequired": "请输入统一社会信用代码",
   "proposal.err.usccFormat": "请按营业执照准确输入 18 位统一社会信用代码",
-  "proposal.err.usccTaken":
-    "该统一社会信用代码已被其他公司资料使用。如果这是您的公司，请联系首都发展局。",
   "proposal.err.province": "请从列表中选择省份",
   "proposal.err.finalBelowPhase1": "最终 IT 负载不得小于一期 IT 负载",
   "proposal.err.useCasesMin": "请至少添加一个大数据应用场景",
