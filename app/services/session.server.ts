@@ -4,8 +4,16 @@ import type { Role, User } from "~db/schema";
 import { getDb, nowIso, type DB } from "./db.server";
 import { getEnv } from "./env.server";
 
-/** A session ends after this long without a request… */
-export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
+/**
+ * A session ends after this long without a request: 60 minutes for applicants (who type long
+ * answers, and whose draft the warning saves), 30 for staff (ASVS 3.3.2 at level 2: the board,
+ * reviews and every company's figures are behind a staff session)…
+ */
+export const APPLICANT_IDLE_TIMEOUT_MS = 60 * 60 * 1000;
+export const STAFF_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export function idleTimeoutFor(role: Role): number {
+  return role === "applicant" ? APPLICANT_IDLE_TIMEOUT_MS : STAFF_IDLE_TIMEOUT_MS;
+}
 /** …and in any case this long after sign-in. */
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
@@ -82,7 +90,7 @@ export async function getUser(request: Request, db: DB = getDb()): Promise<Sessi
   if (
     row.disabled_at ||
     Date.parse(row.expires_at) <= now ||
-    Date.parse(row.last_seen_at) + IDLE_TIMEOUT_MS <= now
+    Date.parse(row.last_seen_at) + idleTimeoutFor(row.role) <= now
   ) {
     await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
     return null;
