@@ -87,7 +87,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 410 },
     );
   }
-  return redirect(homePathFor(result.user.role), { headers: { "Set-Cookie": result.setCookie } });
+  return redirect(result.stage === "enrol" ? "/account/security" : homePathFor(result.user.role), {
+    headers: { "Set-Cookie": result.setCookie },
+  });
 }
 
 function InvalidLink({ status }: { status: Invalid["invalid"] }) {

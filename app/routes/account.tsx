@@ -151,6 +151,10 @@ export default function Account() {
         </div>
       </dl>
 
+      <p>
+        <a href="/account/security">{t("security.link")}</a>
+      </p>
+
       <h2>{t("auth.account.details")}</h2>
       <Form method="post" noValidate key={details?.saved ? "saved" : "details"}>
         <input type="hidden" name="intent" value="details" />

@@ -13,7 +13,7 @@ import {
 import { InviteSchema, orderErrors, parseForm, STAFF_INVITE_ROLES, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { formatDateTime } from "~/utils/dates";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";

@@ -10,7 +10,7 @@ import { getCallBySlug, isCallOpen } from "~/models/calls.server";
 import { getProfileForUser } from "~/models/organisations.server";
 import { createDraft, ProposalError } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useLocale, useT } from "~/utils/use-t";
 
 async function findCall(request: Request) {

@@ -20,6 +20,26 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("CDA Investment Portal <no-reply@cda.gov.pk>"),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /**
+   * Staff roles that must use two-step verification, comma-separated (admin always does):
+   * "admin" (default), "admin,official", "admin,official,reviewer".
+   */
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default("admin")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.enum(["admin", "official", "reviewer"], {
+          error: "MFA_REQUIRED_ROLES lists staff roles: admin, official, reviewer",
+        }),
+      ),
+    ),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRETS: string[] };
