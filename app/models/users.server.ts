@@ -443,6 +443,7 @@ export async function listUsers(db: DB, filter: UserListFilter = {}) {
       "disabled_at",
       "password_hash",
       "created_at",
+      "totp_enabled_at",
     ]);
   if (filter.role) query = query.where("role", "=", filter.role);
   if (filter.q) {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as account from "~/routes/account";
 import * as security from "~/routes/account_.security";
 import * as adminIndex from "~/routes/admin._index";
+import * as adminUsers from "~/routes/admin.users";
 import * as login from "~/routes/login";
 import * as loginCode from "~/routes/login_.code";
 import { getDb } from "~/services/db.server";
@@ -354,6 +355,39 @@ describe("recovery codes, turning off, resets", () => {
       .where("id", "=", admin.user.id)
       .executeTakeFirstOrThrow();
     expect(row.totp_enabled_at).not.toBeNull();
+  });
+});
+
+describe("an admin's reset", () => {
+  it("removes someone's second factor and ends their sessions; audited; not one's own", async () => {
+    const { user: victim, secret } = await enrolled("official");
+    const staged = cookieFrom((await passwordStep(victim.email)).setCookie);
+    const session = await callAction(
+      loginCode.action,
+      "/login/code",
+      { code: totpCode(secret) },
+      { cookie: staged },
+    );
+    const theirs = cookieFrom(session.setCookie);
+    const { user: admin, cookie } = await signedIn("admin");
+    const res = await callAction(
+      adminUsers.action,
+      "/admin/users",
+      { intent: "reset-2fa", userId: String(victim.id) },
+      { cookie },
+    );
+    expect(res.status).toBe(200);
+    expect(await getUser(asRequest(theirs))).toBeNull();
+    expect(await auditActions(victim.id)).toContain("user.totp_reset");
+    // Officials are not required by default: the next sign-in is a full session at once.
+    expect((await passwordStep(victim.email)).location).toBe("/admin");
+    const own = await callAction(
+      adminUsers.action,
+      "/admin/users",
+      { intent: "reset-2fa", userId: String(admin.id) },
+      { cookie },
+    );
+    expect(own.status).toBe(400);
   });
 });
 
