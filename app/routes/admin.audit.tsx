@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { auditSearch, parseAuditFilter, type AuditFilter } from "~/domain/audit-filter";
 import { requireAuditScope, requireRole } from "~/models/access.server";
-import { auditFilterProposal, listAudit, listAuditActions } from "~/models/audit-query.server";
+import { listAudit, listAuditActions } from "~/models/audit-query.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";

@@ -2,7 +2,7 @@
 // The download is itself written to the audit log when it finishes.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireAuditScope, requireRole } from "~/models/access.server";
-import { auditFilterProposal, parseAuditFilter } from "~/models/audit-query.server";
+import { parseAuditFilter } from "~/models/audit-query.server";
 import { exportAuditCsv } from "~/models/exports/audit-csv.server";
 import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES } from "~/services/session.server";
