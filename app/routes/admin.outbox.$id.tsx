@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getDb } from "~/services/db.server";
-import { absoluteUrl, getOutboxMessage } from "~/services/mail.server";
+import { getOutboxMessage } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { requireRole } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   const message = Number.isInteger(id) && id > 0 ? await getOutboxMessage(db, id) : undefined;
   if (!message) throw new Response("Not Found", { status: 404 });
-  return data({ message, origin: new URL(absoluteUrl(request, "/")).origin });
+  return data({ message, origin: new URL(publicUrl("/")).origin });
 }
 
 /** Splits the text into strings and links; only links to the portal itself become <a>. */

@@ -13,7 +13,8 @@ import {
   str,
 } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { sendMail } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { hashPassword } from "~/services/password.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
 import { getUser, homePathFor } from "~/services/session.server";
@@ -92,7 +93,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     locale: result.user.locale,
     vars: {
       name: result.user.display_name,
-      link: absoluteUrl(request, `/verify-email?token=${result.token}`),
+      link: publicUrl(`/verify-email?token=${result.token}`),
     },
   });
   return data<ActionData>({ sent: { email: result.user.email } });

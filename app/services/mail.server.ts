@@ -117,15 +117,6 @@ export async function storeMailInTransaction<N extends MailTemplateName>(
   return insertOutbox(trx, input, { subject, text, status: "stored", error: null, sentAt: null });
 }
 
-/**
- * An absolute link for an e-mail: PUBLIC_URL when configured (behind a proxy the request's own
- * origin may be internal), otherwise the origin the request came to.
- */
-export function absoluteUrl(request: Request, path: string): string {
-  const base = getEnv().PUBLIC_URL ?? new URL(request.url).origin;
-  return new URL(path.replace(/^\/+/, ""), base.endsWith("/") ? base : `${base}/`).toString();
-}
-
 export async function listOutbox(db: DB, { limit = 50, offset = 0 } = {}) {
   return db
     .selectFrom("mail_outbox")

@@ -5,12 +5,16 @@
 //   to Remix as load context;
 // - the security headers: a Content-Security-Policy whose scripts must carry that nonce, and the
 //   rest of docs/security.md's list (HSTS only over https);
+// - the refusal of requests for any host but the portal's own (the Host header must be one of
+//   env ALLOWED_HOSTS: PUBLIC_URL's host, docs/decisions/0009-public-address.md), so that nothing
+//   downstream ever sees a forged host;
 // - the refusal of cross-site mutating requests (CSRF): browsers send Sec-Fetch-Site, and Origin
 //   on POSTs;
 // - one structured log line per request, with its id, status and time.
 import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { getEnv } from "./env.server";
 
 /** What the boundary keeps on `res.locals` for the handlers after it. */
 export interface BoundaryLocals {
@@ -78,6 +82,18 @@ export function isCrossSiteRequest(request: {
   }
 }
 
+/**
+ * Whether a Host header names this portal: one of `allowed` (host[:port], lower case), compared
+ * case-insensitively. A missing, empty, repeated or malformed Host never matches.
+ */
+export function isAllowedHost(
+  host: string | null | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (typeof host !== "string" || host === "" || host.length > 300) return false;
+  return allowed.includes(host.toLowerCase());
+}
+
 /** The logger the boundary writes its request lines to (pino's shape). */
 export interface BoundaryLog {
   info(line: object, message: string): void;
@@ -86,9 +102,14 @@ export interface BoundaryLog {
 
 /**
  * The boundary as Express middleware, in order: request id, nonce and headers; the request log
- * line; the cross-site refusal (403, plain text, logged like any other answer).
+ * line; the refusal of another host (421, plain text); the cross-site refusal (403, plain text),
+ * each logged like any other answer. `allowedHosts` defaults to the configuration's.
  */
-export function requestBoundary(log: BoundaryLog): RequestHandler[] {
+export function requestBoundary(
+  log: BoundaryLog,
+  options: { allowedHosts?: readonly string[] } = {},
+): RequestHandler[] {
+  const allowed = (options.allowedHosts ?? getEnv().ALLOWED_HOSTS).map((h) => h.toLowerCase());
   const identify: RequestHandler = (req, res, next) => {
     const locals: BoundaryLocals = { requestId: newRequestId(), cspNonce: newCspNonce() };
     Object.assign(res.locals, locals);
@@ -114,6 +135,10 @@ export function requestBoundary(log: BoundaryLog): RequestHandler[] {
     });
     next();
   };
+  const refuseOtherHost: RequestHandler = (req, res, next) => {
+    if (isAllowedHost(req.headers.host, allowed)) return next();
+    res.status(421).type("text/plain").send("This portal does not answer for that host.");
+  };
   const refuseCrossSite: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const crossSite = isCrossSiteRequest({
       method: req.method,
@@ -124,7 +149,7 @@ export function requestBoundary(log: BoundaryLog): RequestHandler[] {
     if (!crossSite) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   };
-  return [identify, logLine, refuseCrossSite];
+  return [identify, logLine, refuseOtherHost, refuseCrossSite];
 }
 
 /** Remix's load context for a request that passed the boundary. */

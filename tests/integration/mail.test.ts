@@ -1,10 +1,10 @@
 // The mail service: stored in the outbox without SMTP, sent (and recorded as sent or failed)
-// through a real SMTP conversation when SMTP_URL is set; links use PUBLIC_URL when configured.
+// through a real SMTP conversation when SMTP_URL is set; links use the public address (docs/decisions/0009).
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "~/services/db.server";
-import { resetEnvCache } from "~/services/env.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { publicUrl, resetEnvCache } from "~/services/env.server";
+import { sendMail } from "~/services/mail.server";
 
 const db = () => getDb();
 
@@ -145,14 +145,11 @@ describe("sendMail", () => {
 });
 
 describe("links in mail", () => {
-  it("use the request's origin by default and PUBLIC_URL when set", () => {
-    const request = new Request("http://10.0.0.5:3000/register");
-    expect(absoluteUrl(request, "/verify-email?token=a")).toBe(
-      "http://10.0.0.5:3000/verify-email?token=a",
-    );
+  it("use the address derived from HOST and PORT by default and PUBLIC_URL when set", () => {
+    expect(publicUrl("/verify-email?token=a")).toBe("http://localhost:3000/verify-email?token=a");
     process.env.PUBLIC_URL = "https://invest.cda.gov.pk/portal";
     resetEnvCache();
-    expect(absoluteUrl(request, "/verify-email?token=a")).toBe(
+    expect(publicUrl("/verify-email?token=a")).toBe(
       "https://invest.cda.gov.pk/portal/verify-email?token=a",
     );
   });

@@ -66,15 +66,19 @@ describe("the boundary middleware on a free port", () => {
   beforeAll(async () => {
     const app = express();
     app.set("trust proxy", "loopback");
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The one host answered (the boundary refuses others) is known once the port is.
     app.use(
-      requestBoundary({ info: (line) => lines.push(line), error: (line) => lines.push(line) }),
+      requestBoundary(
+        { info: (line) => lines.push(line), error: (line) => lines.push(line) },
+        { allowedHosts: [new URL(base).host] },
+      ),
     );
     app.all("*", (req, res) => {
       res.json({ method: req.method, context: loadContextFor(req, res) });
     });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
