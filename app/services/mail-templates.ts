@@ -123,6 +123,34 @@ If you did not change it, reset your password at once and tell the CDA:
     },
   }),
 
+  sign_in_attack: template({
+    vars: ["name", "attempts", "link"],
+    en: {
+      subject: "Failed attempts to sign in to your account",
+      text: `Dear {name},
+
+In the last 15 minutes there were {attempts} failed attempts to sign in to your account on the CDA Investment Proposal Portal with a wrong password.
+
+Your account is not locked: you can still sign in with your own password, although signing in may take a few seconds longer while the attempts go on.
+
+If these attempts were not yours and you fear someone knows or is guessing your password, choose a new one here:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "有人尝试登录您的账户未成功",
+      text: `{name}，您好：
+
+在过去 15 分钟内，有人使用错误的密码尝试登录您在首都发展局投资提案门户的账户，共 {attempts} 次。
+
+您的账户没有被锁定：您仍可使用自己的密码登录，只是在这些尝试持续期间，登录可能需要多等几秒钟。
+
+如果这些尝试不是您本人所为，并且您担心密码已被他人知道或猜测，请在此设置新密码：
+
+{link}`,
+    },
+  }),
+
   reviewer_assigned: template({
     vars: ["name", "reference", "company", "call", "due", "link"],
     en: {

@@ -362,7 +362,7 @@ describe("sign-in", () => {
     });
   });
 
-  it("after 5 failures for an account, even the right password is refused for 15 minutes", async () => {
+  it("after 5 failures for an account from one address, even the right password from there is refused for 15 minutes", async () => {
     const user = await createUser("applicant");
     for (let i = 0; i < 5; i++) {
       const res = await callAction(login.action, "/login", {
