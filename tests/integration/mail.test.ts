@@ -4,7 +4,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "~/services/db.server";
 import { publicUrl, resetEnvCache } from "~/services/env.server";
-import { sendMail } from "~/services/mail.server";
+import { sendMail, takeLiveText } from "~/services/mail.server";
 
 const db = () => getDb();
 
@@ -87,7 +87,9 @@ describe("sendMail", () => {
       sent_at: null,
     });
     expect(row.text_body).toContain("Dear Zhang San");
-    expect(row.text_body).toContain("http://localhost:3000/verify-email?token=t1");
+    // The one-time link is stored without its secret (issue 12 item 5).
+    expect(row.text_body).toContain("http://localhost:3000/verify-email?token=REDACTED");
+    expect(row.text_body).not.toContain("token=t1");
   });
 
   it("with SMTP_URL sends through SMTP and records 'sent'", async () => {
@@ -116,6 +118,37 @@ describe("sendMail", () => {
       expect(row.status).toBe("sent");
       expect(row.sent_at).not.toBeNull();
       expect(row.subject).toBe("您的密码已更改");
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it("with SMTP_URL the recipient gets the live link and the outbox keeps it redacted", async () => {
+    const smtp = await fakeSmtp();
+    try {
+      process.env.SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
+      resetEnvCache();
+      const token = "Zq3-live_token_value_0123456789abcdefghijklm";
+      const sent = await sendMail(db(), {
+        to: "reset@example.cn",
+        template: "reset_password",
+        locale: "en",
+        vars: { name: "Wu", link: `http://localhost:3000/reset-password?token=${token}` },
+      });
+      expect(sent.status).toBe("sent");
+      // (quoted-printable: long lines are cut with "=" soft breaks)
+      expect(smtp.received[0]!.replace(/=\r?\n/g, "").replace(/=3D/g, "=")).toContain(
+        `token=${token}`,
+      );
+      const row = await db()
+        .selectFrom("mail_outbox")
+        .selectAll()
+        .where("id", "=", sent.id)
+        .executeTakeFirstOrThrow();
+      expect(row.text_body).not.toContain(token);
+      expect(row.text_body).toContain("reset-password?token=REDACTED");
+      // Delivered by the mail server: nothing is kept for the outbox view either.
+      expect(takeLiveText(row)).toBeNull();
     } finally {
       await smtp.close();
     }
