@@ -67,6 +67,21 @@ export function takeLiveText(
   return entry.text;
 }
 
+/**
+ * Whether `address` belongs to an account that confirmed it (issue 12 item 7): only then may a
+ * message carry the name that account chose. Read here, at the one way out, so that no caller can
+ * forget it.
+ */
+async function isVerifiedAddress(db: DB, address: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("users")
+    .select("email_verified_at")
+    .where("email", "=", address.trim().toLowerCase())
+    .where("email_verified_at", "is not", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 let transport: { url: string; transporter: Transporter } | undefined;
 
 function getTransport(url: string): Transporter {
@@ -92,7 +107,10 @@ export async function sendMail<N extends MailTemplateName>(
   input: SendMailInput<N>,
 ): Promise<SentMail> {
   const env = getEnv();
-  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  const recipientVerified = await isVerifiedAddress(db, input.to);
+  const { subject, text } = renderMail(input.template, input.locale, input.vars, {
+    recipientVerified,
+  });
   let status: SentMail["status"] = "stored";
   let error: string | null = null;
   let sentAt: string | null = null;
@@ -158,7 +176,10 @@ export async function storeMailInTransaction<N extends MailTemplateName>(
   input: SendMailInput<N>,
 ): Promise<SentMail | null> {
   if (getEnv().SMTP_URL) return null;
-  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  const recipientVerified = await isVerifiedAddress(trx, input.to);
+  const { subject, text } = renderMail(input.template, input.locale, input.vars, {
+    recipientVerified,
+  });
   return insertOutbox(trx, input, { subject, text, status: "stored", error: null, sentAt: null });
 }
 

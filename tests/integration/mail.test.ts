@@ -86,7 +86,9 @@ describe("sendMail", () => {
       error: null,
       sent_at: null,
     });
-    expect(row.text_body).toContain("Dear Zhang San");
+    // No account has confirmed this address: the chosen name stays out (issue 12 item 7).
+    expect(row.text_body).toContain("Dear Sir or Madam,");
+    expect(row.text_body).not.toContain("Zhang San");
     // The one-time link is stored without its secret (issue 12 item 5).
     expect(row.text_body).toContain("http://localhost:3000/verify-email?token=REDACTED");
     expect(row.text_body).not.toContain("token=t1");
