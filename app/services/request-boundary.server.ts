@@ -5,6 +5,8 @@
 //   to Remix as load context;
 // - the security headers: a Content-Security-Policy whose scripts must carry that nonce, and the
 //   rest of docs/security.md's list (HSTS only over https);
+// - `Cache-Control: no-store` on every answer to a request that carries a session cookie (pages,
+//   data requests, downloads), so that no browser or proxy keeps a signed-in user's data;
 // - the refusal of requests for any host but the portal's own (the Host header must be one of
 //   env ALLOWED_HOSTS: PUBLIC_URL's host, docs/decisions/0009-public-address.md), so that nothing
 //   downstream ever sees a forged host;
@@ -15,6 +17,7 @@ import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { getEnv } from "./env.server";
+import { SESSION_COOKIE_NAMES } from "./session.server";
 
 /** What the boundary keeps on `res.locals` for the handlers after it. */
 export interface BoundaryLocals {
@@ -94,6 +97,13 @@ export function isAllowedHost(
   return allowed.includes(host.toLowerCase());
 }
 
+const SESSION_COOKIE = new RegExp(`(?:^|;)\\s*(?:${SESSION_COOKIE_NAMES.join("|")})=`);
+
+/** Whether a Cookie header carries a session cookie (signed in, or was). */
+export function carriesSession(cookieHeader: string | undefined): boolean {
+  return typeof cookieHeader === "string" && SESSION_COOKIE.test(cookieHeader);
+}
+
 /** The logger the boundary writes its request lines to (pino's shape). */
 export interface BoundaryLog {
   info(line: object, message: string): void;
@@ -135,6 +145,18 @@ export function requestBoundary(
     });
     next();
   };
+  // Set as the headers go out, so that no handler after this one can loosen it; fingerprinted
+  // build assets (served "immutable") keep their caching.
+  const noStoreWhenSignedIn: RequestHandler = (req, res, next) => {
+    if (!carriesSession(req.headers.cookie)) return next();
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      if (!String(this.getHeader("Cache-Control") ?? "").includes("immutable"))
+        this.setHeader("Cache-Control", "no-store");
+      return (writeHead as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof res.writeHead;
+    next();
+  };
   const refuseOtherHost: RequestHandler = (req, res, next) => {
     if (isAllowedHost(req.headers.host, allowed)) return next();
     res.status(421).type("text/plain").send("This portal does not answer for that host.");
@@ -149,7 +171,7 @@ export function requestBoundary(
     if (!crossSite) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   };
-  return [identify, logLine, refuseOtherHost, refuseCrossSite];
+  return [identify, noStoreWhenSignedIn, logLine, refuseOtherHost, refuseCrossSite];
 }
 
 /** Remix's load context for a request that passed the boundary. */

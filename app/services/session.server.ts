@@ -9,14 +9,27 @@ export const IDLE_TIMEOUT_MS = 60 * 60 * 1000;
 /** …and in any case this long after sign-in. */
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
+/** The session cookie's names: `__Host-` whenever the public address is https (issue 12 item 10). */
+export const SESSION_COOKIE_NAMES = ["__session", "__Host-session"] as const;
+
+/**
+ * Whether the public address is https: then the session cookie is `Secure` and `__Host-`-prefixed
+ * (the browser then only accepts it over https, for this exact host, with Path=/ and no Domain),
+ * whatever NODE_ENV says.
+ */
+export function isHttpsPublicAddress(): boolean {
+  return getEnv().PUBLIC_BASE.startsWith("https:");
+}
+
 let sessionCookie: ReturnType<typeof createCookie> | undefined;
 function getSessionCookie() {
   if (!sessionCookie) {
     const env = getEnv();
-    sessionCookie = createCookie("__session", {
+    const https = isHttpsPublicAddress();
+    sessionCookie = createCookie(https ? SESSION_COOKIE_NAMES[1] : SESSION_COOKIE_NAMES[0], {
       httpOnly: true,
       sameSite: "lax",
-      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      secure: https,
       path: "/",
       secrets: env.SESSION_SECRETS,
       maxAge: ABSOLUTE_LIFETIME_MS / 1000,
