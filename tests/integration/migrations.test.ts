@@ -164,8 +164,8 @@ describe("migration 2026-12-02-0009-drop-dead", () => {
   });
 });
 
-describe("migration 2026-12-02-0011-redact-outbox-links", () => {
-  const NAME = "2026-12-02-0011-redact-outbox-links";
+describe("migration 2026-12-02-0016-redact-outbox-links", () => {
+  const NAME = "2026-12-02-0016-redact-outbox-links";
 
   it("removes the live one-time links the outbox already holds and keeps the rest", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-mig-"));
