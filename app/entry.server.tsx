@@ -12,7 +12,7 @@ import { seedDemoIfEmpty } from "~db/seed";
 import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
-import { getLogger } from "~/services/logger.server";
+import { getLogger, handledErrorLevel } from "~/services/logger.server";
 import { RequestIdContext } from "~/utils/request-id";
 
 export { getLogger };
@@ -54,10 +54,10 @@ export function handleError(
 ) {
   if (request.signal.aborted) return;
   const ctx = context as Partial<AppLoadContext> | undefined;
-  getLogger().error(
-    { requestId: ctx?.requestId, url: request.url, method: request.method, err: error },
-    "unhandled error",
-  );
+  const line = { requestId: ctx?.requestId, url: request.url, method: request.method, err: error };
+  // A client's mistake (4xx) is logged below error level: anonymous requests must not flood it.
+  if (handledErrorLevel(error) === "info") getLogger().info(line, "request refused");
+  else getLogger().error(line, "unhandled error");
 }
 
 /**

@@ -112,6 +112,8 @@ function serverEnv(database, port) {
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
+    // Required in production: the address e-mailed links use and the only Host answered.
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_PATH: database,
     UPLOAD_DIR: path.join(TMP, "uploads"),
     SESSION_SECRET,

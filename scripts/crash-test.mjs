@@ -116,6 +116,11 @@ async function mapLimit(items, limit, fn) {
 const REFERENCE = /CDA-\d{4}-\d{4,}/;
 
 async function main() {
+  // The port first: the server's public address (PUBLIC_URL, required in production) names it,
+  // and the prepared sessions are made under the same configuration.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  Object.assign(env, { PORT: String(port), PUBLIC_URL: base });
   log(`preparing ${COUNT} applicants with complete drafts in ${dir}`);
   const prepared = path.join(dir, "applicants.json");
   const prep = spawnSync(
@@ -126,8 +131,6 @@ async function main() {
   if (prep.status !== 0) throw new Error(`prepare failed:\n${prep.stdout}\n${prep.stderr}`);
   const applicants = JSON.parse(fs.readFileSync(prepared, "utf8"));
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   await startServer(port);
   log(`server up on ${base}`);
   await serverChecks(base);

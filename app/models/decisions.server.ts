@@ -9,7 +9,7 @@ import type { Actor } from "~/models/call-admin.server";
 import { IN_REVIEW_STATUSES } from "~/domain/proposal-lifecycle";
 import { publishDecisions as publishDecisionMoves } from "~/models/proposal-lifecycle.server";
 import type { DB } from "~/services/db.server";
-import { getEnv } from "~/services/env.server";
+import { publicUrl } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
 import { sendMail } from "~/services/mail.server";
 import { msg } from "~/utils/form";
@@ -135,11 +135,6 @@ export async function publishDecisions(
   return { ok: true, mails };
 }
 
-function absolute(path: string): string {
-  const base = getEnv().PUBLIC_URL ?? "http://localhost:3000";
-  return new URL(path, base).toString();
-}
-
 /**
  * E-mails each applicant their decision in their own language (one message per proposal). Call
  * it after the transaction has committed; a failure is logged and never undoes the decision.
@@ -159,7 +154,7 @@ export async function sendDecisionMails(db: DB, mails: readonly DecisionMail[]):
           call: m.locale === "zh-Hans" ? m.callTitleZh : m.callTitleEn,
           outcome: t(`status.${m.outcome}`),
           next: t(`decision.explain.${m.outcome}`),
-          link: absolute(`/proposals/${m.proposalId}`),
+          link: publicUrl(`/proposals/${m.proposalId}`),
           contact: m.contact,
         },
       });

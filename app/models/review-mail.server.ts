@@ -2,13 +2,8 @@
 // clarification in their own language. Both go through the portal's outbox (sendMail).
 import { formatDateTime } from "~/utils/dates";
 import type { DB } from "~/services/db.server";
-import { getEnv } from "~/services/env.server";
+import { publicUrl } from "~/services/env.server";
 import { sendMail } from "~/services/mail.server";
-
-function absolute(path: string): string {
-  const base = getEnv().PUBLIC_URL ?? "http://localhost:3000";
-  return new URL(path, base).toString();
-}
 
 export async function notifyReviewerAssigned(
   db: DB,
@@ -41,7 +36,7 @@ export async function notifyReviewerAssigned(
       company: (zh ? row.company_zh : null) ?? row.company_en ?? "",
       call: zh ? row.title_zh : row.title_en,
       due: formatDateTime(input.dueAt, row.locale),
-      link: absolute(`/review/${input.proposalId}`),
+      link: publicUrl(`/review/${input.proposalId}`),
     },
   });
 }
@@ -71,7 +66,7 @@ export async function notifyClarificationRequested(
       reference: row.reference ?? `#${input.proposalId}`,
       title: row.title ?? "",
       question: input.question,
-      link: absolute(`/proposals/${input.proposalId}/messages`),
+      link: publicUrl(`/proposals/${input.proposalId}/messages`),
     },
   });
 }

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { Locale, Role, User } from "~db/schema";
 import { writeAudit, writeThrottledAudit } from "~/models/audit.server";
 import { nowIso, type DB } from "~/services/db.server";
+import { hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
 import {
   createSession,
   destroySession,
@@ -247,6 +248,32 @@ export async function auditRefusedSignIn(
     after: { email: email.slice(0, 254), known_account: !!user },
     ip: ctx.ip ?? null,
     requestId: ctx.requestId ?? null,
+  });
+}
+
+/**
+ * Records that an account is under a guessing attack (its failures from every address reached
+ * the notice threshold): the audit row, and whether its owner is to be e-mailed now — at most once
+ * per notice window (RATE_RULES.signInNotice), so the attacker cannot flood the owner's inbox.
+ * The caller sends the mail after the commit.
+ */
+export async function noticeSignInAttack(
+  db: DB,
+  user: Pick<User, "id" | "email">,
+  ctx: Omit<ActorContext, "actorId"> & { failures: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (await hitRateLimit(trx, RATE_RULES.signInNotice, String(user.id))) return false;
+    await writeAudit(trx, {
+      actorId: null,
+      action: "user.sign_in_attack_noticed",
+      entityType: "user",
+      entityId: user.id,
+      after: { failures: ctx.failures, windowMinutes: RATE_RULES.signInAccount.windowMs / 60_000 },
+      ip: ctx.ip ?? null,
+      requestId: ctx.requestId ?? null,
+    });
+    return true;
   });
 }
 

@@ -8,7 +8,8 @@ import { changePassword, getUserById, updateAccountDetails } from "~/models/user
 import { AccountDetailsSchema, orderErrors, parseForm, rawField, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { checkNewPassword } from "~/services/password-strength.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { sendMail } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { hashPassword, verifyPassword } from "~/services/password.server";
 import { isRateLimited, RATE_RULES, recordAttempt } from "~/services/rate-limit.server";
 import { requireUser } from "~/services/session.server";
@@ -89,7 +90,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       vars: {
         name: updated.display_name,
         time: formatDateTime(updated.password_changed_at!, updated.locale),
-        link: absoluteUrl(request, "/forgot-password"),
+        link: publicUrl("/forgot-password"),
       },
     });
     return data<ActionData>({ form: "password", saved: true });

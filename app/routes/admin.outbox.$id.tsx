@@ -3,12 +3,15 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getDb } from "~/services/db.server";
-import { absoluteUrl, getOutboxMessage } from "~/services/mail.server";
+import { getOutboxMessage, REDACTED, takeLiveText } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { requireRole } from "~/models/access.server";
 import { formatDateTime } from "~/utils/dates";
 
 // Admins only: one stored message as its recipient would read it. Links to this portal are
-// clickable (that is how the demo follows a confirmation or invitation link).
+// clickable (that is how the demo follows a confirmation or invitation link). One-time links are
+// stored redacted; without SMTP their live text is shown here once, from memory
+// (app/services/mail.server.ts, docs/decisions/0009).
 
 export const meta: MetaFunction = () => [
   { title: "Mail message – CDA Investment Proposal Portal" },
@@ -20,7 +23,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   const message = Number.isInteger(id) && id > 0 ? await getOutboxMessage(db, id) : undefined;
   if (!message) throw new Response("Not Found", { status: 404 });
-  return data({ message, origin: new URL(absoluteUrl(request, "/")).origin });
+  const live = takeLiveText(message);
+  return data(
+    {
+      message: { ...message, text_body: live ?? message.text_body },
+      shownOnce: live !== null,
+      redacted: live === null && message.text_body.includes(REDACTED),
+      origin: new URL(publicUrl("/")).origin,
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 /** Splits the text into strings and links; only links to the portal itself become <a>. */
@@ -37,7 +49,8 @@ function linkify(text: string, origin: string): ReactNode[] {
     } catch {
       own = false;
     }
-    if (!own) continue;
+    // A redacted one-time link leads nowhere: it stays text.
+    if (!own || url.includes(REDACTED)) continue;
     out.push(text.slice(last, m.index));
     out.push(
       <a key={m.index} href={url}>
@@ -51,7 +64,7 @@ function linkify(text: string, origin: string): ReactNode[] {
 }
 
 export default function OutboxMessage() {
-  const { message, origin } = useLoaderData<typeof loader>();
+  const { message, origin, shownOnce, redacted } = useLoaderData<typeof loader>();
   return (
     <div lang="en">
       <p>
@@ -82,6 +95,23 @@ export default function OutboxMessage() {
           </dd>
         </div>
       </dl>
+      {shownOnce ? (
+        <div className="notice" role="status">
+          <p>
+            This message holds a one-time link. It is shown this once: the outbox keeps the message
+            with the link removed, so copy or follow it now.
+          </p>
+        </div>
+      ) : null}
+      {redacted ? (
+        <div className="notice" role="status">
+          <p>
+            The one-time link of this message was removed ({REDACTED}) once it was delivered: by the
+            mail server, or shown here once. Whoever needs it asks for a new one (“resend the
+            confirmation link”, “forgot password”, or a new invitation).
+          </p>
+        </div>
+      ) : null}
       <pre className="mail" lang={message.locale}>
         {linkify(message.text_body, origin)}
       </pre>

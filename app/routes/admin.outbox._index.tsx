@@ -37,7 +37,9 @@ export default function Outbox() {
       <h1>Mail outbox</h1>
       <p>
         Status “stored” means no mail server is configured (SMTP_URL): the message was kept here
-        only. Open a message to read it and follow its links.
+        only. Open a message to read it and follow its links. One-time links (confirmation, password
+        reset, invitation) are kept with their secret removed: a message holding one shows it live
+        once, the first time it is opened after it was written, and never after a restart.
       </p>
       {messages.length === 0 ? (
         <p>No messages yet.</p>

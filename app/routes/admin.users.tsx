@@ -12,7 +12,8 @@ import {
 } from "~/models/users.server";
 import { InviteSchema, orderErrors, parseForm, STAFF_INVITE_ROLES, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { sendMail } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { requireRole } from "~/models/access.server";
 import { removeSecondFactor } from "~/models/second-factor.server";
 import { formatDateTime } from "~/utils/dates";
@@ -114,7 +115,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         name: result.user.display_name,
         role: ROLE_LABEL[result.user.role].toLowerCase(),
         invitedBy: me.display_name,
-        link: absoluteUrl(request, `/accept-invite?token=${result.token}`),
+        link: publicUrl(`/accept-invite?token=${result.token}`),
       },
     });
     return data<ActionData>({

@@ -3,16 +3,29 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Honeypot, TextField } from "~/components/form";
 import { LOCALE_COOKIE } from "~/i18n/locales";
-import { auditRefusedSignIn, findUserByEmail, signInWithPassword } from "~/models/users.server";
+import {
+  auditRefusedSignIn,
+  findUserByEmail,
+  noticeSignInAttack,
+  signInWithPassword,
+} from "~/models/users.server";
 import { LoginSchema, orderErrors, parseForm, rawField, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { verifyPassword } from "~/services/password.server";
+import { publicUrl } from "~/services/env.server";
+import { getLogger } from "~/services/logger.server";
+import { sendMail } from "~/services/mail.server";
 import {
+  accountAddressKey,
   clearAttempts,
   clientAddress,
+  countAttempts,
   isRateLimited,
   RATE_RULES,
   recordAttempt,
+  SIGN_IN_NOTICE_AFTER,
+  signInDelayMs,
+  signInSlowdown,
 } from "~/services/rate-limit.server";
 import { getStagedUser, getUser, homePathFor, sanitizeReturnTo } from "~/services/session.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
@@ -65,9 +78,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = parsed.data.email;
   const address = clientAddress(context);
   const auditCtx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
+  const pairKey = accountAddressKey(email, address);
+  // Refused: this address (password spraying) or this address on this account (guessing). Never
+  // the account as such, so that guesses from elsewhere cannot lock its owner out.
   if (
-    (await isRateLimited(db, RATE_RULES.signInAccount, email)) ||
-    (await isRateLimited(db, RATE_RULES.signInAddress, address))
+    (await isRateLimited(db, RATE_RULES.signInAddress, address)) ||
+    (await isRateLimited(db, RATE_RULES.signInAccountAddress, pairKey))
   ) {
     await auditRefusedSignIn(
       db,
@@ -77,21 +93,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
       auditCtx,
     );
     return data<ActionData>(
-      { errors: { email: msg(RATE_RULES.signInAccount.message) }, values },
+      { errors: { email: msg(RATE_RULES.signInAccountAddress.message) }, values },
       { status: 429 },
     );
   }
+  // Slowed: every attempt on an account that many addresses are guessing at.
+  const accountFailures = await countAttempts(db, RATE_RULES.signInAccount, email);
+  const delay = signInDelayMs(accountFailures);
+  if (delay > 0) await signInSlowdown.sleep(delay);
 
   const user = await findUserByEmail(db, email);
   // The hash is checked even without an account, so the time taken does not tell either.
   const passwordOk = await verifyPassword(password, user?.password_hash ?? null);
   if (!user || !passwordOk || user.disabled_at) {
     await recordAttempt(db, RATE_RULES.signInAccount, email);
+    await recordAttempt(db, RATE_RULES.signInAccountAddress, pairKey);
     await recordAttempt(db, RATE_RULES.signInAddress, address);
     await auditRefusedSignIn(db, "sign_in_failed", email, user, auditCtx);
+    if (user && !user.disabled_at && accountFailures + 1 >= SIGN_IN_NOTICE_AFTER) {
+      await tellOwnerOfAttack(user, accountFailures + 1, context);
+    }
     return failed();
   }
   await clearAttempts(db, RATE_RULES.signInAccount, email);
+  await clearAttempts(db, RATE_RULES.signInAccountAddress, pairKey);
   if (!user.email_verified_at) {
     return data<ActionData>({ unverified: { email: user.email }, values }, { status: 400 });
   }
@@ -113,6 +138,35 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/login/code${query}`, { headers });
   }
   return redirect(returnTo ?? homePathFor(user.role), { headers });
+}
+
+/** The audit row and (at most once an hour) the owner's e-mail when their account is attacked. */
+async function tellOwnerOfAttack(
+  user: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>,
+  failures: number,
+  context: ActionFunctionArgs["context"],
+) {
+  const db = getDb();
+  const tell = await noticeSignInAttack(db, user, {
+    failures,
+    ip: context?.ip ?? null,
+    requestId: context?.requestId ?? null,
+  });
+  if (!tell) return;
+  try {
+    await sendMail(db, {
+      to: user.email,
+      template: "sign_in_attack",
+      locale: user.locale,
+      vars: {
+        name: user.display_name,
+        attempts: String(failures),
+        link: publicUrl("/forgot-password"),
+      },
+    });
+  } catch (err) {
+    getLogger().error({ err }, "could not tell an account's owner of failed sign-ins");
+  }
 }
 
 export default function Login() {

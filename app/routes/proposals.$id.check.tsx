@@ -28,7 +28,8 @@ import {
 } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
 import { getLogger } from "~/services/logger.server";
-import { absoluteUrl, sendMail, storeMailInTransaction } from "~/services/mail.server";
+import { sendMail, storeMailInTransaction } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { requireRole } from "~/models/access.server";
 import { type SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
@@ -109,7 +110,7 @@ function confirmationMail(request: Request, user: SessionUser, submitted: Submit
       company,
       call: locale === "zh-Hans" ? submitted.callTitleZh : submitted.callTitleEn,
       submittedAt: formatDateTime(submitted.submittedAt, locale),
-      link: absoluteUrl(request, `/proposals/${submitted.proposalId}/receipt`),
+      link: publicUrl(`/proposals/${submitted.proposalId}/receipt`),
       contact: submitted.contactEmail,
     },
   };

@@ -7,7 +7,8 @@ import { registerApplicant } from "~/models/users.server";
 import { orderErrors, parseForm, rawField, RegisterSchema, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { checkNewPassword } from "~/services/password-strength.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { sendMail } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { hashPassword } from "~/services/password.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
 import { getUser, homePathFor } from "~/services/session.server";
@@ -88,7 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     locale: result.user.locale,
     vars: {
       name: result.user.display_name,
-      link: absoluteUrl(request, `/verify-email?token=${result.token}`),
+      link: publicUrl(`/verify-email?token=${result.token}`),
     },
   });
   return data<ActionData>({ sent: { email: result.user.email } });

@@ -7,7 +7,8 @@ import { resetPasswordWithToken } from "~/models/users.server";
 import { rawField } from "~/schemas/auth";
 import { checkNewPassword } from "~/services/password-strength.server";
 import { getDb } from "~/services/db.server";
-import { sendMail, absoluteUrl } from "~/services/mail.server";
+import { sendMail } from "~/services/mail.server";
+import { publicUrl } from "~/services/env.server";
 import { hashPassword } from "~/services/password.server";
 import { formatDateTime } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/form";
@@ -70,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     vars: {
       name: result.user.display_name,
       time: formatDateTime(result.user.password_changed_at!, result.user.locale),
-      link: absoluteUrl(request, "/forgot-password"),
+      link: publicUrl("/forgot-password"),
     },
   });
   return redirect("/login?reset=1");

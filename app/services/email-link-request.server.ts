@@ -7,7 +7,8 @@ import { EmailOnlySchema, parseForm, str } from "~/schemas/auth";
 import { getDb, type DB } from "./db.server";
 import type { MailTemplateName } from "./mail-templates";
 import { readForm } from "./form-body.server";
-import { absoluteUrl, sendMail } from "./mail.server";
+import { sendMail } from "./mail.server";
+import { publicUrl } from "./env.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "./rate-limit.server";
 import { msg, normaliseInput, type FieldErrors } from "~/utils/form";
 
@@ -48,7 +49,7 @@ export async function requestEmailLink(
       locale: issued.user.locale,
       vars: {
         name: issued.user.display_name,
-        link: absoluteUrl(request, `${link.path}?token=${issued.token}`),
+        link: publicUrl(`${link.path}?token=${issued.token}`),
       },
     });
   }

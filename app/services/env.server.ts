@@ -18,7 +18,13 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().min(3).default("CDA Investment Portal <no-reply@cda.gov.pk>"),
-  PUBLIC_URL: z.string().url().optional(),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//i.test(v), "PUBLIC_URL must start with http:// or https://")
+    .refine((v) => !/[?#]/.test(v), "PUBLIC_URL must not hold a query or fragment")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   // Storage an applicant can claim (issue 12, item 3): drafts open at once per account, and the
   // documents of all of a company's proposals together.
@@ -46,7 +52,16 @@ const EnvSchema = z.object({
     ),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRETS: string[] };
+export type Env = z.infer<typeof EnvSchema> & {
+  SESSION_SECRETS: string[];
+  /**
+   * The portal's public address with a trailing slash: PUBLIC_URL, or (development and tests
+   * only) derived from HOST and PORT. Never from a request: every absolute link comes from here.
+   */
+  PUBLIC_BASE: string;
+  /** The Host headers the portal answers (docs/decisions/0009-public-address.md). */
+  ALLOWED_HOSTS: string[];
+};
 
 let cached: Env | undefined;
 
@@ -59,11 +74,58 @@ export function getEnv(): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  if (env.NODE_ENV === "production" && !env.PUBLIC_URL) {
+    throw new Error(
+      "Invalid configuration:\n  PUBLIC_URL: required in production — the portal's public address " +
+        "(e.g. https://invest.cda.gov.pk); e-mailed links are built from it and requests for any " +
+        "other host are refused",
+    );
+  }
+  const base = publicBase(env);
   cached = {
     ...env,
     SESSION_SECRETS: resolveSessionSecrets(env.SESSION_SECRET, env.DATABASE_PATH),
+    PUBLIC_BASE: base,
+    ALLOWED_HOSTS: allowedHosts(env, base),
   };
   return cached;
+}
+
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+/** PUBLIC_URL with a trailing slash, or in development http://HOST:PORT/ (localhost for 0.0.0.0). */
+function publicBase(env: z.infer<typeof EnvSchema>): string {
+  if (env.PUBLIC_URL) {
+    const url = new URL(env.PUBLIC_URL);
+    return url.href.endsWith("/") ? url.href : `${url.href}/`;
+  }
+  const host = WILDCARD_HOSTS.has(env.HOST)
+    ? "localhost"
+    : env.HOST.includes(":") && !env.HOST.startsWith("[")
+      ? `[${env.HOST}]`
+      : env.HOST;
+  return new URL(`http://${host}:${env.PORT}/`).href;
+}
+
+/**
+ * The public address's host; without PUBLIC_URL (development), also the loopback names on PORT,
+ * so that http://127.0.0.1:PORT and http://localhost:PORT both work on the developer's machine
+ * while a DNS-rebinding page or a forged Host still cannot reach the portal.
+ */
+function allowedHosts(env: z.infer<typeof EnvSchema>, base: string): string[] {
+  const hosts = new Set([new URL(base).host.toLowerCase()]);
+  if (!env.PUBLIC_URL) for (const name of LOOPBACK_NAMES) hosts.add(`${name}:${env.PORT}`);
+  return [...hosts];
+}
+
+/**
+ * An absolute address on this portal for `path` (e-mailed links, the outbox's own-link check):
+ * always from the configured public address, never from the request being answered, so a forged
+ * Host header cannot put another site into a message.
+ */
+export function publicUrl(path: string): string {
+  return new URL(path.replace(/^\/+/, ""), getEnv().PUBLIC_BASE).toString();
 }
 
 /** For tests that change process.env between cases. */

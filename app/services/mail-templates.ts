@@ -123,6 +123,34 @@ If you did not change it, reset your password at once and tell the CDA:
     },
   }),
 
+  sign_in_attack: template({
+    vars: ["name", "attempts", "link"],
+    en: {
+      subject: "Failed attempts to sign in to your account",
+      text: `Dear {name},
+
+In the last 15 minutes there were {attempts} failed attempts to sign in to your account on the CDA Investment Proposal Portal with a wrong password.
+
+Your account is not locked: you can still sign in with your own password, although signing in may take a few seconds longer while the attempts go on.
+
+If these attempts were not yours and you fear someone knows or is guessing your password, choose a new one here:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "有人尝试登录您的账户未成功",
+      text: `{name}，您好：
+
+在过去 15 分钟内，有人使用错误的密码尝试登录您在首都发展局投资提案门户的账户，共 {attempts} 次。
+
+您的账户没有被锁定：您仍可使用自己的密码登录，只是在这些尝试持续期间，登录可能需要多等几秒钟。
+
+如果这些尝试不是您本人所为，并且您担心密码已被他人知道或猜测，请在此设置新密码：
+
+{link}`,
+    },
+  }),
+
   reviewer_assigned: template({
     vars: ["name", "reference", "company", "call", "due", "link"],
     en: {
@@ -246,16 +274,68 @@ export type MailVars<N extends MailTemplateName> = Record<
   string
 >;
 
+/** Variables that carry a person's or a company's name, chosen by users: always neutralised. */
+const NAME_VARS: ReadonlySet<string> = new Set(["name", "invitedBy", "company"]);
+/** The longest name a message carries (in characters); longer ones end in "…". */
+export const MAIL_NAME_MAX = 60;
+/** The salutation instead of a name the recipient has not proved is theirs. */
+export const ANONYMOUS_NAME: Record<Locale, string> = {
+  en: "Sir or Madam",
+  "zh-Hans": "尊敬的用户",
+};
+
+/**
+ * A name made safe to put in a message from the CDA (issue 12 item 7): no control, format or
+ * bidirectional characters, no link (schemes and "www." removed, a "." or "@" between letters or
+ * digits becomes a space, so that no mail client turns "evil.example" into a link), one line,
+ * at most MAIL_NAME_MAX characters.
+ */
+export function neutraliseMailName(value: string): string {
+  const cleaned = value
+    .normalize("NFKC")
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, " ")
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/+/giu, " ")
+    .replace(/\b(?:mailto|javascript|data|file|tel|sms):/giu, " ")
+    .replace(/\bwww\./giu, " ")
+    .replace(/(?<=[\p{L}\p{N}])[.@\uFF0E\uFF20](?=[\p{L}\p{N}])/gu, " ")
+    .replace(/\s+/gu, " ")
+    .trim();
+  const chars = [...cleaned];
+  return chars.length > MAIL_NAME_MAX
+    ? `${chars
+        .slice(0, MAIL_NAME_MAX - 1)
+        .join("")
+        .trimEnd()}…`
+    : cleaned;
+}
+
+export interface RenderOptions {
+  /**
+   * Whether the recipient has proved the address is theirs. When not (a registration, a reset or
+   * an invitation to an unconfirmed address), the name a user chose is left out and the message
+   * greets ANONYMOUS_NAME: nobody can make the CDA send their words to someone else's address.
+   */
+  recipientVerified?: boolean;
+}
+
 /** Fills a template in one language; a missing variable is a programming error and throws. */
 export function renderMail<N extends MailTemplateName>(
   name: N,
   locale: Locale,
   vars: MailVars<N>,
+  options: RenderOptions = {},
 ): MailText {
   const tpl: MailTemplate = MAIL_TEMPLATES[name];
-  const values = vars as Record<string, string>;
+  const given = vars as Record<string, string>;
   for (const v of tpl.vars) {
-    if (typeof values[v] !== "string") throw new Error(`Mail ${name}: missing variable "${v}"`);
+    if (typeof given[v] !== "string") throw new Error(`Mail ${name}: missing variable "${v}"`);
+  }
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(given)) {
+    values[key] = NAME_VARS.has(key) ? neutraliseMailName(value) : value;
+  }
+  if ("name" in values && (options.recipientVerified === false || values.name === "")) {
+    values.name = ANONYMOUS_NAME[locale];
   }
   const fill = (s: string) =>
     s.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? values[key]! : whole));

@@ -3,6 +3,12 @@
 // status 'stored', and admins read it at /admin/outbox; with SMTP_URL it is also sent with
 // nodemailer and recorded as 'sent' or 'failed' (with the error). A failed send never breaks the
 // page that triggered it.
+//
+// Live one-time links never rest in the database (issue 12 item 5, docs/decisions/0009): the
+// outbox row keeps every `token=` of the text replaced by REDACTED, whatever the status. With SMTP
+// the recipient got the live text. Without SMTP the outbox view is the only way a message is
+// delivered, so the live text of a message holding a one-time link is kept in this process's
+// memory (never on disk or in a backup) until an admin opens the message once, or it expires.
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Locale } from "~/i18n/locales";
 import type { DB } from "./db.server";
@@ -23,6 +29,57 @@ export interface SentMail {
   status: "stored" | "sent" | "failed";
   subject: string;
   text: string;
+}
+
+/** What replaces the secret of a one-time link in the stored copy of a message. */
+export const REDACTED = "REDACTED";
+
+/** The text with the secret of every one-time link (`?token=…` / `&token=…`) removed. */
+export function redactSecrets(text: string): string {
+  return text.replace(/([?&]token=)[^\s&#]+/g, `$1${REDACTED}`);
+}
+
+/** Live texts waiting for their one showing, by outbox id (without SMTP only). */
+const liveTexts = new Map<number, { text: string; expires: number }>();
+const LIVE_TEXT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const LIVE_TEXT_MAX = 1000;
+
+function keepLiveText(id: number, text: string, now = Date.now()) {
+  for (const [key, entry] of liveTexts) if (entry.expires <= now) liveTexts.delete(key);
+  // The oldest first when full: a lost link is asked for again, a leak cannot be undone.
+  while (liveTexts.size >= LIVE_TEXT_MAX) liveTexts.delete(liveTexts.keys().next().value!);
+  liveTexts.set(id, { text, expires: now + LIVE_TEXT_TTL_MS });
+}
+
+/**
+ * The live text of a stored message, handed out once (the outbox view, without SMTP), or null when
+ * there is none (sent by SMTP, already shown, expired, or the server restarted since). Checked
+ * against the stored copy, so a live text can never be shown with another message.
+ */
+export function takeLiveText(
+  message: { id: number; text_body: string },
+  now = Date.now(),
+): string | null {
+  const entry = liveTexts.get(message.id);
+  if (!entry) return null;
+  liveTexts.delete(message.id);
+  if (entry.expires <= now || redactSecrets(entry.text) !== message.text_body) return null;
+  return entry.text;
+}
+
+/**
+ * Whether `address` belongs to an account that confirmed it (issue 12 item 7): only then may a
+ * message carry the name that account chose. Read here, at the one way out, so that no caller can
+ * forget it.
+ */
+async function isVerifiedAddress(db: DB, address: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("users")
+    .select("email_verified_at")
+    .where("email", "=", address.trim().toLowerCase())
+    .where("email_verified_at", "is not", null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 let transport: { url: string; transporter: Transporter } | undefined;
@@ -50,7 +107,10 @@ export async function sendMail<N extends MailTemplateName>(
   input: SendMailInput<N>,
 ): Promise<SentMail> {
   const env = getEnv();
-  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  const recipientVerified = await isVerifiedAddress(db, input.to);
+  const { subject, text } = renderMail(input.template, input.locale, input.vars, {
+    recipientVerified,
+  });
   let status: SentMail["status"] = "stored";
   let error: string | null = null;
   let sentAt: string | null = null;
@@ -70,7 +130,9 @@ export async function sendMail<N extends MailTemplateName>(
       getLogger().error({ err, template: input.template }, "mail send failed");
     }
   }
-  return insertOutbox(db, input, { subject, text, status, error, sentAt });
+  const stored = await insertOutbox(db, input, { subject, text, status, error, sentAt });
+  if (status === "stored" && redactSecrets(text) !== text) keepLiveText(stored.id, text);
+  return stored;
 }
 
 async function insertOutbox(
@@ -89,7 +151,7 @@ async function insertOutbox(
     .values({
       to_address: input.to,
       subject: m.subject,
-      text_body: m.text,
+      text_body: redactSecrets(m.text),
       template: input.template,
       locale: input.locale,
       status: m.status,
@@ -102,8 +164,9 @@ async function insertOutbox(
 }
 
 /**
- * The transactional-outbox variant of sendMail: when no SMTP_URL is set (messages are only
- * stored), records the message with the caller's transaction, so that it exists exactly when the
+ * The transactional-outbox variant of sendMail, for messages without one-time links (their live
+ * text would be kept for a transaction that may roll back): when no SMTP_URL is set (messages are
+ * only stored), records the message with the caller's transaction, so that it exists exactly when the
  * change that caused it commits and both cost one commit (one fsync) instead of two. Returns null
  * without doing anything when SMTP is configured: sending must not hold the database, so then
  * call sendMail after the commit as before.
@@ -113,17 +176,11 @@ export async function storeMailInTransaction<N extends MailTemplateName>(
   input: SendMailInput<N>,
 ): Promise<SentMail | null> {
   if (getEnv().SMTP_URL) return null;
-  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  const recipientVerified = await isVerifiedAddress(trx, input.to);
+  const { subject, text } = renderMail(input.template, input.locale, input.vars, {
+    recipientVerified,
+  });
   return insertOutbox(trx, input, { subject, text, status: "stored", error: null, sentAt: null });
-}
-
-/**
- * An absolute link for an e-mail: PUBLIC_URL when configured (behind a proxy the request's own
- * origin may be internal), otherwise the origin the request came to.
- */
-export function absoluteUrl(request: Request, path: string): string {
-  const base = getEnv().PUBLIC_URL ?? new URL(request.url).origin;
-  return new URL(path.replace(/^\/+/, ""), base.endsWith("/") ? base : `${base}/`).toString();
 }
 
 export async function listOutbox(db: DB, { limit = 50, offset = 0 } = {}) {

@@ -1,7 +1,12 @@
 // Sliding-window throttling over the rate_limit_events table: each attempt is one row (bucket,
 // key, at); a key is limited while the rows of the last window reach the maximum. Keys are an
-// account's normalised e-mail (whether or not the account exists, so the answer never tells) or a
-// client address.
+// account's normalised e-mail (whether or not the account exists, so the answer never tells), a
+// client address, or both.
+//
+// Sign-in (issue 12 item 2, docs/decisions/0009): failures are refused per client address and per
+// account-and-address, never per account alone — an attacker elsewhere must not be able to lock
+// the owner out. Per account, failures from every address only slow each further attempt down
+// (growing delays, capped), and the owner is told by e-mail, at most once per notice window.
 import type { AppLoadContext } from "@remix-run/node";
 import type { DB } from "./db.server";
 
@@ -16,11 +21,28 @@ export interface RateRule {
 const MINUTE = 60_000;
 
 export const RATE_RULES = {
-  /** Failed sign-ins per account (e-mail): 5 per 15 minutes. */
+  /**
+   * Failed sign-ins per account (e-mail) from every address: never refused (`max` is where the
+   * slowdown starts, see signInDelayMs); counted for the slowdown and the owner's notice.
+   */
   signInAccount: {
     bucket: "sign-in:account",
     max: 5,
     windowMs: 15 * MINUTE,
+    message: "auth.error.throttled",
+  },
+  /** Failed sign-ins per account from one client address: 5 per 15 minutes, then refused. */
+  signInAccountAddress: {
+    bucket: "sign-in:account-address",
+    max: 5,
+    windowMs: 15 * MINUTE,
+    message: "auth.error.throttled",
+  },
+  /** "Your account is under attack" e-mails per account: one an hour. */
+  signInNotice: {
+    bucket: "sign-in:notice",
+    max: 1,
+    windowMs: 60 * MINUTE,
     message: "auth.error.throttled",
   },
   /** Failed sign-ins per client address: 30 per 15 minutes. */
@@ -46,12 +68,56 @@ export const RATE_RULES = {
   },
 } as const satisfies Record<string, RateRule>;
 
+/** Failures on one account (from every address) at which its owner is told of the attack. */
+export const SIGN_IN_NOTICE_AFTER = 10;
+const SIGN_IN_DELAY_BASE_MS = 500;
+export const SIGN_IN_DELAY_MAX_MS = 8_000;
+
+/**
+ * How long a sign-in for an account waits before its password is checked, given the account's
+ * failures in the window: none up to RATE_RULES.signInAccount.max, then 0.5 s doubling with each
+ * failure, at most 8 s. Slows a distributed guesser down without ever refusing the owner.
+ */
+export function signInDelayMs(failures: number): number {
+  const over = failures - RATE_RULES.signInAccount.max;
+  if (over <= 0) return 0;
+  return Math.min(SIGN_IN_DELAY_BASE_MS * 2 ** (over - 1), SIGN_IN_DELAY_MAX_MS);
+}
+
+/** The pause itself; tests replace `sleep` to record the delays instead of waiting them out. */
+export const signInSlowdown = {
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The key of the per-account-and-address rule. */
+export function accountAddressKey(email: string, address: string): string {
+  return `${address} ${email}`;
+}
+
 /** The longest window: older events are of no use and are pruned as new ones arrive. */
 const LONGEST_WINDOW_MS = Math.max(...Object.values(RATE_RULES).map((r) => r.windowMs));
 
 /** The client address Express handed over in the load context ("unknown" under the dev server). */
 export function clientAddress(context: AppLoadContext | undefined): string {
   return context?.ip || "unknown";
+}
+
+/** How many attempts `key` made in the rule's window ending at `now`. */
+export async function countAttempts(
+  db: DB,
+  rule: RateRule,
+  key: string,
+  now: number = Date.now(),
+): Promise<number> {
+  const since = new Date(now - rule.windowMs).toISOString();
+  const row = await db
+    .selectFrom("rate_limit_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("bucket", "=", rule.bucket)
+    .where("key", "=", key)
+    .where("at", ">", since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Whether `key` has used up its attempts in the rule's window ending at `now`. */
@@ -61,15 +127,7 @@ export async function isRateLimited(
   key: string,
   now: number = Date.now(),
 ): Promise<boolean> {
-  const since = new Date(now - rule.windowMs).toISOString();
-  const row = await db
-    .selectFrom("rate_limit_events")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("bucket", "=", rule.bucket)
-    .where("key", "=", key)
-    .where("at", ">", since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0) >= rule.max;
+  return (await countAttempts(db, rule, key, now)) >= rule.max;
 }
 
 /** Records one attempt against `key`. */

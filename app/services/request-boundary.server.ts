@@ -5,6 +5,11 @@
 //   to Remix as load context;
 // - the security headers: a Content-Security-Policy whose scripts must carry that nonce, and the
 //   rest of docs/security.md's list (HSTS only over https);
+// - `Cache-Control: no-store` on every answer to a request that carries a session cookie (pages,
+//   data requests, downloads), so that no browser or proxy keeps a signed-in user's data;
+// - the refusal of requests for any host but the portal's own (the Host header must be one of
+//   env ALLOWED_HOSTS: PUBLIC_URL's host, docs/decisions/0009-public-address.md), so that nothing
+//   downstream ever sees a forged host;
 // - the refusal of cross-site mutating requests (CSRF): browsers send Sec-Fetch-Site, and Origin
 //   on POSTs;
 // - one structured log line per request, with its id, status and time;
@@ -15,7 +20,9 @@ import crypto from "node:crypto";
 import { Transform, type Readable } from "node:stream";
 import type { AppLoadContext } from "@remix-run/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { getEnv } from "./env.server";
 import { MAX_FORM_BYTES } from "./form-body.server";
+import { SESSION_COOKIE_NAMES } from "./session.server";
 import { MAX_UPLOAD_REQUEST_BYTES } from "./uploads.server";
 
 /** What the boundary keeps on `res.locals` for the handlers after it. */
@@ -85,6 +92,25 @@ export function isCrossSiteRequest(request: {
 }
 
 /**
+ * Whether a Host header names this portal: one of `allowed` (host[:port], lower case), compared
+ * case-insensitively. A missing, empty, repeated or malformed Host never matches.
+ */
+export function isAllowedHost(
+  host: string | null | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (typeof host !== "string" || host === "" || host.length > 300) return false;
+  return allowed.includes(host.toLowerCase());
+}
+
+const SESSION_COOKIE = new RegExp(`(?:^|;)\\s*(?:${SESSION_COOKIE_NAMES.join("|")})=`);
+
+/** Whether a Cookie header carries a session cookie (signed in, or was). */
+export function carriesSession(cookieHeader: string | undefined): boolean {
+  return typeof cookieHeader === "string" && SESSION_COOKIE.test(cookieHeader);
+}
+
+/**
  * The largest body a request may carry: a multipart form may carry a proposal's documents; any
  * other body is a small form (readForm's limit). The routes' own readers hold smaller limits.
  */
@@ -139,10 +165,15 @@ export interface BoundaryLog {
 
 /**
  * The boundary as Express middleware, in order: request id, nonce and headers; the request log
- * line; the cross-site refusal (403, plain text, logged like any other answer); the refusal of a
- * declared body over the limit (413).
+ * line; the refusal of another host (421, plain text); the cross-site refusal (403, plain text);
+ * the refusal of a declared body over the limit (413), each logged like any other answer.
+ * `allowedHosts` defaults to the configuration's.
  */
-export function requestBoundary(log: BoundaryLog): RequestHandler[] {
+export function requestBoundary(
+  log: BoundaryLog,
+  options: { allowedHosts?: readonly string[] } = {},
+): RequestHandler[] {
+  const allowed = (options.allowedHosts ?? getEnv().ALLOWED_HOSTS).map((h) => h.toLowerCase());
   const identify: RequestHandler = (req, res, next) => {
     const locals: BoundaryLocals = { requestId: newRequestId(), cspNonce: newCspNonce() };
     Object.assign(res.locals, locals);
@@ -168,6 +199,22 @@ export function requestBoundary(log: BoundaryLog): RequestHandler[] {
     });
     next();
   };
+  // Set as the headers go out, so that no handler after this one can loosen it; fingerprinted
+  // build assets (served "immutable") keep their caching.
+  const noStoreWhenSignedIn: RequestHandler = (req, res, next) => {
+    if (!carriesSession(req.headers.cookie)) return next();
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      if (!String(this.getHeader("Cache-Control") ?? "").includes("immutable"))
+        this.setHeader("Cache-Control", "no-store");
+      return (writeHead as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof res.writeHead;
+    next();
+  };
+  const refuseOtherHost: RequestHandler = (req, res, next) => {
+    if (isAllowedHost(req.headers.host, allowed)) return next();
+    res.status(421).type("text/plain").send("This portal does not answer for that host.");
+  };
   const refuseCrossSite: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const crossSite = isCrossSiteRequest({
       method: req.method,
@@ -178,7 +225,14 @@ export function requestBoundary(log: BoundaryLog): RequestHandler[] {
     if (!crossSite) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   };
-  return [identify, logLine, refuseCrossSite, refuseLargeBody];
+  return [
+    identify,
+    noStoreWhenSignedIn,
+    logLine,
+    refuseOtherHost,
+    refuseCrossSite,
+    refuseLargeBody,
+  ];
 }
 
 /** Remix's load context for a request that passed the boundary. */

@@ -17,14 +17,27 @@ export function idleTimeoutFor(role: Role): number {
 /** …and in any case this long after sign-in. */
 export const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
+/** The session cookie's names: `__Host-` whenever the public address is https (issue 12 item 10). */
+export const SESSION_COOKIE_NAMES = ["__session", "__Host-session"] as const;
+
+/**
+ * Whether the public address is https: then the session cookie is `Secure` and `__Host-`-prefixed
+ * (the browser then only accepts it over https, for this exact host, with Path=/ and no Domain),
+ * whatever NODE_ENV says.
+ */
+export function isHttpsPublicAddress(): boolean {
+  return getEnv().PUBLIC_BASE.startsWith("https:");
+}
+
 let sessionCookie: ReturnType<typeof createCookie> | undefined;
 function getSessionCookie() {
   if (!sessionCookie) {
     const env = getEnv();
-    sessionCookie = createCookie("__session", {
+    const https = isHttpsPublicAddress();
+    sessionCookie = createCookie(https ? SESSION_COOKIE_NAMES[1] : SESSION_COOKIE_NAMES[0], {
       httpOnly: true,
       sameSite: "lax",
-      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      secure: https,
       path: "/",
       secrets: env.SESSION_SECRETS,
       maxAge: ABSOLUTE_LIFETIME_MS / 1000,
@@ -308,23 +321,55 @@ export function homePathFor(role: Role): string {
   }
 }
 
+const RETURN_BASE = "http://portal.invalid";
+
 /**
  * Only paths on this portal are followed after sign-in or a language switch (no open redirect).
- * Browsers drop tabs and newlines from addresses and read "\\" as "/", so "/\t/evil.example"
- * would become "//evil.example": anything with a control character or a backslash is refused,
- * and what remains must resolve to this origin.
+ * The one check for every return address (/login, /language). Browsers drop tabs and newlines from
+ * addresses and read "\\" as "/", so anything with a control character or a backslash is refused
+ * outright. The value is then normalised as a browser would ("/.//evil.example" becomes
+ * "//evil.example", "/%2e%2e//x" becomes "//x") and it is the NORMALISED result that is checked:
+ * it must be a path on this origin whose first segment is not empty nor, decoded, a slash or a
+ * backslash, and that normalises to itself.
  */
 export function sanitizeReturnTo(value: unknown): string | null {
-  if (typeof value !== "string" || !value.startsWith("/") || value.length > 2000) return null;
+  if (typeof value !== "string" || value.length > 2000) return null;
+  const normalised = normaliseLocalPath(value);
+  if (normalised === null || !isLocalPath(normalised)) return null;
+  // Idempotent: what a browser would make of the result is the result itself.
+  return normaliseLocalPath(normalised) === normalised ? normalised : null;
+}
+
+function normaliseLocalPath(value: string): string | null {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f\\]/.test(value) || value.startsWith("//")) return null;
-  const base = "http://portal.invalid";
+  if (!value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
   let url: URL;
   try {
-    url = new URL(value, base);
+    url = new URL(value, RETURN_BASE);
   } catch {
     return null;
   }
-  if (url.origin !== base) return null;
+  if (url.origin !== RETURN_BASE) return null;
   return url.pathname + url.search + url.hash;
+}
+
+function isLocalPath(path: string): boolean {
+  if (!path.startsWith("/") || path.startsWith("//")) return false;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  // An encoded slash or backslash at the start ("/%2F/evil.example") is one decoding away from
+  // "//evil.example" for any proxy or client that decodes it.
+  let first = path.slice(1).split(/[/?#]/)[0] ?? "";
+  for (let i = 0; i < 3; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(first);
+    } catch {
+      break;
+    }
+    if (decoded === first) break;
+    first = decoded;
+  }
+  if (/^[/\\]/.test(first) || /^\s/.test(first)) return false;
+  return new URL(path, RETURN_BASE).origin === RETURN_BASE;
 }

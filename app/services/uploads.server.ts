@@ -426,7 +426,7 @@ function getFlashCookie() {
     flashCookie = createCookie("__upload_flash", {
       httpOnly: true,
       sameSite: "lax",
-      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      secure: env.PUBLIC_BASE.startsWith("https:"),
       path: "/",
       secrets: env.SESSION_SECRETS,
       maxAge: 300,

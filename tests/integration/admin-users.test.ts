@@ -9,7 +9,7 @@ import * as outbox from "~/routes/admin.outbox._index";
 import * as adminUsers from "~/routes/admin.users";
 import * as login from "~/routes/login";
 import { getDb } from "~/services/db.server";
-import { sendMail } from "~/services/mail.server";
+import { sendMail, takeLiveText } from "~/services/mail.server";
 import { createSession, getUser } from "~/services/session.server";
 import { createUser, signedIn, TEST_PASSWORD } from "../support/factories";
 import { callAction, callLoader, cookieFrom } from "../support/remix";
@@ -175,8 +175,16 @@ describe("staff invitations", () => {
     });
     expect(page.data.message.text_body).toContain("Ayesha Khan has invited you");
     expect(page.data.origin).toBe("http://localhost:3000");
+    expect(page.data.shownOnce).toBe(true);
     const link = new URL(page.data.message.text_body.match(/https?:\/\/\S+/)[0]);
     expect(link.pathname).toBe("/accept-invite");
+    // Shown once: the next look finds the link removed.
+    const secondLook = await callLoader(outboxMessage.loader, `/admin/outbox/${msg.id}`, {
+      cookie: admin.cookie,
+      params: { id: String(msg.id) },
+    });
+    expect(secondLook.data).toMatchObject({ shownOnce: false, redacted: true });
+    expect(secondLook.data.message.text_body).toContain("/accept-invite?token=REDACTED");
     const token = link.searchParams.get("token")!;
 
     const form = await callLoader(acceptInvite.loader, `/accept-invite?token=${token}`);
@@ -257,10 +265,11 @@ describe("staff invitations", () => {
     );
     const mail = await db()
       .selectFrom("mail_outbox")
-      .select("text_body")
+      .select(["id", "text_body"])
       .where("to_address", "=", "late@cda.gov.pk")
       .executeTakeFirstOrThrow();
-    const token = new URL(mail.text_body.match(/https?:\/\/\S+/)![0]).searchParams.get("token")!;
+    const live = takeLiveText(mail)!;
+    const token = new URL(live.match(/https?:\/\/\S+/)![0]).searchParams.get("token")!;
     await db()
       .updateTable("auth_tokens")
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })

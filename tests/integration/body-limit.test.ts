@@ -59,7 +59,12 @@ describe("the request boundary caps bodies before they are read", () => {
   beforeAll(async () => {
     const app = express();
     const log = { info: () => undefined, error: () => undefined };
-    app.use(requestBoundary(log));
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The one host the boundary answers is known once the port is; Express reads its stack per
+    // request.
+    app.use(requestBoundary(log, { allowedHosts: [new URL(base).host] }));
     // Reads the whole body, as an action reading a form would.
     app.all("*", (req, res) => {
       const body = limitedBody(req, res);
@@ -71,9 +76,6 @@ describe("the request boundary caps bodies before they are read", () => {
       body.on("error", () => undefined);
       body.on("end", () => res.json({ size }));
     });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 

@@ -1,10 +1,10 @@
 // The mail service: stored in the outbox without SMTP, sent (and recorded as sent or failed)
-// through a real SMTP conversation when SMTP_URL is set; links use PUBLIC_URL when configured.
+// through a real SMTP conversation when SMTP_URL is set; links use the public address (docs/decisions/0009).
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "~/services/db.server";
-import { resetEnvCache } from "~/services/env.server";
-import { absoluteUrl, sendMail } from "~/services/mail.server";
+import { publicUrl, resetEnvCache } from "~/services/env.server";
+import { sendMail, takeLiveText } from "~/services/mail.server";
 
 const db = () => getDb();
 
@@ -86,8 +86,12 @@ describe("sendMail", () => {
       error: null,
       sent_at: null,
     });
-    expect(row.text_body).toContain("Dear Zhang San");
-    expect(row.text_body).toContain("http://localhost:3000/verify-email?token=t1");
+    // No account has confirmed this address: the chosen name stays out (issue 12 item 7).
+    expect(row.text_body).toContain("Dear Sir or Madam,");
+    expect(row.text_body).not.toContain("Zhang San");
+    // The one-time link is stored without its secret (issue 12 item 5).
+    expect(row.text_body).toContain("http://localhost:3000/verify-email?token=REDACTED");
+    expect(row.text_body).not.toContain("token=t1");
   });
 
   it("with SMTP_URL sends through SMTP and records 'sent'", async () => {
@@ -121,6 +125,37 @@ describe("sendMail", () => {
     }
   });
 
+  it("with SMTP_URL the recipient gets the live link and the outbox keeps it redacted", async () => {
+    const smtp = await fakeSmtp();
+    try {
+      process.env.SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
+      resetEnvCache();
+      const token = "Zq3-live_token_value_0123456789abcdefghijklm";
+      const sent = await sendMail(db(), {
+        to: "reset@example.cn",
+        template: "reset_password",
+        locale: "en",
+        vars: { name: "Wu", link: `http://localhost:3000/reset-password?token=${token}` },
+      });
+      expect(sent.status).toBe("sent");
+      // (quoted-printable: long lines are cut with "=" soft breaks)
+      expect(smtp.received[0]!.replace(/=\r?\n/g, "").replace(/=3D/g, "=")).toContain(
+        `token=${token}`,
+      );
+      const row = await db()
+        .selectFrom("mail_outbox")
+        .selectAll()
+        .where("id", "=", sent.id)
+        .executeTakeFirstOrThrow();
+      expect(row.text_body).not.toContain(token);
+      expect(row.text_body).toContain("reset-password?token=REDACTED");
+      // Delivered by the mail server: nothing is kept for the outbox view either.
+      expect(takeLiveText(row)).toBeNull();
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it("a mail server that cannot be reached is recorded as 'failed' without throwing", async () => {
     const smtp = await fakeSmtp();
     const port = smtp.port;
@@ -145,14 +180,11 @@ describe("sendMail", () => {
 });
 
 describe("links in mail", () => {
-  it("use the request's origin by default and PUBLIC_URL when set", () => {
-    const request = new Request("http://10.0.0.5:3000/register");
-    expect(absoluteUrl(request, "/verify-email?token=a")).toBe(
-      "http://10.0.0.5:3000/verify-email?token=a",
-    );
+  it("use the address derived from HOST and PORT by default and PUBLIC_URL when set", () => {
+    expect(publicUrl("/verify-email?token=a")).toBe("http://localhost:3000/verify-email?token=a");
     process.env.PUBLIC_URL = "https://invest.cda.gov.pk/portal";
     resetEnvCache();
-    expect(absoluteUrl(request, "/verify-email?token=a")).toBe(
+    expect(publicUrl("/verify-email?token=a")).toBe(
       "https://invest.cda.gov.pk/portal/verify-email?token=a",
     );
   });

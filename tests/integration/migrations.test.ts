@@ -186,3 +186,43 @@ describe("migration 2026-12-02-0013-staff-security", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("migration 2026-12-02-0016-redact-outbox-links", () => {
+  const NAME = "2026-12-02-0016-redact-outbox-links";
+
+  it("removes the live one-time links the outbox already holds and keeps the rest", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-mig-"));
+    const { db } = openDatabase(path.join(dir, "before.db"));
+    const any = db as unknown as Kysely<any>;
+    const names = Object.keys(await migrationProvider.getMigrations()).sort();
+    const before = names[names.indexOf(NAME) - 1]!;
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    const texts = [
+      "Open http://localhost:3000/reset-password?token=abcDEF-_123 within 1 hour.",
+      "Join: https://invest.cda.gov.pk/accept-invite?token=xyz&lang=en\nThanks",
+      "Your receipt: http://localhost:3000/proposals/4/receipt",
+    ];
+    for (const text_body of texts)
+      await any
+        .insertInto("mail_outbox")
+        .values({
+          to_address: "a@example.test",
+          subject: "S",
+          text_body,
+          template: "x",
+          locale: "en",
+        })
+        .execute();
+
+    expect((await migrator.migrateTo(NAME)).error).toBeUndefined();
+    const rows = await any.selectFrom("mail_outbox").select("text_body").orderBy("id").execute();
+    expect(rows.map((r) => r.text_body)).toEqual([
+      "Open http://localhost:3000/reset-password?token=REDACTED within 1 hour.",
+      "Join: https://invest.cda.gov.pk/accept-invite?token=REDACTED&lang=en\nThanks",
+      "Your receipt: http://localhost:3000/proposals/4/receipt",
+    ]);
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

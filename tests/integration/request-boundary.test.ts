@@ -66,15 +66,19 @@ describe("the boundary middleware on a free port", () => {
   beforeAll(async () => {
     const app = express();
     app.set("trust proxy", "loopback");
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The one host answered (the boundary refuses others) is known once the port is.
     app.use(
-      requestBoundary({ info: (line) => lines.push(line), error: (line) => lines.push(line) }),
+      requestBoundary(
+        { info: (line) => lines.push(line), error: (line) => lines.push(line) },
+        { allowedHosts: [new URL(base).host] },
+      ),
     );
     app.all("*", (req, res) => {
       res.json({ method: req.method, context: loadContextFor(req, res) });
     });
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
@@ -192,5 +196,41 @@ describe("the real server, as `npm run dev` runs it", () => {
     expect(same.status).not.toBe(403);
     expect(same.status).toBeLessThan(500);
     expectSecurityHeaders(same);
+  }, 60_000);
+
+  it("logs anonymous requests Remix refuses (no action, no route, ?_data) below error level", async () => {
+    const ids: string[] = [];
+    const statuses: number[] = [];
+    const send = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${base}${path}`, { redirect: "manual", ...init });
+      await res.arrayBuffer();
+      ids.push(res.headers.get("X-Request-Id")!);
+      statuses.push(res.status);
+    };
+    const form = {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
+      body: "a=b",
+    };
+    await send("/", form);
+    await send("/_root.data", form);
+    await send("/?_data=root");
+    await send("/no-such-page.data");
+    await send("/no-such-page");
+    expect(
+      statuses.every((s) => s < 500),
+      statuses.join(),
+    ).toBe(true);
+    expect(statuses.filter((s) => s >= 400)).toHaveLength(4);
+    // Each request's own line is written when its answer finishes: wait for the last one.
+    await expect.poll(() => output, { timeout: 20_000 }).toContain(`"requestId":"${ids.at(-1)}"`);
+    const lines = output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { level: number; requestId?: string; msg: string })
+      .filter((l) => l.requestId && ids.includes(l.requestId));
+    expect(lines.length).toBeGreaterThanOrEqual(ids.length);
+    const errors = lines.filter((l) => l.level >= 50);
+    expect(errors, JSON.stringify(errors)).toEqual([]);
   }, 60_000);
 });

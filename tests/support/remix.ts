@@ -68,13 +68,16 @@ export interface CallOptions {
   cookie?: string | null;
   params?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Load context fields to override (e.g. `ip`: another client address). */
+  context?: Partial<AppLoadContext>;
 }
 
 export function callLoader<T = any>(loader: Loader, path: string, options: CallOptions = {}) {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("Cookie", options.cookie);
   const request = new Request(new URL(path, BASE), { headers });
-  return run<T>(() => loader({ request, params: options.params ?? {}, context: testContext }));
+  const context = { ...testContext, ...options.context };
+  return run<T>(() => loader({ request, params: options.params ?? {}, context }));
 }
 
 export function callAction<T = any>(
@@ -93,7 +96,8 @@ export function callAction<T = any>(
       for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   }
   const request = new Request(new URL(path, BASE), { method: "POST", headers, body });
-  return run<T>(() => action({ request, params: options.params ?? {}, context: testContext }));
+  const context = { ...testContext, ...options.context };
+  return run<T>(() => action({ request, params: options.params ?? {}, context }));
 }
 
 /** Turns a Set-Cookie header into the Cookie header a browser would send back. */

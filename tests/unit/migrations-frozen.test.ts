@@ -27,6 +27,8 @@ const LANDED: Record<string, string> = {
     "ad3551df2e728985648bc262c883523cbe780289fe6a86f5218b1bb99dedf52b",
   "2026-12-02-0013-staff-security.ts":
     "68b2789da8e4a05167a9d00d32253bc2be092e7974353a12654eb0cec9b4064e",
+  "2026-12-02-0016-redact-outbox-links.ts":
+    "ee23e9f97bf9929dbaa901eefe7c101bddbf5b2b828faefe39332a9402aa1555",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
