@@ -14,6 +14,7 @@ import * as review from "./messages/review";
 import * as publicPages from "./messages/public";
 import * as session from "./messages/session";
 import * as decision from "./messages/decision";
+import * as scoring from "./messages/scoring";
 
 const AREAS = [
   common,
@@ -26,6 +27,7 @@ const AREAS = [
   publicPages,
   session,
   decision,
+  scoring,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {
