@@ -263,6 +263,7 @@ export function ScoringWorkspace({
         key={c.id}
         id={`crit-${c.id}`}
         data-criterion={c.id}
+        data-kind={c.kind}
         className={`crit${index === current ? " crit--current" : ""}${done[index] ? " crit--done" : ""}`}
         aria-labelledby={`crit-${c.id}-title`}
         onFocus={() => setCurrent(index)}
