@@ -318,9 +318,9 @@ export default function ReviewProposal() {
             : t("scoring.back")}
         </a>
       </p>
-      <span className="caption">
+      <p className="caption review-head__caption">
         {p.reference} · {p.callTitleEn}
-      </span>
+      </p>
       <h1 className="h1 review-head__title">{p.title ?? "Untitled proposal"}</h1>
       <p className="review-head__company">
         {company}

@@ -88,6 +88,7 @@ export default function ReviewQueue() {
   const locale = useLocale();
   const callTitle = (c: { titleEn: string; titleZh: string }) =>
     locale === "zh-Hans" && c.titleZh ? c.titleZh : c.titleEn;
+  const showCall = new Set(queue.map((q) => q.callTitleEn)).size > 1;
   const href = (show: QueueFilter) => {
     const params = new URLSearchParams();
     if (scope !== "current") params.set("call", scope);
@@ -156,9 +157,7 @@ export default function ReviewQueue() {
                     <th scope="col">{t("reviewQueue.col.reference")}</th>
                     <th scope="col">{t("reviewQueue.col.company")}</th>
                     <th scope="col">{t("reviewQueue.col.title")}</th>
-                    {scope === "all" || calls.length > 1 ? (
-                      <th scope="col">{t("reviewQueue.col.call")}</th>
-                    ) : null}
+                    {showCall ? <th scope="col">{t("reviewQueue.col.call")}</th> : null}
                     <th scope="col">{t("reviewQueue.col.status")}</th>
                     <th scope="col">{t("reviewQueue.col.review")}</th>
                     <th scope="col">{t("reviewQueue.col.due")}</th>
@@ -180,7 +179,7 @@ export default function ReviewQueue() {
                         ) : null}
                       </td>
                       <td>{q.attestedAt ? q.title : t("reviewQueue.hiddenTitle")}</td>
-                      {scope === "all" || calls.length > 1 ? (
+                      {showCall ? (
                         <td>
                           {callTitle({
                             titleEn: q.callTitleEn,
