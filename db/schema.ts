@@ -364,6 +364,15 @@ export interface CallScoreStateTable {
   total_sum: Generated<number>;
   total_sum_sq: Generated<number>;
   rebuild_needed: Generated<number>;
+  /** The version from which score_changes is complete (migration 0011). */
+  log_from_version: Generated<number>;
+}
+
+/** Which proposals each calls.scores_version changed (written by the score read model only). */
+export interface ScoreChangesTable {
+  call_id: number;
+  version: number;
+  proposal_id: number;
 }
 
 export interface Database {
@@ -394,6 +403,7 @@ export interface Database {
   review_totals: ReviewTotalsTable;
   reviewer_score_stats: ReviewerScoreStatsTable;
   call_score_state: CallScoreStateTable;
+  score_changes: ScoreChangesTable;
 }
 
 export type User = Selectable<UsersTable>;
