@@ -171,7 +171,21 @@ export function ScoringWorkspace({
       const target = Math.min(Math.max(i, 0), ordered.length - 1);
       setCurrent(target);
       radio(target)?.focus({ preventScroll: true });
-      section(target)?.scrollIntoView({ block: "start" });
+      const el = section(target);
+      if (el) reveal(el);
+    };
+    // Side by side, the panel's own column scrolls (its bar with the total stays in view) and
+    // the window only brings the whole workspace into view; stacked, the page scrolls.
+    const reveal = (el: HTMLElement) => {
+      const body = form.querySelector<HTMLElement>(".panel__body");
+      const workspace = form.closest<HTMLElement>(".workspace");
+      if (!body || !workspace || getComputedStyle(body).overflowY !== "auto") {
+        el.scrollIntoView({ block: "start" });
+        return;
+      }
+      const gap = workspace.getBoundingClientRect().top - 12;
+      if (Math.abs(gap) > 1) window.scrollBy(0, gap);
+      body.scrollTop += el.getBoundingClientRect().top - body.getBoundingClientRect().top - 10;
     };
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return;
@@ -217,7 +231,13 @@ export function ScoringWorkspace({
           `textarea[name="${fieldNames.rationale(c.id)}"]`,
         );
         text?.focus({ preventScroll: true });
-        text?.scrollIntoView({ block: "nearest" });
+        const el = section(i);
+        const body = form.querySelector<HTMLElement>(".panel__body");
+        if (text && el && body) {
+          const bottom = text.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
+          if (bottom > 0 || text.getBoundingClientRect().top < body.getBoundingClientRect().top)
+            reveal(el);
+        }
       } else handled = false;
       if (handled) e.preventDefault();
     };

@@ -248,6 +248,12 @@ describe("scoring at a reviewer's pace", () => {
     await page.keyboard.press("j");
     const before = await scrollPositions(page);
     expect(before.panel).toBeGreaterThan(0);
+    // The criteria list and the running total stay in view while the panel scrolls.
+    const bar = await page.locator(".panel__bar").boundingBox();
+    expect(bar!.y).toBeGreaterThanOrEqual(0);
+    const focused = await page.locator(".crit--current").boundingBox();
+    expect(focused!.y).toBeGreaterThan(bar!.y + bar!.height - 1);
+    expect(focused!.y).toBeLessThan(VIEWPORT.height);
     await page.keyboard.press("Control+s");
     await page.locator(".panel__status", { hasText: "Your draft has been saved." }).waitFor();
     await page.waitForLoadState("networkidle");
