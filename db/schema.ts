@@ -35,6 +35,18 @@ export interface OrganisationsTable {
   updated_at: CreatedAt;
 }
 
+/** An administrator's resolution of a USCC claimed by several companies (migration 0012). */
+export interface UsccResolutionsTable {
+  id: Generated<number>;
+  uscc: string;
+  holder_organisation_id: number;
+  /** JSON array of the organisation ids the resolution decided. */
+  decided_json: string;
+  note: string;
+  resolved_by: number;
+  resolved_at: CreatedAt;
+}
+
 export interface UsersTable {
   id: Generated<number>;
   email: string;
@@ -404,6 +416,7 @@ export interface Database {
   reviewer_score_stats: ReviewerScoreStatsTable;
   call_score_state: CallScoreStateTable;
   score_changes: ScoreChangesTable;
+  uscc_resolutions: UsccResolutionsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -14,7 +14,8 @@ export interface QueueRow {
   callId: number;
   callSlug: string;
   callStatus: CallStatus;
-  proposalStatus: string;
+  /** Null until the reviewer attests "no conflict" (the queue shows the company only before). */
+  proposalStatus: string | null;
   /** The reviewer's review, if one exists. */
   reviewStatus: "draft" | "submitted" | "returned" | null;
   attestedAt: string | null;
@@ -71,6 +72,7 @@ export function nextCandidates(rows: readonly QueueRow[], current: number): numb
         r.proposalId !== current &&
         r.attestedAt !== null &&
         r.reviewStatus !== "submitted" &&
+        r.proposalStatus !== null &&
         isReviewable(r.proposalStatus) &&
         callUnderReview(r.callStatus),
     )

@@ -495,7 +495,8 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
     .map((r) => ({
       proposalId: r.proposal_id,
       reference: r.reference,
-      title: r.title,
+      // Before the attestation the reviewer sees the company only (domain/access attestationView).
+      title: r.attested_at ? r.title : null,
       companyEn: r.company_en,
       companyZh: r.company_zh,
       callId: r.call_id,
@@ -503,7 +504,8 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
       callStatus: r.call_status,
       callTitleEn: r.title_en,
       callTitleZh: r.title_zh,
-      proposalStatus: r.proposal_status,
+      // Null until the reviewer attests "no conflict" (like the title: domain/access attestationView).
+      proposalStatus: r.attested_at ? r.proposal_status : null,
       reviewStatus: r.review_status,
       assignedAt: r.assigned_at,
       dueAt: r.due_at,

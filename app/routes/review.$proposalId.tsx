@@ -15,7 +15,7 @@ import { fieldNames } from "~/domain/review-validation";
 import { isReviewable } from "~/domain/proposal-lifecycle";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
-import { can } from "~/domain/access";
+import { attestationView, can } from "~/domain/access";
 import { getProposalAccess, requireProposalAccess, type AccessUser } from "~/models/access.server";
 import { nextProposalToScore } from "~/models/assignments.server";
 import { declareConflict } from "~/models/conflicts.server";
@@ -69,11 +69,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     submittedAt: p.submittedAt,
     tracks: p.tracks,
   };
-  // Before the attestation only the company is shown: enough to judge a conflict, nothing more.
+  // Before the attestation only the company is shown: enough to judge a conflict, nothing more
+  // (the access policy's attestationView: not the title, tracks or status).
   if (!can(access, "viewContent")) {
     return data({
       stage: "attest" as const,
-      proposal: head,
+      proposal: attestationView(p),
       dueAt: access.assignment?.dueAt ?? null,
     });
   }
@@ -321,7 +322,7 @@ export default function ReviewProposal() {
       <p className="caption review-head__caption">
         {p.reference} · {p.callTitleEn}
       </p>
-      <h1 className="h1 review-head__title">{p.title ?? "Untitled proposal"}</h1>
+      <h1 className="h1 review-head__title">{loaderData.proposal.title ?? "Untitled proposal"}</h1>
       <p className="review-head__company">
         {company}
         {loaderData.stage === "review" && loaderData.dueAt ? (

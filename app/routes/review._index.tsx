@@ -187,7 +187,11 @@ export default function ReviewQueue() {
                           })}
                         </td>
                       ) : null}
-                      <td>{t(`status.${q.proposalStatus}` as MessageKey)}</td>
+                      <td>
+                        {q.proposalStatus
+                          ? t(`status.${q.proposalStatus}` as MessageKey)
+                          : t("reviewQueue.noDue")}
+                      </td>
                       <td>
                         {!q.attestedAt
                           ? t("reviewQueue.review.check")
