@@ -1,12 +1,8 @@
-// The reviewer's scoring form (six levels per criterion as radio buttons with their descriptors in
-// the page language, a rationale each, gates pass/fail) and a read-only view of a review. Plain
-// HTML forms: they post without JavaScript.
-import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { fieldNames, MIN_RATIONALE } from "~/domain/review-validation";
+// A review read-only (levels, pass/fail, rationales, the total) and the shapes the scoring screen
+// (components/scoring-workspace.tsx) shares with it.
+import { fieldNames } from "~/domain/review-validation";
+import { formatScore, runningReviewTotal } from "~/domain/scoring";
 import type { Locale } from "~/i18n/locales";
-import { ErrorSummary, fieldId, useErrorText } from "~/components/form";
-import type { FieldErrors } from "~/utils/form";
 
 export interface FormCriterion {
   id: number;
@@ -46,210 +42,6 @@ export function valuesFromScores(scores: readonly FormScore[], overallComment: s
   return out;
 }
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
-  const text = useErrorText();
-  if (!error) return null;
-  return (
-    <p className="error-message" id={`${id}-error`}>
-      <span className="visually-hidden">Error: </span>
-      {text(error)}
-    </p>
-  );
-}
-
-function Radios({
-  name,
-  legend,
-  hint,
-  options,
-  value,
-  error,
-}: {
-  name: string;
-  legend: ReactNode;
-  hint?: ReactNode;
-  options: { value: string; label: ReactNode }[];
-  value: string | undefined;
-  error?: string;
-}) {
-  const id = fieldId(name);
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null]
-    .filter(Boolean)
-    .join(" ");
-  return (
-    <div className={`form-group ${error ? "form-group--error" : ""}`}>
-      <fieldset aria-describedby={describedBy || undefined}>
-        <legend className="scoring__legend">{legend}</legend>
-        {hint ? (
-          <div className="hint" id={`${id}-hint`}>
-            {hint}
-          </div>
-        ) : null}
-        <ErrorText id={id} error={error} />
-        <div className="radios">
-          {options.map((o, i) => {
-            const optionId = i === 0 ? id : `${id}-${i}`;
-            return (
-              <div className="choice" key={o.value}>
-                <input
-                  type="radio"
-                  id={optionId}
-                  name={name}
-                  value={o.value}
-                  defaultChecked={value === o.value}
-                />
-                <label htmlFor={optionId}>{o.label}</label>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
-  );
-}
-
-function Rationale({
-  name,
-  label,
-  value,
-  error,
-}: {
-  name: string;
-  label: string;
-  value: string | undefined;
-  error?: string;
-}) {
-  const id = fieldId(name);
-  return (
-    <div className={`form-group ${error ? "form-group--error" : ""}`}>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="hint" id={`${id}-hint`}>
-        At least {MIN_RATIONALE} characters. Say what in the proposal supports the level.
-      </div>
-      <ErrorText id={id} error={error} />
-      <textarea
-        className={`textarea ${error ? "textarea--error" : ""}`}
-        id={id}
-        name={name}
-        rows={4}
-        defaultValue={value ?? ""}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ""}`}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
-  );
-}
-
-export function ScoringForm({
-  criteria,
-  values,
-  errors,
-  locale,
-}: {
-  criteria: readonly FormCriterion[];
-  values: Record<string, string>;
-  errors?: FieldErrors | null;
-  locale: Locale;
-}) {
-  const scored = criteria.filter((c) => c.kind === "scored");
-  const gates = criteria.filter((c) => c.kind === "gate");
-  const err = errors ?? {};
-  return (
-    <Form method="post" noValidate className="scoring">
-      <ErrorSummary errors={errors} />
-      <h2 className="h2">Scored criteria</h2>
-      {scored.map((c, index) => (
-        <section className="scoring__criterion" key={c.id} aria-labelledby={`crit-${c.id}`}>
-          <h3 className="h3" id={`crit-${c.id}`}>
-            {index + 1}. {criterionTitle(c, locale)}
-          </h3>
-          <p className="hint">
-            Weight {c.weight}% · minimum level {c.minLevel}
-            {pick(locale, c.descriptionEn, c.descriptionZh)
-              ? ` · ${pick(locale, c.descriptionEn, c.descriptionZh)}`
-              : ""}
-          </p>
-          <Radios
-            name={fieldNames.level(c.id)}
-            legend={`Level for ${criterionTitle(c, locale)}`}
-            value={values[fieldNames.level(c.id)]}
-            error={err[fieldNames.level(c.id)]}
-            options={[0, 1, 2, 3, 4, 5].map((level) => ({
-              value: String(level),
-              label: (
-                <>
-                  <strong>{level}</strong>
-                  {c.descriptors[level]
-                    ? ` — ${pick(locale, c.descriptors[level]!.en, c.descriptors[level]!.zh)}`
-                    : ""}
-                </>
-              ),
-            }))}
-          />
-          <Rationale
-            name={fieldNames.rationale(c.id)}
-            label={`Rationale for ${criterionTitle(c, locale)}`}
-            value={values[fieldNames.rationale(c.id)]}
-            error={err[fieldNames.rationale(c.id)]}
-          />
-        </section>
-      ))}
-      {gates.length ? <h2 className="h2">Gates (pass or fail)</h2> : null}
-      {gates.map((c) => (
-        <section className="scoring__criterion" key={c.id} aria-labelledby={`crit-${c.id}`}>
-          <h3 className="h3" id={`crit-${c.id}`}>
-            {criterionTitle(c, locale)}
-          </h3>
-          <Radios
-            name={fieldNames.gate(c.id)}
-            legend={`Does the proposal pass ${c.key.toUpperCase()}?`}
-            hint={pick(locale, c.descriptionEn, c.descriptionZh) || undefined}
-            value={values[fieldNames.gate(c.id)]}
-            error={err[fieldNames.gate(c.id)]}
-            options={[
-              { value: "pass", label: "Pass" },
-              { value: "fail", label: "Fail" },
-            ]}
-          />
-          <Rationale
-            name={fieldNames.rationale(c.id)}
-            label={`Rationale for ${c.key.toUpperCase()}`}
-            value={values[fieldNames.rationale(c.id)]}
-            error={err[fieldNames.rationale(c.id)]}
-          />
-        </section>
-      ))}
-      <div className={`form-group ${err.overallComment ? "form-group--error" : ""}`}>
-        <label className="label" htmlFor={fieldId("overallComment")}>
-          Overall comment (optional)
-        </label>
-        <ErrorText id={fieldId("overallComment")} error={err.overallComment} />
-        <textarea
-          className="textarea"
-          id={fieldId("overallComment")}
-          name="overallComment"
-          rows={5}
-          defaultValue={values.overallComment ?? ""}
-        />
-      </div>
-      <div className="button-group">
-        <button type="submit" name="intent" value="submit" className="button">
-          Submit review
-        </button>
-        <button type="submit" name="intent" value="draft" className="button button--secondary">
-          Save draft
-        </button>
-      </div>
-      <p className="hint">
-        Once submitted, your review cannot be changed unless an official returns it for rework. You
-        will then see your colleagues&apos; submitted reviews of this proposal.
-      </p>
-    </Form>
-  );
-}
-
 export function ReviewReadOnly({
   criteria,
   scores,
@@ -262,11 +54,15 @@ export function ReviewReadOnly({
   locale: Locale;
 }) {
   const byId = new Map(scores.map((s) => [s.criterionId, s]));
-  const total = criteria.reduce(
-    (sum, c) =>
-      c.kind === "scored" ? sum + ((c.weight ?? 0) * (byId.get(c.id)?.level ?? 0)) / 5 : sum,
-    0,
-  );
+  const levels: Record<string, number> = {};
+  for (const c of criteria) {
+    const level = byId.get(c.id)?.level;
+    if (c.kind === "scored" && level != null) levels[c.key] = level;
+  }
+  const total = runningReviewTotal(
+    levels,
+    criteria.filter((c) => c.kind === "scored"),
+  ).partial;
   return (
     <>
       <dl className="summary-list">
@@ -294,7 +90,7 @@ export function ReviewReadOnly({
         })}
         <div className="summary-list__row">
           <dt>Review total (0–100)</dt>
-          <dd>{total.toFixed(2)}</dd>
+          <dd>{formatScore(total)}</dd>
         </div>
         <div className="summary-list__row">
           <dt>Overall comment</dt>

@@ -110,3 +110,18 @@ export function reviewTotal(
 ): number {
   return scores.reduce((sum, s) => sum + ((s.weight ?? 0) * (s.level ?? 0)) / 5, 0);
 }
+
+/**
+ * Whether a criterion is done as a submission needs it: a level (a pass or fail for a gate) and a
+ * rationale of at least MIN_RATIONALE characters. The scoring page's done marks use it.
+ */
+export function criterionDone(
+  kind: "scored" | "gate",
+  answer: { level?: string | null; gate?: string | null; rationaleLength: number },
+): boolean {
+  const answered =
+    kind === "scored"
+      ? /^[0-5]$/.test(answer.level ?? "")
+      : answer.gate === "pass" || answer.gate === "fail";
+  return answered && answer.rationaleLength >= MIN_RATIONALE;
+}

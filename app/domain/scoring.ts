@@ -313,6 +313,43 @@ export function reviewTotalNum(
   return num;
 }
 
+/** A review's total while it is being written: what the reviewer sees beside the form. */
+export interface RunningTotal {
+  /** The review's total (0–100) once every scored criterion has a level; null before. */
+  total: number | null;
+  /** Σ weight × level / 5 over the levels given so far (the missing ones count nothing yet). */
+  partial: number;
+  /** Scored criteria with a level, of how many. */
+  levelled: number;
+  of: number;
+}
+
+/**
+ * The running total of a review in progress, by the published rule (a review's total is
+ * Σ weight × level / 5 over the scored criteria; an incomplete review has none): the same
+ * reviewTotalNum the read model and the exports use, shared with the browser.
+ */
+export function runningReviewTotal(
+  levels: Readonly<Record<string, number>>,
+  scored: readonly Pick<CriterionInput, "key" | "weight">[],
+): RunningTotal {
+  let num = 0;
+  let levelled = 0;
+  for (const c of scored) {
+    const level = levels[c.key];
+    if (level === undefined || level === null || !Number.isFinite(level)) continue;
+    num += (c.weight ?? 0) * level;
+    levelled++;
+  }
+  const complete = reviewTotalNum(levels, scored);
+  return {
+    total: complete === null ? null : complete / TOTAL_SCALE,
+    partial: num / TOTAL_SCALE,
+    levelled,
+    of: scored.length,
+  };
+}
+
 /**
  * The call's calibration from integer sums of complete review totals' nums (count, Σ num, Σ num²):
  * the call's and each reviewer's. The same sums give the same doubles however they were gathered

@@ -15,6 +15,7 @@ import * as publicPages from "./messages/public";
 import * as session from "./messages/session";
 import * as decision from "./messages/decision";
 import * as security from "./messages/security";
+import * as scoring from "./messages/scoring";
 
 const AREAS = [
   common,
@@ -28,6 +29,7 @@ const AREAS = [
   session,
   decision,
   security,
+  scoring,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

@@ -2,7 +2,14 @@
 // change runs in one transaction with its audit rows; the first assignment moves a submitted
 // proposal to under review; each newly assigned reviewer is e-mailed.
 import { autoAssign, conflictMatches, type Shortfall } from "~/domain/assignment";
-import { conflictTargets, walledProposalIds } from "~/models/access.server";
+import { nextCandidates, type QueueRow } from "~/domain/review-queue";
+import {
+  conflictTargets,
+  getProposalAccess,
+  walledProposalIds,
+  type AccessUser,
+} from "~/models/access.server";
+import { can } from "~/domain/access";
 import { IN_REVIEW_STATUSES, isReviewable } from "~/domain/proposal-lifecycle";
 import { writeAudit } from "~/models/audit.server";
 import { startReview } from "~/models/proposal-lifecycle.server";
@@ -436,19 +443,14 @@ export async function callLoads(db: DB, callId: number): Promise<ReviewerLoad[]>
   return reviewers.map((r) => ({ ...r, active: a.get(r.id) ?? 0, submitted: s.get(r.id) ?? 0 }));
 }
 
-export interface QueueItem {
-  proposalId: number;
+export interface QueueItem extends QueueRow {
   reference: string | null;
   title: string | null;
   companyEn: string | null;
   companyZh: string | null;
   callTitleEn: string;
-  /** Null until the reviewer attests "no conflict" (like the title: domain/access attestationView). */
-  proposalStatus: string | null;
-  reviewStatus: string | null;
+  callTitleZh: string;
   assignedAt: string;
-  dueAt: string | null;
-  attestedAt: string | null;
 }
 
 /** A reviewer's queue: active assignments that no declared conflict covers, soonest due first. */
@@ -469,7 +471,11 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
       "proposals.company_en",
       "proposals.company_zh",
       "proposals.status as proposal_status",
+      "calls.id as call_id",
+      "calls.slug as call_slug",
+      "calls.status as call_status",
       "calls.title_en",
+      "calls.title_zh",
       "reviews.status as review_status",
       "a.assigned_at",
       "a.due_at",
@@ -493,13 +499,35 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
       title: r.attested_at ? r.title : null,
       companyEn: r.company_en,
       companyZh: r.company_zh,
+      callId: r.call_id,
+      callSlug: r.call_slug,
+      callStatus: r.call_status,
       callTitleEn: r.title_en,
+      callTitleZh: r.title_zh,
+      // Null until the reviewer attests "no conflict" (like the title: domain/access attestationView).
       proposalStatus: r.attested_at ? r.proposal_status : null,
       reviewStatus: r.review_status,
       assignedAt: r.assigned_at,
       dueAt: r.due_at,
       attestedAt: r.attested_at,
     }));
+}
+
+/**
+ * The proposal "Submit and go to the next proposal" opens after `current`, or null when none is
+ * left: the queue's candidates (domain/review-queue nextCandidates), each asked of the access
+ * policy, so only a proposal the reviewer may score now (assigned, attested, not conflicted).
+ */
+export async function nextProposalToScore(
+  db: DB,
+  user: AccessUser,
+  current: number,
+): Promise<number | null> {
+  const rows = await listReviewerQueue(db, user.id);
+  for (const id of nextCandidates(rows, current)) {
+    if (can(await getProposalAccess(db, user, id), "score")) return id;
+  }
+  return null;
 }
 
 export interface CallProposalOverview {

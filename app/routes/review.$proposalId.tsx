@@ -9,13 +9,20 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { DateTime } from "~/components/date-time";
 import { ErrorSummary, TextArea } from "~/components/form";
 import { ProposalSummary, type AnswersByStep } from "~/components/proposal-summary";
-import { ReviewReadOnly, ScoringForm, valuesFromScores } from "~/components/scoring-form";
+import { ReviewReadOnly, valuesFromScores } from "~/components/scoring-form";
+import { ScoringWorkspace } from "~/components/scoring-workspace";
 import { fieldNames } from "~/domain/review-validation";
 import { isReviewable } from "~/domain/proposal-lifecycle";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
 import { attestationView, can } from "~/domain/access";
-import { requireProposalAccess, requireRole } from "~/models/access.server";
+import {
+  getProposalAccess,
+  requireProposalAccess,
+  requireRole,
+  type AccessUser,
+} from "~/models/access.server";
+import { nextProposalToScore } from "~/models/assignments.server";
 import { declareConflict } from "~/models/conflicts.server";
 import {
   applicableCriteria,
@@ -30,11 +37,12 @@ import {
   listRevisions,
   saveReview,
   type ReviewView,
+  type RevisionView,
 } from "~/models/reviews.server";
 import { getDb } from "~/services/db.server";
 import { STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
-import { useLocale } from "~/utils/use-t";
+import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
 
@@ -107,6 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const revisions = own ? await listRevisions(db, own.id) : [];
   return data({
     stage: "review" as const,
+    previous: await previousReference(db, user, new URL(request.url).searchParams.get("submitted")),
     proposal: head,
     dueAt: access.assignment?.dueAt ?? null,
     reviewable: isReviewable(p.status),
@@ -118,6 +127,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     colleagues,
     revisions,
   });
+}
+
+/**
+ * "Your review of CDA-2026-0012 has been submitted": the reference of the proposal just submitted
+ * (the `submitted` parameter of "Submit and go to the next proposal"), if the reviewer may see it.
+ */
+async function previousReference(
+  db: ReturnType<typeof getDb>,
+  user: AccessUser,
+  param: string | null,
+): Promise<string | null> {
+  const id = Number(param);
+  if (!param || !Number.isSafeInteger(id) || id <= 0) return null;
+  if (!can(await getProposalAccess(db, user, id), "view")) return null;
+  return (await getProposalHead(db, id))?.reference ?? null;
+}
+
+/** The draft intents: "draft", or "draft:<criterion id>" from a criterion's own button. */
+function draftAnchor(intent: string): string | null | undefined {
+  if (intent === "draft") return null;
+  const m = /^draft:(\d+)$/.exec(intent);
+  return m ? `crit-${m[1]}` : undefined;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -146,17 +177,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!result.ok) return data({ errors: result.errors, values: posted }, { status: 400 });
     return redirect("/review?declared=1");
   }
-  if (intent === "draft" || intent === "submit") {
-    const result = await saveReview(
-      db,
-      user,
-      proposalId,
-      posted,
-      intent === "submit" ? "submit" : "draft",
-      ctx,
-    );
+  const anchor = draftAnchor(intent);
+  if (anchor !== undefined || intent === "submit" || intent === "submit-next") {
+    const draft = anchor !== undefined;
+    const result = await saveReview(db, user, proposalId, posted, draft ? "draft" : "submit", ctx);
     if (!result.ok) return data({ errors: result.errors, values: posted }, { status: 400 });
-    return redirect(`/review/${proposalId}?saved=${intent === "submit" ? "submitted" : "draft"}`);
+    // With JavaScript a draft is saved in the background (the page stays where it was); without,
+    // the page comes back at the criterion whose button was pressed.
+    if (draft && posted.js === "1") return data({ saved: "draft" as const });
+    if (draft) return redirect(`/review/${proposalId}?saved=draft${anchor ? `#${anchor}` : ""}`);
+    if (intent === "submit-next") {
+      const next = await nextProposalToScore(db, user, proposalId);
+      if (next !== null) return redirect(`/review/${next}?submitted=${proposalId}`);
+      return redirect(`/review/${proposalId}?saved=submitted&next=none`);
+    }
+    return redirect(`/review/${proposalId}?saved=submitted`);
   }
   return data({ errors: { _form: "review.error.notFound" }, values: posted }, { status: 400 });
 }
@@ -164,7 +199,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 type ActionData = { errors: FieldErrors; values: Record<string, unknown> } | undefined;
 
 function Documents({ documents }: { documents: { id: number; kind: string; name: string }[] }) {
-  if (!documents.length) return <p>No documents.</p>;
+  const t = useT();
+  if (!documents.length) return <p>{t("scoring.noDocuments")}</p>;
   return (
     <ul className="list">
       {documents.map((d) => (
@@ -187,17 +223,18 @@ function Colleagues({
   criteria: Parameters<typeof ReviewReadOnly>[0]["criteria"];
 }) {
   const locale = useLocale();
-  if (!reviews.length) return <p>No other submitted reviews yet.</p>;
+  const t = useT();
+  if (!reviews.length) return <p>{t("scoring.noColleagues")}</p>;
   return (
     <>
       {reviews.map((r) => (
         <section key={r.id} className="card">
           <h3 className="h3">
-            {r.reviewerName} (revision {r.revision})
+            {r.reviewerName} ({t("scoring.revision", { revision: r.revision })})
           </h3>
           {r.submittedAt ? (
             <p className="caption">
-              Submitted <DateTime iso={r.submittedAt} />
+              {t("scoring.submittedAt")} <DateTime iso={r.submittedAt} />
             </p>
           ) : null}
           <ReviewReadOnly
@@ -217,6 +254,7 @@ export default function ReviewProposal() {
   const actionData = useActionData<typeof action>() as ActionData;
   const [search] = useSearchParams();
   const locale = useLocale();
+  const t = useT();
   const p = loaderData.proposal;
   const company = [p.companyEn, p.companyZh].filter(Boolean).join(" / ");
 
@@ -278,34 +316,39 @@ export default function ReviewProposal() {
   }
 
   const header = (
-    <>
-      <p>
+    <div className="review-head">
+      <p className="review-head__back">
         <a href={loaderData.stage === "official" ? `/admin/proposals/${p.id}` : "/review"}>
           {loaderData.stage === "official"
             ? "Manage this proposal (assignments, reviews, questions)"
-            : "Back to your review queue"}
+            : t("scoring.back")}
         </a>
       </p>
-      <span className="caption">
+      <p className="caption review-head__caption">
         {p.reference} · {p.callTitleEn}
-      </span>
-      <h1 className="h1">{loaderData.proposal.title ?? "Untitled proposal"}</h1>
-      <p className="lead">{company}</p>
-    </>
+      </p>
+      <h1 className="h1 review-head__title">{loaderData.proposal.title ?? "Untitled proposal"}</h1>
+      <p className="review-head__company">
+        {company}
+        {loaderData.stage === "review" && loaderData.dueAt ? (
+          <>
+            {" "}
+            · {t("scoring.dueBy")} <DateTime iso={loaderData.dueAt} />
+          </>
+        ) : null}
+      </p>
+    </div>
   );
 
   const proposalColumn = (
-    <div className="review-layout__proposal">
-      <h2 className="h2">The proposal</h2>
+    <>
+      <h2 className="h2">{t("scoring.proposal")}</h2>
       <ProposalSummary answers={loaderData.answers as AnswersByStep} headingLevel={3} />
-      <h2 className="h2">Documents</h2>
+      <h2 className="h2">{t("scoring.documents")}</h2>
       <Documents documents={loaderData.documents} />
-      <h2 className="h2">Clarifications</h2>
-      <ClarificationThread
-        thread={loaderData.thread}
-        emptyText="No clarification questions have been asked."
-      />
-    </div>
+      <h2 className="h2">{t("scoring.clarifications")}</h2>
+      <ClarificationThread thread={loaderData.thread} emptyText={t("scoring.noClarifications")} />
+    </>
   );
 
   if (loaderData.stage === "official") {
@@ -313,7 +356,7 @@ export default function ReviewProposal() {
       <>
         {header}
         <div className="review-layout">
-          {proposalColumn}
+          <div className="review-layout__proposal">{proposalColumn}</div>
           <div className="review-layout__form">
             <h2 className="h2">Submitted reviews</h2>
             <Colleagues reviews={loaderData.reviews} criteria={loaderData.criteria} />
@@ -340,96 +383,118 @@ export default function ReviewProposal() {
     values.overallComment = String(actionData.values.overallComment ?? "");
   } else if (own) Object.assign(values, valuesFromScores(own.scores, own.overallComment));
   const saved = search.get("saved");
+  const notice = actionData
+    ? null
+    : loaderData.previous
+      ? t("scoring.submittedPrevious", { reference: loaderData.previous })
+      : saved === "draft"
+        ? t("scoring.saved")
+        : null;
+
+  if (editable) {
+    return (
+      <div className="review-page" key={p.id}>
+        {header}
+        <ScoringWorkspace
+          criteria={loaderData.criteria}
+          values={values}
+          errors={actionData?.errors}
+          locale={locale}
+          heading={
+            own
+              ? `${t("scoring.yourReview")} (${t("scoring.revision", { revision: own.revision })})`
+              : t("scoring.yourReview")
+          }
+          notice={notice}
+          before={
+            own?.status === "returned" ? (
+              <div className="notice notice--warning">
+                <h3 className="h3">{t("scoring.returned")}</h3>
+                <p className="preserve-lines">{own.returnNote}</p>
+                <p>{t("scoring.returnedHint")}</p>
+              </div>
+            ) : null
+          }
+          proposal={proposalColumn}
+        />
+        <Revisions revisions={loaderData.revisions} criteria={loaderData.criteria} />
+      </div>
+    );
+  }
 
   return (
-    <>
+    <div className="review-page" key={p.id}>
       {header}
       {saved === "submitted" && !actionData ? (
         <div className="notice notice--success" role="status">
-          Your review has been submitted.
+          {t("scoring.submitted")}
+          {search.get("next") === "none" ? <> {t("scoring.noneLeft")}</> : null}
         </div>
-      ) : null}
-      {saved === "draft" && !actionData ? (
-        <div className="notice notice--success" role="status">
-          Your draft has been saved.
-        </div>
-      ) : null}
-      {loaderData.dueAt ? (
-        <p>
-          Due by <DateTime iso={loaderData.dueAt} />
-        </p>
       ) : null}
       <div className="review-layout">
-        {proposalColumn}
+        <div className="review-layout__proposal">{proposalColumn}</div>
         <div className="review-layout__form">
-          {own?.status === "returned" ? (
-            <div className="notice notice--warning">
-              <h2 className="h3">Returned for rework</h2>
-              <p className="preserve-lines">{own.returnNote}</p>
-              <p>Edit your review and submit it again.</p>
-            </div>
-          ) : null}
-          {editable ? (
+          <ErrorSummary errors={actionData?.errors} />
+          {own ? (
             <>
               <h2 className="h2">
-                Your review {own ? `(revision ${own.revision}, ${own.status})` : ""}
+                {own.status === "submitted"
+                  ? t("scoring.yourSubmitted")
+                  : t("scoring.yourUnsubmitted")}{" "}
+                ({t("scoring.revision", { revision: own.revision })})
               </h2>
-              <ScoringForm
+              <ReviewReadOnly
                 criteria={loaderData.criteria}
-                values={values}
-                errors={actionData?.errors}
+                scores={own.scores}
+                overallComment={own.overallComment}
                 locale={locale}
               />
             </>
-          ) : (
+          ) : null}
+          {!loaderData.reviewable ? <p>{t("scoring.noLonger")}</p> : null}
+          {own?.status === "submitted" ? (
             <>
-              <ErrorSummary errors={actionData?.errors} />
-              {own ? (
-                <>
-                  <h2 className="h2">
-                    Your {own.status === "submitted" ? "submitted" : "unsubmitted"} review (revision{" "}
-                    {own.revision})
-                  </h2>
-                  <ReviewReadOnly
-                    criteria={loaderData.criteria}
-                    scores={own.scores}
-                    overallComment={own.overallComment}
-                    locale={locale}
-                  />
-                </>
-              ) : null}
-              {!loaderData.reviewable ? (
-                <p>This proposal can no longer be reviewed: it has been withdrawn or decided.</p>
-              ) : null}
-              {own?.status === "submitted" ? (
-                <>
-                  <h2 className="h2">Colleagues&apos; submitted reviews</h2>
-                  <Colleagues reviews={loaderData.colleagues} criteria={loaderData.criteria} />
-                </>
-              ) : null}
-            </>
-          )}
-          {loaderData.revisions.length ? (
-            <>
-              <h2 className="h2">Earlier revisions</h2>
-              {loaderData.revisions.map((r) => (
-                <details key={r.id} className="details">
-                  <summary>
-                    Revision {r.revision}, returned by {r.returnedBy ?? "an official"}
-                  </summary>
-                  <p className="preserve-lines">Note: {r.returnNote}</p>
-                  <ReviewReadOnly
-                    criteria={loaderData.criteria}
-                    scores={r.snapshot.scores}
-                    overallComment={r.snapshot.overallComment}
-                    locale={locale}
-                  />
-                </details>
-              ))}
+              <h2 className="h2">{t("scoring.colleagues")}</h2>
+              <Colleagues reviews={loaderData.colleagues} criteria={loaderData.criteria} />
             </>
           ) : null}
+          <Revisions revisions={loaderData.revisions} criteria={loaderData.criteria} />
         </div>
       </div>
+    </div>
+  );
+}
+
+function Revisions({
+  revisions,
+  criteria,
+}: {
+  revisions: RevisionView[];
+  criteria: Parameters<typeof ReviewReadOnly>[0]["criteria"];
+}) {
+  const t = useT();
+  const locale = useLocale();
+  if (!revisions.length) return null;
+  return (
+    <>
+      <h2 className="h2">{t("scoring.earlier")}</h2>
+      {revisions.map((r) => (
+        <details key={r.id} className="details">
+          <summary>
+            {t("scoring.returnedBy", {
+              revision: r.revision,
+              name: r.returnedBy ?? t("scoring.anOfficial"),
+            })}
+          </summary>
+          <p className="preserve-lines">{t("scoring.note", { note: r.returnNote ?? "" })}</p>
+          <ReviewReadOnly
+            criteria={criteria}
+            scores={r.snapshot.scores}
+            overallComment={r.snapshot.overallComment}
+            locale={locale}
+          />
+        </details>
+      ))}
     </>
   );
 }

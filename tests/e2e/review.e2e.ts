@@ -160,14 +160,15 @@ describe("reviewing in the browser", () => {
     await page.locator(".scoring").waitFor();
     await expectAccessible(page);
 
-    await click(page, "Submit review");
+    await click(page, "Submit and go to the next proposal");
     await expectText(page, ".error-summary h2", "There is a problem");
     await page.waitForFunction(() => document.activeElement?.classList.contains("error-summary"));
     await expectAccessible(page);
 
     await fillReview(page, "4");
-    await click(page, "Submit review");
-    await expectText(page, ".notice--success", "Your review has been submitted");
+    await click(page, "Submit and go to the next proposal");
+    await expectText(page, "main", "has been submitted");
+    await page.goto(`/review/${proposal1}`);
     await expectText(page, "main", "Colleagues");
     await expectAccessible(page);
     await context.close();
@@ -184,13 +185,13 @@ describe("reviewing in the browser", () => {
     await click(page, /I have no conflict of interest/);
     await fillReview(page, "3");
     await click(page, "Save draft");
-    await expectText(page, ".notice--success", "draft has been saved");
+    await expectText(page, ".panel__status", "draft has been saved");
     // The draft comes back filled in.
     await expect(
       page.locator('.scoring input[type="radio"][value="3"]:checked').count(),
     ).resolves.toBeGreaterThan(0);
-    await click(page, "Submit review");
-    await expectText(page, ".notice--success", "Your review has been submitted");
+    await click(page, "Submit and go to the next proposal");
+    await expectText(page, "main", "has been submitted");
     await context.close();
   });
 
@@ -217,8 +218,9 @@ describe("reviewing in the browser", () => {
     await expectText(reviewer, ".notice--warning", "certificate numbers");
     await expectAccessible(reviewer);
     await fillReview(reviewer, "5");
-    await click(reviewer, "Submit review");
-    await expectText(reviewer, ".notice--success", "Your review has been submitted");
+    await click(reviewer, "Submit and go to the next proposal");
+    await expectText(reviewer, "main", "has been submitted");
+    await reviewer.goto(`/review/${proposal1}`);
     await expectText(reviewer, "main", "Earlier revisions");
     await context.close();
   });

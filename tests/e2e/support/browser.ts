@@ -28,10 +28,15 @@ export async function launch(): Promise<Browser> {
 
 export async function newContext(
   browser: Browser,
-  options: { javaScriptEnabled?: boolean; locale?: string } = {},
+  options: {
+    javaScriptEnabled?: boolean;
+    locale?: string;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
+    ...(options.viewport ? { viewport: options.viewport } : {}),
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     locale: options.locale ?? "en-GB",
     timezoneId: "Asia/Shanghai",
