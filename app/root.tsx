@@ -16,7 +16,7 @@ import { getTranslator } from "~/i18n";
 import { dictionaryHref } from "~/i18n/catalog.server";
 import { DEFAULT_LOCALE, localeFromRequest, type Locale } from "~/i18n/locales";
 import { SessionTimeout } from "~/components/session-timeout";
-import { getUser, homePathFor, IDLE_TIMEOUT_MS, type SessionUser } from "~/services/session.server";
+import { getUser, homePathFor, idleTimeoutFor, type SessionUser } from "~/services/session.server";
 import stylesHref from "~/styles/app.css?url";
 import { useRequestId } from "~/utils/request-id";
 
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     requestId: context?.requestId ?? null,
     cspNonce: context?.cspNonce,
     user: user ? { name: user.display_name, role: user.role, home: homePathFor(user.role) } : null,
-    idleTimeoutMs: user ? IDLE_TIMEOUT_MS : null,
+    idleTimeoutMs: user ? idleTimeoutFor(user.role) : null,
   });
 }
 

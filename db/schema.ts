@@ -60,6 +60,13 @@ export interface UsersTable {
   password_changed_at: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** Base32 TOTP secret once two-step verification is on (migration 0013). */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The secret being set up, until the first code confirms it. */
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last TOTP time step accepted: a code is good once. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -68,6 +75,28 @@ export interface SessionsTable {
   created_at: CreatedAt;
   last_seen_at: CreatedAt;
   expires_at: string;
+  /** NULL: a full session; 'totp': waiting for the second step; 'enrol': may only enrol. */
+  stage: ColumnType<"totp" | "enrol" | null, "totp" | "enrol" | null | undefined, never>;
+  /** Coarse browser label for the list of sessions ("Chrome on Windows"). */
+  device: ColumnType<string | null, string | null | undefined, never>;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  /** "salt$sha256(salt + code)", hex. */
+  code_hash: string;
+  used_at: string | null;
+  created_at: CreatedAt;
+}
+
+/** One row per (kind, actor, target): the current minute's count of a throttled audit event. */
+export interface AuditThrottleTable {
+  key: string;
+  window_start: string;
+  count: number;
+  /** The count of the window before, reported on the next audit row. */
+  previous_count: Generated<number>;
 }
 
 export interface AuthTokensTable {
@@ -391,6 +420,8 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  audit_throttle: AuditThrottleTable;
   auth_tokens: AuthTokensTable;
   rate_limit_events: RateLimitEventsTable;
   calls: CallsTable;

@@ -21,7 +21,10 @@ import {
   type AssignmentConflict,
   type AssignmentProposal,
 } from "~/domain/assignment";
-import type { DB } from "~/services/db.server";
+import type { Role } from "~db/schema";
+import { writeThrottledAudit } from "~/models/audit.server";
+import { getDb, type DB } from "~/services/db.server";
+import { requireUser, type SessionUser } from "~/services/session.server";
 
 export type { Access, Capability } from "~/domain/access";
 
@@ -184,14 +187,68 @@ export async function getProposalAccess(
 const REFUSAL_TEXT = { notFound: "Not found", forbidden: "Forbidden" } as const;
 
 /**
- * Throws the Response a refusal is answered with: 404 "Not found" for a proposal that is not the
- * user's and for one their own conflict walls them off from alike (the same status and body, so
- * that ids cannot be probed for a company's proposals), 403 where their role may not do this;
- * always 404 with `hide`.
+ * Audits a refusal (ASVS 7.1.3 / 7.2.2): one "access.refused" row per actor, kind and target per
+ * minute at most (app/models/audit.server.ts writeThrottledAudit), so that a script probing ids
+ * cannot flood the log; the next row carries how many the minute before held.
  */
-export function throwRefusal(access: Access, capability: Capability, hide = false): void {
+async function auditRefusal(
+  db: DB,
+  user: AccessUser & { email?: string | null },
+  target: { kind: "proposal" | "page" | "export"; id: string | number; proposalId?: number | null },
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await writeThrottledAudit(db, `refused:${target.kind}:${user.id}:${target.id}`, {
+    actorId: user.id,
+    actorEmail: user.email ?? null,
+    action: "access.refused",
+    entityType: target.kind,
+    entityId: target.id,
+    proposalId: target.proposalId ?? null,
+    after: { role: user.role, ...detail },
+  });
+}
+
+/**
+ * Audits a refused access to a proposal, for the rare model that decides with the policy's rules
+ * without loading its facts here (proposals.server.ts getOwnedProposal, the applicant's pages).
+ */
+export async function auditProposalRefusal(
+  db: DB,
+  user: AccessUser & { email?: string | null },
+  access: Access & { proposalId: number; callId?: number | null },
+  capability: Capability,
+): Promise<void> {
   const refusal = refusalFor(access, capability);
   if (!refusal) return;
+  await auditRefusal(
+    db,
+    user,
+    {
+      kind: "proposal",
+      id: Number.isSafeInteger(access.proposalId) ? access.proposalId : "invalid",
+      // Only a proposal that exists is linked (the audit viewer filters by it).
+      proposalId: access.callId !== null ? access.proposalId : null,
+    },
+    { capability, refusal },
+  );
+}
+
+/**
+ * Throws the Response a refusal is answered with, after auditing it: 404 "Not found" for a
+ * proposal that is not the user's and for one their own conflict walls them off from alike (the
+ * same status and body, so that ids cannot be probed for a company's proposals), 403 where their
+ * role may not do this; always 404 with `hide`. Returns when the access holds the capability.
+ */
+export async function refuseUnless(
+  db: DB,
+  user: AccessUser & { email?: string | null },
+  access: Access & { proposalId: number; callId?: number | null },
+  capability: Capability,
+  hide = false,
+): Promise<void> {
+  const refusal = refusalFor(access, capability);
+  if (!refusal) return;
+  await auditProposalRefusal(db, user, access, capability);
   throw new Response(REFUSAL_TEXT[answeredRefusal(refusal, hide)], {
     status: refusalStatus(refusal, hide),
   });
@@ -200,18 +257,41 @@ export function throwRefusal(access: Access, capability: Capability, hide = fals
 /**
  * For loaders and actions: the user's access to the proposal if it holds `capability`; otherwise
  * throws the right Response (404 where the proposal does not exist for them, 403 where their role
- * or their own conflict refuses it; `hide: true` answers 404 to every refusal).
+ * or their own conflict refuses it; `hide: true` answers 404 to every refusal), audited.
  */
 export async function requireProposalAccess(
   db: DB,
-  user: AccessUser,
+  user: AccessUser & { email?: string | null },
   proposalId: number,
   capability: Capability,
   options: { hide?: boolean } = {},
 ): Promise<ProposalAccess> {
   const access = await getProposalAccess(db, user, proposalId);
-  throwRefusal(access, capability, options.hide);
+  await refuseUnless(db, user, access, capability, options.hide);
   return access;
+}
+
+/**
+ * The signed-in user if their role is one of `roles`; a visitor is sent to sign in, anyone else
+ * gets 403, audited (staff pages and exports refused to applicants, the board to reviewers…).
+ */
+export async function requireRole(
+  request: Request,
+  roles: readonly Role[],
+  db: DB = getDb(),
+): Promise<SessionUser> {
+  const user = await requireUser(request, db);
+  if (!roles.includes(user.role)) {
+    const path = new URL(request.url).pathname.slice(0, 300);
+    await auditRefusal(
+      db,
+      user,
+      { kind: /\/export[^/]*$|\.(csv|xlsx|pdf)$/.test(path) ? "export" : "page", id: path },
+      { method: request.method },
+    );
+    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
 }
 
 export interface ExcludedReview {
@@ -266,6 +346,10 @@ export async function excludedReviews(db: DB, proposalId: number): Promise<Exclu
  * them which proposals belong to the company they declared (issue 12, item 9). Entries about
  * drafts and missing proposals are the log's own business (an official may trace them).
  */
-export async function requireAuditScope(db: DB, user: AccessUser): Promise<number[]> {
+export async function requireAuditScope(
+  db: DB,
+  user: AccessUser,
+  _namedProposal?: number | "missing" | null,
+): Promise<number[]> {
   return walledProposalIds(db, user.id);
 }

@@ -7,6 +7,7 @@ import { endsApplication, type SavedAnswers } from "~/domain/proposal-steps";
 import { isCallOpen } from "~/models/calls.server";
 import { isEditableDraft } from "~/domain/proposal-lifecycle";
 import type { ProposalColumns } from "~/models/proposal-lifecycle.server";
+import { auditProposalRefusal } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
 import { usdEquivalent } from "~/models/exchange-rates.server";
 import { getProfileForUser, saveProfile } from "~/models/organisations.server";
@@ -150,7 +151,7 @@ export async function getOwnedProposal(
     ])
     .where("proposals.id", "=", id)
     .executeTakeFirst()
-    .then((row) => {
+    .then(async (row) => {
       // Whether this applicant may act on it is the access policy's answer, not this query's.
       const access = decideAccess({
         user: { id: userId, role: "applicant" },
@@ -158,7 +159,16 @@ export async function getOwnedProposal(
         assignment: null,
         conflicted: false,
       });
-      return row && can(access, "own") ? row : undefined;
+      if (row && can(access, "own")) return row;
+      // Someone else's proposal: refused as if it did not exist, and audited by the policy.
+      if (row)
+        await auditProposalRefusal(
+          db,
+          { id: userId, role: "applicant" },
+          { ...access, proposalId: row.id, callId: row.call_id },
+          "own",
+        );
+      return undefined;
     });
 }
 

@@ -2,10 +2,16 @@
 // in one transaction with its audit row. E-mail addresses are stored lower-cased and trimmed.
 import { sql } from "kysely";
 import type { Locale, Role, User } from "~db/schema";
-import { writeAudit } from "~/models/audit.server";
+import { writeAudit, writeThrottledAudit } from "~/models/audit.server";
 import { nowIso, type DB } from "~/services/db.server";
-import { createSession, destroySession, destroyUserSessions } from "~/services/session.server";
+import {
+  createSession,
+  destroySession,
+  destroySessionByHandle,
+  destroyUserSessions,
+} from "~/services/session.server";
 import { consumeAuthToken, issueAuthToken, type TokenCheck } from "./auth-tokens.server";
+import { stageAfterPassword } from "./second-factor.server";
 
 export interface ActorContext {
   actorId: number | null;
@@ -179,21 +185,68 @@ export async function signIn(
   db: DB,
   user: Pick<User, "id" | "email">,
   ctx: Omit<ActorContext, "actorId"> & { request: Request },
+  secondFactor: "totp" | "recovery_code" | null = null,
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    // Any session the browser already had ends: a sign-in always starts a new session id.
+    // Any session the browser already had ends (a staged one too): a sign-in always starts a new
+    // session id.
     await destroySession(ctx.request, trx);
-    const setCookie = await createSession(trx, user.id);
+    const setCookie = await createSession(trx, user.id, { request: ctx.request });
     await writeAudit(trx, {
       actorId: user.id,
       actorEmail: user.email,
       action: "user.signed_in",
       entityType: "user",
       entityId: user.id,
+      after: secondFactor ? { second_factor: secondFactor } : undefined,
       ip: ctx.ip ?? null,
       requestId: ctx.requestId ?? null,
     });
     return setCookie;
+  });
+}
+
+/**
+ * After a correct password: a full session, or — for someone enrolled in two-step verification, or
+ * whose role requires it — a staged session that only opens the second step or enrolment
+ * (docs/decisions/0011). Returns the Set-Cookie header and which it is.
+ */
+export async function signInWithPassword(
+  db: DB,
+  user: Pick<User, "id" | "email" | "role" | "totp_enabled_at">,
+  ctx: Omit<ActorContext, "actorId"> & { request: Request },
+): Promise<{ setCookie: string; stage: "full" | "totp" | "enrol" }> {
+  const stage = stageAfterPassword(user);
+  if (stage === "full") return { setCookie: await signIn(db, user, ctx), stage };
+  const setCookie = await db.transaction().execute(async (trx) => {
+    await destroySession(ctx.request, trx);
+    return createSession(trx, user.id, { stage, request: ctx.request });
+  });
+  return { setCookie, stage };
+}
+
+/**
+ * Audits a refused sign-in (ASVS 7.1.3/7.2.1): a wrong password or an unknown or disabled account
+ * ("sign_in_failed"), or a sign-in refused because the throttle is closed ("sign_in_throttled",
+ * the lockout notice). At most one row a minute per kind, e-mail and address, with the count of
+ * the minute before on the next row, so that a password-spraying script cannot flood the log.
+ */
+export async function auditRefusedSignIn(
+  db: DB,
+  kind: "sign_in_failed" | "sign_in_throttled",
+  email: string,
+  user: Pick<User, "id" | "email"> | undefined,
+  ctx: Omit<ActorContext, "actorId">,
+): Promise<void> {
+  await writeThrottledAudit(db, `${kind}:${email}:${ctx.ip ?? ""}`, {
+    actorId: null,
+    actorEmail: null,
+    action: `auth.${kind}`,
+    entityType: "user",
+    entityId: user?.id ?? null,
+    after: { email: email.slice(0, 254), known_account: !!user },
+    ip: ctx.ip ?? null,
+    requestId: ctx.requestId ?? null,
   });
 }
 
@@ -217,6 +270,53 @@ export async function signOut(
       });
     }
     return setCookie;
+  });
+}
+
+/** Ends one of the user's own sessions from the list of signed-in sessions; audited. */
+export async function endOwnSession(
+  db: DB,
+  userId: number,
+  handle: string,
+  ctx: ActorContext,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const ended = await destroySessionByHandle(trx, userId, handle);
+    if (ended) {
+      await writeAudit(trx, {
+        actorId: ctx.actorId,
+        actorEmail: ctx.actorEmail ?? null,
+        action: "user.session_ended",
+        entityType: "user",
+        entityId: userId,
+        after: { session: handle },
+        ip: ctx.ip ?? null,
+        requestId: ctx.requestId ?? null,
+      });
+    }
+    return ended;
+  });
+}
+
+/** Ends every session of the user but the request's own; audited. */
+export async function endOtherSessions(
+  db: DB,
+  userId: number,
+  request: Request,
+  ctx: ActorContext,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await destroyUserSessions(trx, userId, request);
+    await writeAudit(trx, {
+      actorId: ctx.actorId,
+      actorEmail: ctx.actorEmail ?? null,
+      action: "user.sessions_ended",
+      entityType: "user",
+      entityId: userId,
+      after: { sessions_ended: "all other" },
+      ip: ctx.ip ?? null,
+      requestId: ctx.requestId ?? null,
+    });
   });
 }
 
@@ -343,6 +443,7 @@ export async function listUsers(db: DB, filter: UserListFilter = {}) {
       "disabled_at",
       "password_hash",
       "created_at",
+      "totp_enabled_at",
     ]);
   if (filter.role) query = query.where("role", "=", filter.role);
   if (filter.q) {
@@ -436,7 +537,7 @@ export async function acceptInvite(
   token: string,
   input: { displayName: string; passwordHash: string },
   ctx: Omit<ActorContext, "actorId">,
-): Promise<TokenCheck & { user?: User; setCookie?: string }> {
+): Promise<TokenCheck & { user?: User; setCookie?: string; stage?: "full" | "totp" | "enrol" }> {
   return db.transaction().execute(async (trx) => {
     const check = await consumeAuthToken(trx, "invite", token);
     if (check.status !== "valid" || check.token.user_id == null) return check;
@@ -464,8 +565,12 @@ export async function acceptInvite(
       auditView(before),
       auditView(after),
     );
-    const setCookie = await createSession(trx, after.id);
-    return { ...check, user: after, setCookie };
+    // An admin (or a role MFA_REQUIRED_ROLES names) sets up two-step verification before anything.
+    const stage = stageAfterPassword(after);
+    const setCookie = await createSession(trx, after.id, {
+      stage: stage === "full" ? undefined : stage,
+    });
+    return { ...check, user: after, setCookie, stage };
   });
 }
 

@@ -5,7 +5,9 @@ import { ErrorSummary, TextField } from "~/components/form";
 import type { MessageKey } from "~/i18n";
 import { checkAuthToken } from "~/models/auth-tokens.server";
 import { acceptInvite, getUserById } from "~/models/users.server";
-import { nameField, newPasswordErrors, orderErrors, rawField, str } from "~/schemas/auth";
+import { nameField, orderErrors, rawField, str } from "~/schemas/auth";
+import { checkNewPassword } from "~/services/password-strength.server";
+
 import { getDb } from "~/services/db.server";
 import { hashPassword } from "~/services/password.server";
 import { homePathFor } from "~/services/session.server";
@@ -57,7 +59,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const errors = orderErrors(
     {
       ...(name.success ? {} : { displayName: Object.values(zodFieldErrors(name.error))[0]! }),
-      ...newPasswordErrors(password, rawField(form, "confirmPassword"), check.token.email),
+      ...checkNewPassword(
+        password,
+        rawField(form, "confirmPassword"),
+        check.token.email,
+        undefined,
+        [values.displayName],
+      ),
     },
     ["displayName", "password", "confirmPassword"],
   );
@@ -79,7 +87,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 410 },
     );
   }
-  return redirect(homePathFor(result.user.role), { headers: { "Set-Cookie": result.setCookie } });
+  return redirect(result.stage === "enrol" ? "/account/security" : homePathFor(result.user.role), {
+    headers: { "Set-Cookie": result.setCookie },
+  });
 }
 
 function InvalidLink({ status }: { status: Invalid["invalid"] }) {

@@ -5,15 +5,9 @@ import { Choices, ErrorSummary, TextField } from "~/components/form";
 import type { MessageKey } from "~/i18n";
 import { LOCALE_COOKIE } from "~/i18n/locales";
 import { changePassword, getUserById, updateAccountDetails } from "~/models/users.server";
-import {
-  AccountDetailsSchema,
-  newPasswordErrors,
-  orderErrors,
-  parseForm,
-  rawField,
-  str,
-} from "~/schemas/auth";
+import { AccountDetailsSchema, orderErrors, parseForm, rawField, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
+import { checkNewPassword } from "~/services/password-strength.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { hashPassword, verifyPassword } from "~/services/password.server";
 import { isRateLimited, RATE_RULES, recordAttempt } from "~/services/rate-limit.server";
@@ -73,7 +67,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     Object.assign(
       errors,
-      newPasswordErrors(next, rawField(form, "confirmNewPassword"), user.email, PASSWORD_NAMES),
+      checkNewPassword(next, rawField(form, "confirmNewPassword"), user.email, PASSWORD_NAMES, [
+        user.display_name,
+      ]),
     );
     if (Object.keys(errors).length) {
       return data<ActionData>(
@@ -154,6 +150,10 @@ export default function Account() {
           <dd>{t(`auth.role.${user.role}` as MessageKey)}</dd>
         </div>
       </dl>
+
+      <p>
+        <a href="/account/security">{t("security.link")}</a>
+      </p>
 
       <h2>{t("auth.account.details")}</h2>
       <Form method="post" noValidate key={details?.saved ? "saved" : "details"}>

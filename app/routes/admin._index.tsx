@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { Role } from "~db/schema";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 
 // The staff administration hub (officials and admins). English only, like every staff page.
 // To add your page: append an entry below, with the roles that may open it (the page itself must

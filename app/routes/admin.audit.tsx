@@ -3,10 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { auditSearch, parseAuditFilter, type AuditFilter } from "~/domain/audit-filter";
-import { requireAuditScope } from "~/models/access.server";
+import { requireAuditScope, requireRole } from "~/models/access.server";
 import { listAudit, listAuditActions } from "~/models/audit-query.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 
 // The audit log viewer (officials and admins; staff page, English only): who did what, when, to

@@ -1,11 +1,11 @@
 // GET /admin/audit.csv — the audit log with the viewer's filters, as CSV (officials and admins).
 // The download is itself written to the audit log when it finishes.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireAuditScope } from "~/models/access.server";
+import { requireAuditScope, requireRole } from "~/models/access.server";
 import { parseAuditFilter } from "~/models/audit-query.server";
 import { exportAuditCsv } from "~/models/exports/audit-csv.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = getDb();

@@ -28,7 +28,8 @@ import {
   getWorkingCriteria,
 } from "~/models/criteria.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { readForm } from "~/services/form-body.server";

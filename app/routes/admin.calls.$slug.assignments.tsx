@@ -11,10 +11,10 @@ import {
   listCallAssignmentOverview,
   type AutoAssignReport,
 } from "~/models/assignments.server";
-import { walledProposalIds } from "~/models/access.server";
+import { walledProposalIds, requireRole } from "~/models/access.server";
 import { getCallBySlug } from "~/models/call-admin.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { useT } from "~/utils/use-t";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

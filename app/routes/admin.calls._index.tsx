@@ -5,7 +5,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { listCallsForAdmin } from "~/models/call-admin.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { pageTitle } from "~/utils/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, { text: "Calls" });

@@ -12,7 +12,8 @@ import {
 } from "~/models/call-admin.server";
 import { listLatestRates } from "~/models/exchange-rates.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";

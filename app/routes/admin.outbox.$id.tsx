@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getDb } from "~/services/db.server";
 import { absoluteUrl, getOutboxMessage } from "~/services/mail.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { formatDateTime } from "~/utils/dates";
 
 // Admins only: one stored message as its recipient would read it. Links to this portal are

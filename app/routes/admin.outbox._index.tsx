@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "~/services/db.server";
 import { countOutbox, listOutbox } from "~/services/mail.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { formatDateTime } from "~/utils/dates";
 
 // Admins only: every message the portal wrote, newest first. Without SMTP_URL this is where

@@ -26,7 +26,8 @@ import {
   conflictedUsersByProposal,
   excludedReviews,
   requireProposalAccess,
-  throwRefusal,
+  refuseUnless,
+  requireRole,
 } from "~/models/access.server";
 import {
   applicableCriteria,
@@ -39,7 +40,7 @@ import {
   returnReview,
 } from "~/models/reviews.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
@@ -120,7 +121,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const fail = (errors: FieldErrors) =>
     data({ intent, target: String(posted.target ?? ""), errors, values: posted }, { status: 400 });
   const done = (what: string) => redirect(`/admin/proposals/${proposal.id}?done=${what}`);
-  throwRefusal(access, intent === "return" ? "returnReview" : "manage");
+  await refuseUnless(db, user, access, intent === "return" ? "returnReview" : "manage");
 
   switch (intent) {
     case "assign": {

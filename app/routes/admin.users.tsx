@@ -13,7 +13,8 @@ import {
 import { InviteSchema, orderErrors, parseForm, STAFF_INVITE_ROLES, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { removeSecondFactor } from "~/models/second-factor.server";
 import { formatDateTime } from "~/utils/dates";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";
@@ -137,6 +138,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     result = await changeStaffRole(db, userId, role as (typeof STAFF_INVITE_ROLES)[number], ctx);
     done = `now ${ROLE_LABEL[role as Role].toLowerCase()}`;
+  } else if (intent === "reset-2fa") {
+    // Someone who lost their phone and their recovery codes: their second factor goes and their
+    // sessions end; at the next sign-in they enrol again if their role requires it.
+    if (userId === me.id) return data<ActionData>({ problem: REFUSALS.self }, { status: 400 });
+    const reset = await removeSecondFactor(db, userId, ctx, "admin");
+    if (!reset.ok) {
+      return data<ActionData>(
+        {
+          problem:
+            reset.reason === "not_found"
+              ? REFUSALS.not_found
+              : "That account has no two-step verification to reset.",
+        },
+        { status: reset.reason === "not_found" ? 404 : 400 },
+      );
+    }
+    return data<ActionData>({
+      notice: "Two-step verification was reset; that person's sessions have ended.",
+    });
   } else {
     return data<ActionData>({ problem: "Unknown action." }, { status: 400 });
   }
@@ -300,6 +320,16 @@ export default function AdminUsers() {
                           </select>{" "}
                           <button type="submit" className="button button--secondary">
                             Change role<span className="visually-hidden"> of {u.email}</span>
+                          </button>
+                        </Form>
+                      ) : null}
+                      {u.totp_enabled_at ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="reset-2fa" />
+                          <input type="hidden" name="userId" value={u.id} />
+                          <button type="submit" className="button button--secondary">
+                            Reset two-step verification
+                            <span className="visually-hidden"> of {u.email}</span>
                           </button>
                         </Form>
                       ) : null}

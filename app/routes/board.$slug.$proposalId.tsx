@@ -25,9 +25,14 @@ import { getBoardCall } from "~/models/board.server";
 import { decisionsOpen, recordDecision } from "~/models/board-decisions.server";
 import { getBreakdown } from "~/models/breakdown.server";
 import { recordModeration } from "~/models/moderation.server";
-import { excludedReviews, requireProposalAccess, throwRefusal } from "~/models/access.server";
+import {
+  excludedReviews,
+  requireProposalAccess,
+  refuseUnless,
+  requireRole,
+} from "~/models/access.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formDataToObject, type FieldErrors } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";
 
@@ -86,7 +91,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ip: (context?.ip as string | undefined) ?? null,
   };
   const intent = values.intent === "gate" || values.intent === "note" ? values.intent : "decision";
-  throwRefusal(access, intent === "decision" ? "decide" : "moderate");
+  await refuseUnless(db, user, access, intent === "decision" ? "decide" : "moderate");
   const result =
     intent === "decision"
       ? await recordDecision(db, common)

@@ -29,7 +29,8 @@ import {
   type BoardRow,
 } from "~/models/board.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Ranking board: ${data.call.titleEn}` : "Ranking board" },

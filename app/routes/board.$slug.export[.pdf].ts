@@ -6,7 +6,8 @@ import { getBoardCall } from "~/models/board.server";
 import { parseExportLimit } from "~/models/exports/board-data.server";
 import { exportBoard } from "~/models/exports/board-export.server";
 import { getDb } from "~/services/db.server";
-import { OFFICIAL_ROLES, requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { OFFICIAL_ROLES } from "~/services/session.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, OFFICIAL_ROLES);

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Honeypot, TextField } from "~/components/form";
 import { LOCALE_COOKIE } from "~/i18n/locales";
-import { findUserByEmail, signIn } from "~/models/users.server";
+import { auditRefusedSignIn, findUserByEmail, signInWithPassword } from "~/models/users.server";
 import { LoginSchema, orderErrors, parseForm, rawField, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
 import { verifyPassword } from "~/services/password.server";
@@ -14,7 +14,7 @@ import {
   RATE_RULES,
   recordAttempt,
 } from "~/services/rate-limit.server";
-import { getUser, homePathFor, sanitizeReturnTo } from "~/services/session.server";
+import { getStagedUser, getUser, homePathFor, sanitizeReturnTo } from "~/services/session.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useT } from "~/utils/use-t";
@@ -27,6 +27,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const returnTo = sanitizeReturnTo(url.searchParams.get("returnTo"));
   const user = await getUser(request);
   if (user) throw redirect(returnTo ?? homePathFor(user.role));
+  // Password already given: the second step, or enrolment, is what remains open.
+  if (await getStagedUser(request, "enrol")) throw redirect("/account/security");
+  if (await getStagedUser(request, "totp"))
+    throw redirect(`/login/code${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`);
   const notice = url.searchParams.has("verified")
     ? ("verified" as const)
     : url.searchParams.has("reset")
@@ -60,10 +64,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const email = parsed.data.email;
   const address = clientAddress(context);
+  const auditCtx = { requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   if (
     (await isRateLimited(db, RATE_RULES.signInAccount, email)) ||
     (await isRateLimited(db, RATE_RULES.signInAddress, address))
   ) {
+    await auditRefusedSignIn(
+      db,
+      "sign_in_throttled",
+      email,
+      await findUserByEmail(db, email),
+      auditCtx,
+    );
     return data<ActionData>(
       { errors: { email: msg(RATE_RULES.signInAccount.message) }, values },
       { status: 429 },
@@ -76,6 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!user || !passwordOk || user.disabled_at) {
     await recordAttempt(db, RATE_RULES.signInAccount, email);
     await recordAttempt(db, RATE_RULES.signInAddress, address);
+    await auditRefusedSignIn(db, "sign_in_failed", email, user, auditCtx);
     return failed();
   }
   await clearAttempts(db, RATE_RULES.signInAccount, email);
@@ -83,10 +96,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionData>({ unverified: { email: user.email }, values }, { status: 400 });
   }
 
-  const sessionCookie = await signIn(db, user, {
+  const { setCookie: sessionCookie, stage } = await signInWithPassword(db, user, {
     request,
-    requestId: context?.requestId ?? null,
-    ip: context?.ip ?? null,
+    ...auditCtx,
   });
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie);
@@ -95,6 +107,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     "Set-Cookie",
     `${LOCALE_COOKIE}=${user.locale}; Path=/; Max-Age=31536000; SameSite=Lax`,
   );
+  if (stage === "enrol") return redirect("/account/security", { headers });
+  if (stage === "totp") {
+    const query = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : "";
+    return redirect(`/login/code${query}`, { headers });
+  }
   return redirect(returnTo ?? homePathFor(user.role), { headers });
 }
 

@@ -40,7 +40,7 @@ import {
 } from "~/schemas";
 import { usccStatus } from "~/schemas/organisation";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";

@@ -13,7 +13,7 @@ import { canWithdraw } from "~/domain/proposal-lifecycle";
 import { draftEditable, getOwnedProposal, loadAnswers } from "~/models/proposals.server";
 import { isQuestionStep } from "~/schemas";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useLocale, useT } from "~/utils/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

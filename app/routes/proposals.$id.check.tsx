@@ -29,7 +29,8 @@ import {
 import { getDb } from "~/services/db.server";
 import { getLogger } from "~/services/logger.server";
 import { absoluteUrl, sendMail, storeMailInTransaction } from "~/services/mail.server";
-import { requireRole, type SessionUser } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { type SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";

@@ -29,7 +29,7 @@ import {
 } from "~/models/attachments.server";
 import { draftEditable, getOwnedProposal, loadAnswers } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import {
   commitUploadFlash,
   MAX_PROPOSAL_BYTES,

@@ -22,7 +22,7 @@ import {
 import { storedBytes } from "~/models/attachments.server";
 import { getOwnedProposal } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import {
   deleteStoredFiles,
   parseUploadRequest,

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { getTranslator } from "~/i18n";
 import { getOwnedProposal } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useT } from "~/utils/use-t";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

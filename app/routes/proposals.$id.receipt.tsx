@@ -9,7 +9,7 @@ import { getTranslator, type MessageKey } from "~/i18n";
 import { localeFromRequest } from "~/i18n/locales";
 import { getReceipt } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useLocale, useT } from "~/utils/use-t";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

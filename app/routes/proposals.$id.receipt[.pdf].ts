@@ -5,7 +5,7 @@ import { localeFromRequest } from "~/i18n/locales";
 import { getReceipt } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
 import { renderReceiptPdf } from "~/services/pdf.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { contentDisposition } from "~/services/uploads.server";
 import { formatBytes } from "~/components/upload-field";
 import { formatDateTime } from "~/utils/dates";

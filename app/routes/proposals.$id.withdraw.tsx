@@ -14,7 +14,7 @@ import { getOwnedProposal } from "~/models/proposals.server";
 import { canWithdraw } from "~/domain/proposal-lifecycle";
 import { withdrawProposal } from "~/models/submission.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { msg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";

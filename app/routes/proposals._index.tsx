@@ -7,7 +7,7 @@ import { getTranslator } from "~/i18n";
 import { isCallOpen, listPublicCalls } from "~/models/calls.server";
 import { listOwnedProposals } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useLocale, useT } from "~/utils/use-t";
 
 export async function loader({ request }: LoaderFunctionArgs) {

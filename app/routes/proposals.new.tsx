@@ -11,7 +11,7 @@ import { getProfileForUser } from "~/models/organisations.server";
 import { createDraft, ProposalError } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
-import { requireRole } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
 import { useLocale, useT } from "~/utils/use-t";
 
 async function findCall(request: Request) {

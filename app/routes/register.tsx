@@ -4,15 +4,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Choices, ErrorSummary, Honeypot, TextField } from "~/components/form";
 import { localeFromRequest } from "~/i18n/locales";
 import { registerApplicant } from "~/models/users.server";
-import {
-  newPasswordErrors,
-  orderErrors,
-  parseForm,
-  rawField,
-  RegisterSchema,
-  str,
-} from "~/schemas/auth";
+import { orderErrors, parseForm, rawField, RegisterSchema, str } from "~/schemas/auth";
 import { getDb } from "~/services/db.server";
+import { checkNewPassword } from "~/services/password-strength.server";
 import { absoluteUrl, sendMail } from "~/services/mail.server";
 import { hashPassword } from "~/services/password.server";
 import { clientAddress, hitRateLimit, RATE_RULES } from "~/services/rate-limit.server";
@@ -61,7 +55,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const errors = orderErrors(
     {
       ...(parsed.ok ? {} : parsed.errors),
-      ...newPasswordErrors(password, rawField(form, "confirmPassword"), values.email),
+      ...checkNewPassword(password, rawField(form, "confirmPassword"), values.email, undefined, [
+        values.displayName,
+      ]),
     },
     FIELD_ORDER,
   );

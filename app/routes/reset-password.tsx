@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, TextField } from "~/components/form";
 import { checkAuthToken } from "~/models/auth-tokens.server";
 import { resetPasswordWithToken } from "~/models/users.server";
-import { newPasswordErrors, rawField } from "~/schemas/auth";
+import { rawField } from "~/schemas/auth";
+import { checkNewPassword } from "~/services/password-strength.server";
 import { getDb } from "~/services/db.server";
 import { sendMail, absoluteUrl } from "~/services/mail.server";
 import { hashPassword } from "~/services/password.server";
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionData>({ invalid: check.status }, { status: 410 });
   }
   const password = rawField(form, "password");
-  const errors = newPasswordErrors(
+  const errors = checkNewPassword(
     password,
     rawField(form, "confirmPassword"),
     check.token.email,

@@ -15,7 +15,7 @@ import { isReviewable } from "~/domain/proposal-lifecycle";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
 import { attestationView, can } from "~/domain/access";
-import { requireProposalAccess } from "~/models/access.server";
+import { requireProposalAccess, requireRole } from "~/models/access.server";
 import { declareConflict } from "~/models/conflicts.server";
 import {
   applicableCriteria,
@@ -32,7 +32,7 @@ import {
   type ReviewView,
 } from "~/models/reviews.server";
 import { getDb } from "~/services/db.server";
-import { requireRole, STAFF_ROLES } from "~/services/session.server";
+import { STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
 import { useLocale } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";

@@ -3,7 +3,8 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { listReviewerQueue } from "~/models/assignments.server";
 import { getDb } from "~/services/db.server";
-import { requireRole, STAFF_ROLES } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { STAFF_ROLES } from "~/services/session.server";
 import { useT } from "~/utils/use-t";
 
 export const meta: MetaFunction = () => [

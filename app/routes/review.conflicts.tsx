@@ -10,7 +10,8 @@ import { DateTime } from "~/components/date-time";
 import { Choices, ErrorSummary, TextArea, TextField } from "~/components/form";
 import { declareConflict, listConflicts, searchOrganisations } from "~/models/conflicts.server";
 import { getDb } from "~/services/db.server";
-import { requireRole, STAFF_ROLES } from "~/services/session.server";
+import { requireRole } from "~/models/access.server";
+import { STAFF_ROLES } from "~/services/session.server";
 import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";
 

@@ -3,14 +3,14 @@
 // a session that has already ended answers 401, so the page can say so instead of following a
 // redirect to the sign-in page. No loader: a GET is not a way to extend a session.
 import { data, type ActionFunctionArgs } from "@remix-run/node";
-import { getUser, IDLE_TIMEOUT_MS } from "~/services/session.server";
+import { getUser, idleTimeoutFor } from "~/services/session.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return data({ ok: false }, { status: 405 });
   const user = await getUser(request);
   if (!user) return data({ ok: false }, { status: 401, headers: { "Cache-Control": "no-store" } });
   return data(
-    { ok: true, idleTimeoutMs: IDLE_TIMEOUT_MS },
+    { ok: true, idleTimeoutMs: idleTimeoutFor(user.role) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }

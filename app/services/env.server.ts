@@ -24,6 +24,26 @@ const EnvSchema = z.object({
   // documents of all of a company's proposals together.
   MAX_DRAFTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   MAX_ORGANISATION_STORAGE_MB: z.coerce.number().int().min(100).max(1_000_000).default(1024),
+  /**
+   * Staff roles that must use two-step verification, comma-separated (admin always does):
+   * "admin" (default), "admin,official", "admin,official,reviewer".
+   */
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .default("admin")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.enum(["admin", "official", "reviewer"], {
+          error: "MFA_REQUIRED_ROLES lists staff roles: admin, official, reviewer",
+        }),
+      ),
+    ),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRETS: string[] };

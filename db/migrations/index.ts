@@ -9,6 +9,7 @@ import * as m0009 from "./2026-12-02-0009-drop-dead";
 import * as m0010 from "./2026-12-02-0010-conflict-snapshot";
 import * as m0011 from "./2026-12-02-0011-score-changes";
 import * as m0012 from "./2026-12-02-0012-uscc-claims";
+import * as m0013 from "./2026-12-02-0013-staff-security";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0010-conflict-snapshot": m0010,
   "2026-12-02-0011-score-changes": m0011,
   "2026-12-02-0012-uscc-claims": m0012,
+  "2026-12-02-0013-staff-security": m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,7 @@
 // call, a decided past call and a draft call, with the accounts the README lists. Deterministic:
 // a fixed-seed PRNG and fixed dates, so two seeds produce the same rows (password hashes aside).
 import type { Kysely, Transaction } from "kysely";
+import { DEMO_ADMIN_TOTP_SECRET } from "./demo-admin-totp";
 import { centsToNumber, toUsdCents } from "~/domain/money";
 import { rebuildCallScores } from "~/models/score-read-model.server";
 import type { DB } from "~/services/db.server";
@@ -808,6 +809,13 @@ async function seedDemo(trx: Tx, passwordHash: string) {
     name: "Ayesha Siddiqui",
     at: staffAt,
   });
+  // The demo admin's second factor (admins must use one): a fixed, published TOTP secret, so the
+  // demo signs in with `npm run totp` or any authenticator app (README, "Demo accounts").
+  await trx
+    .updateTable("users")
+    .set({ totp_secret: DEMO_ADMIN_TOTP_SECRET, totp_enabled_at: staffAt })
+    .where("id", "=", admin.id)
+    .execute();
   const official = await insertUser(trx, passwordHash, {
     email: "official@demo.test",
     role: "official",

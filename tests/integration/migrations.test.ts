@@ -163,3 +163,26 @@ describe("migration 2026-12-02-0009-drop-dead", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("migration 2026-12-02-0013-staff-security", () => {
+  it("adds the two-step verification and session columns, and its down takes them away again", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-mig-"));
+    const { db } = openDatabase(path.join(dir, "fresh.db"));
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const cols = async (table: string) =>
+      (
+        await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)
+      ).rows.map((r) => r.name);
+    expect((await migrator.migrateTo("2026-12-02-0013-staff-security")).error).toBeUndefined();
+    expect(await cols("sessions")).toEqual(expect.arrayContaining(["stage", "device"]));
+    expect(await cols("users")).toEqual(expect.arrayContaining(["totp_secret", "totp_last_step"]));
+    expect(await cols("recovery_codes")).toContain("code_hash");
+    const down = await migrator.migrateDown();
+    expect(down.error).toBeUndefined();
+    expect(await cols("sessions")).not.toContain("stage");
+    expect(await cols("users")).not.toContain("totp_secret");
+    expect(await cols("recovery_codes")).toEqual([]);
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

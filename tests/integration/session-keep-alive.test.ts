@@ -6,7 +6,8 @@ import { loader as accountLoader } from "~/routes/account";
 import { action as loginAction } from "~/routes/login";
 import { action as keepAlive } from "~/routes/session.keep-alive";
 import { getDb, nowIso } from "~/services/db.server";
-import { IDLE_TIMEOUT_MS } from "~/services/session.server";
+import { APPLICANT_IDLE_TIMEOUT_MS, STAFF_IDLE_TIMEOUT_MS } from "~/services/session.server";
+import { loader as rootLoader } from "~/root";
 import { signedIn, TEST_PASSWORD } from "../support/factories";
 import { callAction, callLoader, cookieFrom } from "../support/remix";
 
@@ -24,7 +25,7 @@ describe("session keep-alive", () => {
     await ageSessions(user.id, 55);
     const res = await callAction(keepAlive, "/session/keep-alive", {}, { cookie });
     expect(res.status).toBe(200);
-    expect(res.data).toEqual({ ok: true, idleTimeoutMs: IDLE_TIMEOUT_MS });
+    expect(res.data).toEqual({ ok: true, idleTimeoutMs: APPLICANT_IDLE_TIMEOUT_MS });
     const row = await getDb()
       .selectFrom("sessions")
       .select("last_seen_at")
@@ -49,6 +50,49 @@ describe("session keep-alive", () => {
   it("answers 401 without a session cookie", async () => {
     const res = await callAction(keepAlive, "/session/keep-alive", {});
     expect(res.status).toBe(401);
+  });
+});
+
+describe("idle timeout by role", () => {
+  it("is 30 minutes for staff and 60 for applicants", () => {
+    expect(STAFF_IDLE_TIMEOUT_MS).toBe(30 * 60_000);
+    expect(APPLICANT_IDLE_TIMEOUT_MS).toBe(60 * 60_000);
+  });
+
+  it.each(["reviewer", "official", "admin"] as const)(
+    "ends a %s's session after 31 idle minutes",
+    async (role) => {
+      const { user, cookie } = await signedIn(role);
+      await ageSessions(user.id, 31);
+      const page = await callLoader(accountLoader, "/account", { cookie });
+      expect(page.status).toBe(302);
+      expect(page.location).toMatch(/^\/login\?returnTo=/);
+      const left = await getDb()
+        .selectFrom("sessions")
+        .select("id_hash")
+        .where("user_id", "=", user.id)
+        .execute();
+      expect(left).toEqual([]);
+    },
+  );
+
+  it("keeps an applicant's session after 31 idle minutes, and ends it after 61", async () => {
+    const { user, cookie } = await signedIn("applicant");
+    await ageSessions(user.id, 31);
+    expect((await callLoader(accountLoader, "/account", { cookie })).status).toBe(200);
+    await ageSessions(user.id, 61);
+    expect((await callLoader(accountLoader, "/account", { cookie })).status).toBe(302);
+  });
+
+  it("tells each page the timeout of its user's role, so the warning comes in time", async () => {
+    const staff = await signedIn("official");
+    const applicant = await signedIn("applicant");
+    const forStaff = await callLoader(rootLoader, "/", { cookie: staff.cookie });
+    const forApplicant = await callLoader(rootLoader, "/", { cookie: applicant.cookie });
+    expect(forStaff.data.idleTimeoutMs).toBe(STAFF_IDLE_TIMEOUT_MS);
+    expect(forApplicant.data.idleTimeoutMs).toBe(APPLICANT_IDLE_TIMEOUT_MS);
+    const alive = await callAction(keepAlive, "/session/keep-alive", {}, { cookie: staff.cookie });
+    expect(alive.data).toEqual({ ok: true, idleTimeoutMs: STAFF_IDLE_TIMEOUT_MS });
   });
 });
 

@@ -115,6 +115,11 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     loader: row("ok", { visitor: "login" }),
     action: row("invalid", { visitor: "login" }),
   },
+  // Signed-in users (applicants see only their sessions); a visitor signs in first.
+  "account_.security.tsx": {
+    loader: row("ok", { visitor: "login" }),
+    action: row("invalid", { visitor: "login" }),
+  },
   "admin._index.tsx": { loader: officials("ok") },
   "admin.audit.tsx": { loader: officials("ok") },
   "admin.audit[.csv].ts": { loader: officials("ok") },
@@ -175,6 +180,8 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     loader: row("redirect", { visitor: "ok" }),
     action: all("invalid"),
   },
+  // The second step opens only on a staged session (a correct password first): nobody here has one.
+  "login_.code.tsx": { loader: all("login"), action: all("login") },
   "logout.tsx": { loader: all("redirect"), action: all("redirect") },
   "proposals.$id.$step.tsx": {
     params: { id: "draftId", step: "step" },
@@ -586,8 +593,18 @@ export function classify(status: number, location: string | null): Outcome {
   return `status ${status}` as Outcome;
 }
 
-/** Tables whose rows a refused request must leave alone (sessions' last-seen times may move). */
-const CHECKED_TABLES_EXCLUDE = new Set(["sessions", "kysely_migration", "kysely_migration_lock"]);
+/**
+ * Tables whose rows a refused request may change: sessions' last-seen times move, and a refusal
+ * is audited ("access.refused" rows and their throttle; tests/integration/refusal-audit.test.ts).
+ */
+const CHECKED_TABLES_EXCLUDE = new Set([
+  "sessions",
+  "kysely_migration",
+  "kysely_migration_lock",
+  "audit_throttle",
+]);
+/** Rows a refusal writes, left out of the audit log's checksum. */
+const REFUSAL_AUDIT = "access.refused";
 
 /** SHA-256 over every row of every domain table, in rowid order. */
 export function databaseChecksum(): string {
@@ -601,8 +618,11 @@ export function databaseChecksum(): string {
   for (const { name } of tables) {
     if (CHECKED_TABLES_EXCLUDE.has(name)) continue;
     hash.update(`#${name}\n`);
-    for (const r of sqlite.prepare(`select * from "${name}"`).all())
-      hash.update(JSON.stringify(r) + "\n");
+    const rows =
+      name === "audit_log"
+        ? sqlite.prepare(`select * from audit_log where action != ? order by id`).all(REFUSAL_AUDIT)
+        : sqlite.prepare(`select * from "${name}"`).all();
+    for (const r of rows) hash.update(JSON.stringify(r) + "\n");
   }
   return hash.digest("hex");
 }

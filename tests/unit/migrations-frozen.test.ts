@@ -25,6 +25,8 @@ const LANDED: Record<string, string> = {
     "a6d01cf58daab21e75d1500ee9e25c3698cb7b4758fa8b240ad2ea5b226564a0",
   "2026-12-02-0012-uscc-claims.ts":
     "ad3551df2e728985648bc262c883523cbe780289fe6a86f5218b1bb99dedf52b",
+  "2026-12-02-0013-staff-security.ts":
+    "68b2789da8e4a05167a9d00d32253bc2be092e7974353a12654eb0cec9b4064e",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");

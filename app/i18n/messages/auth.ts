@@ -4,7 +4,8 @@ export const en = {
   "auth.field.email": "Email address",
   "auth.field.email.hint": "We will send a link to this address to confirm it is yours.",
   "auth.field.password": "Password",
-  "auth.field.password.hint": "At least 10 characters. Do not use your email address.",
+  "auth.field.password.hint":
+    "At least 10 characters. Not your email address, and not a common password: three or four unrelated words work well.",
   "auth.field.confirmPassword": "Confirm password",
   "auth.field.currentPassword": "Current password",
   "auth.field.newPassword": "New password",
@@ -126,7 +127,8 @@ export const zh: Record<keyof typeof en, string> = {
   "auth.field.email": "电子邮箱",
   "auth.field.email.hint": "我们会向此邮箱发送链接，以确认邮箱属于您。",
   "auth.field.password": "密码",
-  "auth.field.password.hint": "至少 10 个字符，不能使用您的电子邮箱地址。",
+  "auth.field.password.hint":
+    "至少 10 个字符，不能使用您的电子邮箱地址或常用密码：三到四个互不相关的词语效果很好。",
   "auth.field.confirmPassword": "确认密码",
   "auth.field.currentPassword": "当前密码",
   "auth.field.newPassword": "新密码",
