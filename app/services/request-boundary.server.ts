@@ -153,6 +153,14 @@ export function limitedBody(req: Request, res: Response): Readable {
     },
   });
   req.on("error", (error) => counted.destroy(error));
+  // A reader that stops early (a route's own, smaller limit) leaves the rest unread: the answer
+  // then closes the connection, rather than Node reading the rest of the body to reuse it.
+  counted.once("close", () => {
+    if (req.readableEnded) return;
+    req.unpipe(counted);
+    req.pause();
+    if (!res.headersSent) res.setHeader("Connection", "close");
+  });
   req.pipe(counted);
   return counted;
 }
