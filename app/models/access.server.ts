@@ -7,6 +7,7 @@
 // too while the proposal is a draft (domain/access.ts conflictTarget). Every staff role is walled
 // off by its own declared conflicts: reviewers, officials and admins alike.
 import {
+  answeredRefusal,
   conflictTarget,
   decideAccess,
   refusalFor,
@@ -183,11 +184,7 @@ export async function getProposalAccess(
   };
 }
 
-const REFUSAL_TEXT = {
-  notFound: "Not found",
-  forbidden: "Forbidden",
-  conflicted: "Forbidden: you declared a conflict of interest covering this proposal",
-} as const;
+const REFUSAL_TEXT = { notFound: "Not found", forbidden: "Forbidden" } as const;
 
 /**
  * Audits a refusal (ASVS 7.1.3 / 7.2.2): one "access.refused" row per actor, kind and target per
@@ -237,8 +234,10 @@ export async function auditProposalRefusal(
 }
 
 /**
- * Throws the Response a refusal is answered with (403 or 404; always 404 with `hide`), after
- * auditing it; returns when the access holds the capability.
+ * Throws the Response a refusal is answered with, after auditing it: 404 "Not found" for a
+ * proposal that is not the user's and for one their own conflict walls them off from alike (the
+ * same status and body, so that ids cannot be probed for a company's proposals), 403 where their
+ * role may not do this; always 404 with `hide`. Returns when the access holds the capability.
  */
 export async function refuseUnless(
   db: DB,
@@ -250,7 +249,7 @@ export async function refuseUnless(
   const refusal = refusalFor(access, capability);
   if (!refusal) return;
   await auditProposalRefusal(db, user, access, capability);
-  throw new Response(hide ? REFUSAL_TEXT.notFound : REFUSAL_TEXT[refusal], {
+  throw new Response(REFUSAL_TEXT[answeredRefusal(refusal, hide)], {
     status: refusalStatus(refusal, hide),
   });
 }
@@ -341,19 +340,12 @@ export async function excludedReviews(db: DB, proposalId: number): Promise<Exclu
 }
 
 /**
- * The audit log an official or admin may read: when the filter names a proposal their declared
- * conflict covers, 403; otherwise the proposals whose entries are left out of what they read
- * (their walled proposals). Entries about drafts and missing proposals are the log's own business
- * (an official may trace them), so only the conflict wall refuses here.
+ * The audit log an official or admin may read: the proposals whose entries are left out of what
+ * they read (their walled proposals). A filter naming a proposal their declared conflict covers
+ * is answered as one naming no proposal at all (no entries, the same page): a refusal would tell
+ * them which proposals belong to the company they declared (issue 12, item 9). Entries about
+ * drafts and missing proposals are the log's own business (an official may trace them).
  */
-export async function requireAuditScope(
-  db: DB,
-  user: AccessUser,
-  namedProposal: number | "missing" | null,
-): Promise<number[]> {
-  if (typeof namedProposal === "number") {
-    const access = await getProposalAccess(db, user, namedProposal);
-    if (access.refusal === "conflicted") await refuseUnless(db, user, access, "readAudit");
-  }
+export async function requireAuditScope(db: DB, user: AccessUser): Promise<number[]> {
   return walledProposalIds(db, user.id);
 }
