@@ -346,6 +346,10 @@ export async function excludedReviews(db: DB, proposalId: number): Promise<Exclu
  * them which proposals belong to the company they declared (issue 12, item 9). Entries about
  * drafts and missing proposals are the log's own business (an official may trace them).
  */
-export async function requireAuditScope(db: DB, user: AccessUser): Promise<number[]> {
+export async function requireAuditScope(
+  db: DB,
+  user: AccessUser,
+  _namedProposal?: number | "missing" | null,
+): Promise<number[]> {
   return walledProposalIds(db, user.id);
 }
