@@ -21,7 +21,7 @@ import {
   startTotpEnrolment,
   verifySecondFactor,
 } from "~/models/second-factor.server";
-import { endOtherSessions, endOwnSession, signIn } from "~/models/users.server";
+import { endOtherSessions, endOwnSession, signIn, signOut } from "~/models/users.server";
 import { getDb } from "~/services/db.server";
 import { readForm } from "~/services/form-body.server";
 import { isRateLimited, recordAttempt } from "~/services/rate-limit.server";
@@ -172,6 +172,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "end-others") {
     await endOtherSessions(db, user.id, request, ctx);
     return reply({ intent, done: "endedOthers" });
+  }
+
+  if (intent === "end-all") {
+    await endOtherSessions(db, user.id, request, ctx);
+    const setCookie = await signOut(db, request, user, ctx);
+    return redirect("/login", { headers: { "Set-Cookie": setCookie } });
   }
 
   return reply({ intent }, { status: 400 });
@@ -377,6 +383,12 @@ export default function AccountSecurity() {
             <input type="hidden" name="intent" value="end-others" />
             <button type="submit" className="button button--warning">
               {t("security.sessions.endOthers")}
+            </button>
+          </Form>
+          <Form method="post">
+            <input type="hidden" name="intent" value="end-all" />
+            <button type="submit" className="button button--secondary">
+              {t("security.sessions.endAll")}
             </button>
           </Form>
         </section>

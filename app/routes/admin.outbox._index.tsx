@@ -17,7 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   await requireRole(request, ["admin"], db);
   const pageParam = Number(new URL(request.url).searchParams.get("page") ?? "1");
-  const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
+  // Bounded: "1e308" is an integer to JavaScript, and an offset SQLite refuses.
+  const page =
+    Number.isSafeInteger(pageParam) && pageParam > 0 && pageParam <= 1_000_000 ? pageParam : 1;
   const [messages, total] = await Promise.all([
     listOutbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     countOutbox(db),

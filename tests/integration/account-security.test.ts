@@ -435,6 +435,21 @@ describe("signed-in sessions", () => {
     expect(await getUser(asRequest(c))).toBeNull();
   });
 
+  it("signs out everywhere, here included", async () => {
+    const user = await createUser("reviewer");
+    const a = cookieFrom((await passwordStep(user.email, FIREFOX)).setCookie);
+    const b = cookieFrom((await passwordStep(user.email, CHROME)).setCookie);
+    const res = await callAction(
+      security.action,
+      "/account/security",
+      { intent: "end-all" },
+      { cookie: b },
+    );
+    expect(res.location).toBe("/login");
+    expect(await getUser(asRequest(a))).toBeNull();
+    expect(await getUser(asRequest(b))).toBeNull();
+  });
+
   it("cannot end another user's session", async () => {
     const victim = await createUser("official");
     const theirs = cookieFrom((await passwordStep(victim.email)).setCookie);
