@@ -7,7 +7,7 @@ import { RANKED_STATUSES } from "~/domain/board-query";
 import { describeScore, type ProposalResult, type ScoreArithmetic } from "~/domain/scoring";
 import { conflictedProposalIds, scoreHistogram, type HistogramData } from "~/models/board.server";
 import { proposalScoring } from "~/models/score-read-model.server";
-import type { CriterionMeta } from "~/models/scoring.server";
+import { parseIds, type CriterionMeta } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
 
 export interface BreakdownReview {
@@ -45,6 +45,10 @@ export interface Breakdown {
     note: string;
     officialName: string;
     createdAt: string;
+    /** The counting reviews it decided (null: recorded before moderations named them). */
+    decidedReviewIds: number[] | null;
+    /** When it lapsed (its proposal's counting reviews changed), or null while it applies. */
+    lapsedAt: string | null;
   }[];
   decision: {
     outcome: DecisionOutcome;
@@ -149,6 +153,8 @@ export async function getBreakdown(
       "moderations.gate_pass",
       "moderations.note",
       "moderations.created_at",
+      "moderations.decided_review_ids",
+      "moderations.lapsed_at",
       "users.display_name",
       "criteria.key",
     ])
@@ -188,6 +194,8 @@ export async function getBreakdown(
       note: m.note,
       officialName: m.display_name,
       createdAt: m.created_at,
+      decidedReviewIds: parseIds(m.decided_review_ids),
+      lapsedAt: m.lapsed_at,
     })),
     decision: decision
       ? {

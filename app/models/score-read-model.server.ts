@@ -1,5 +1,6 @@
 // The score read model: the ONLY writer of proposal_scores, review_totals, reviewer_score_stats,
-// call_score_state and calls.scores_version (docs/decisions/0002-score-read-model.md).
+// call_score_state, calls.scores_version and moderations.lapsed_at
+// (docs/decisions/0002-score-read-model.md, 0012-precision-and-moderation-basis.md).
 //
 // Write side — in the transaction of the change, cost proportional to the changed proposals'
 // reviews, never the call:
@@ -206,6 +207,15 @@ async function refreshInCall(
 ): Promise<void> {
   const { input, reviewIds } = await loadScoringInput(trx, call, ids, criteria);
   const result = computeCallScores(input, { calibration: NO_CALIBRATION });
+
+  // Moderations whose named reviews are no longer the counting ones lapse, for good.
+  if (result.lapsingModerations.length)
+    await trx
+      .updateTable("moderations")
+      .set({ lapsed_at: new Date().toISOString() })
+      .where("id", "in", result.lapsingModerations)
+      .where("lapsed_at", "is", null)
+      .execute();
   const scored = criteria.filter((c) => c.kind === "scored");
   const tieBreak = tieBreakKeys(input.params, criteria);
 

@@ -431,7 +431,20 @@ export default function BreakdownPage() {
                 {m.kind === "gate_decision"
                   ? `gate ${m.criterionKey ?? ""} ${m.gatePass ? "passed" : "failed"} by moderation. `
                   : `disagreement note${m.criterionKey ? ` on ${m.criterionKey}` : ""}. `}
-                {m.note}
+                {m.note}{" "}
+                <span className="hint">
+                  {m.decidedReviewIds
+                    ? `Decided ${m.decidedReviewIds.length} counting review(s). `
+                    : ""}
+                  {m.lapsedAt ? (
+                    <strong>
+                      Lapsed <DateTime iso={m.lapsedAt} />: the counting reviews changed, so it no
+                      longer applies.
+                    </strong>
+                  ) : (
+                    "Applies while the counting reviews stay the same."
+                  )}
+                </span>
               </li>
             ))}
           </ul>

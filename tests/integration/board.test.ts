@@ -718,6 +718,85 @@ describe("moderation", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.data.errors).toEqual({ noteCriterion: "validation.choose" });
   });
+
+  it("refuses a moderation of a gate that is not split; a moderation lapses for good when the counting reviews change", async () => {
+    const db = getDb();
+    const extra = (await createUser("reviewer")).id;
+    const india = await makeProposal(
+      "India",
+      "tier4DataCentre",
+      "2026-03-09T00:00:00.000Z",
+      10_000_000,
+    );
+    const first = await addReview(india, reviewers[0]!, all(4), { G1: false });
+    const second = await addReview(india, reviewers[1]!, all(4));
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    const bp = { ...params, proposalId: String(india) };
+    const path = `${boardPath}/${india}`;
+    const gateRow = () =>
+      db
+        .selectFrom("proposal_scores")
+        .select(["gates_summary", "flagged"])
+        .where("proposal_id", "=", india)
+        .executeTakeFirstOrThrow();
+
+    // G3 is passed by both reviews: not split, refused with a message beside the gate field.
+    const refused = await callAction(
+      breakdownRoute.action,
+      path,
+      { intent: "gate", gate: "G3", gatePass: "fail", gateNote: "Not convinced." },
+      { params: bp, cookie: official.cookie },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.data).toMatchObject({
+      errors: { gate: 'board.moderation.notSplit|{"gate":"G3","passes":2,"fails":0}' },
+    });
+    expect(
+      await db.selectFrom("moderations").select("id").where("proposal_id", "=", india).execute(),
+    ).toEqual([]);
+
+    // G1 is split 1–1: moderated fail, naming the two counting reviews.
+    const ok = await callAction(
+      breakdownRoute.action,
+      path,
+      { intent: "gate", gate: "G1", gatePass: "fail", gateNote: "Licence expired." },
+      { params: bp, cookie: official.cookie },
+    );
+    expect(ok.status).toBe(302);
+    const moderation = await db
+      .selectFrom("moderations")
+      .selectAll()
+      .where("proposal_id", "=", india)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(moderation.decided_review_ids!)).toEqual(
+      [first, second].sort((a, b) => a - b),
+    );
+    expect(moderation.lapsed_at).toBeNull();
+    expect(await gateRow()).toMatchObject({ gates_summary: "failed", flagged: 0 });
+
+    // A third review (2–1 pass): the moderation lapses, recorded by the read model.
+    const third = await addReview(india, extra, all(4));
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    expect(await gateRow()).toMatchObject({ gates_summary: "passed" });
+    const lapsed = await db
+      .selectFrom("moderations")
+      .select("lapsed_at")
+      .where("id", "=", moderation.id)
+      .executeTakeFirstOrThrow();
+    expect(lapsed.lapsed_at).not.toBeNull();
+
+    // The third review returned for rework: the same two reviews, split again, and the old
+    // moderation does not silently come back.
+    await db.updateTable("reviews").set({ status: "returned" }).where("id", "=", third).execute();
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    expect(await gateRow()).toMatchObject({ gates_summary: "split", flagged: 1 });
+    const page = await callLoader(breakdownRoute.loader, path, {
+      params: bp,
+      cookie: official.cookie,
+    });
+    expect(page.data.breakdown.result.gates[0]).toMatchObject({ key: "G1", status: "split" });
+    expect(page.data.breakdown.moderations[0]).toMatchObject({ lapsedAt: lapsed.lapsed_at });
+  });
 });
 
 describe("the board's state in the URL", () => {
