@@ -804,6 +804,21 @@ export function computeCallScores(
   };
 }
 
+/**
+ * Ranks over what one person may see (product.md "Rank"): the proposals withheld from them (their
+ * declared conflicts) are left out BEFORE ranking, so the ranks run 1..n without gaps and never
+ * reveal where a withheld proposal sits. `order`: the call's proposals in rank order.
+ */
+export function ranksWithout(
+  order: readonly number[],
+  withheld: ReadonlySet<number>,
+): Map<number, number> {
+  const ranks = new Map<number, number>();
+  let rank = 0;
+  for (const id of order) if (!withheld.has(id)) ranks.set(id, ++rank);
+  return ranks;
+}
+
 /** The rank of a proposal under the chosen score. */
 export function rankOf(p: ProposalResult, mode: ScoreMode): number {
   return mode === "raw" ? p.rankRaw : p.rankCalibrated;

@@ -59,7 +59,10 @@ export interface Breakdown {
   histogram: HistogramData;
   rankRaw: number;
   rankCalibrated: number;
+  /** Proposals ranked for the viewer: their withheld proposals are left out before ranking. */
   rankedCount: number;
+  /** How many proposals are withheld from the viewer by their declared conflicts. */
+  withheld: number;
 }
 
 export async function getBreakdown(
@@ -88,7 +91,8 @@ export async function getBreakdown(
   if (!proposal) return null;
   // The proposal from its own counting reviews and the call's running calibration sums, its ranks
   // from the derived ranking: no computation over the whole call.
-  const scoring = await proposalScoring(db, call, proposalId);
+  const hidden = await conflictedProposalIds(db, userId, call.id);
+  const scoring = await proposalScoring(db, call, proposalId, hidden);
   if (!scoring) return null;
   const { criteria, result: own } = scoring;
   const reviewRows = await db
@@ -168,7 +172,6 @@ export async function getBreakdown(
     .select(["decisions.outcome", "decisions.reason", "decisions.decided_at", "users.display_name"])
     .where("decisions.proposal_id", "=", proposalId)
     .executeTakeFirst();
-  const hidden = await conflictedProposalIds(db, userId, call.id);
   return {
     proposal: {
       id: proposal.id,
@@ -209,5 +212,6 @@ export async function getBreakdown(
     rankRaw: own.rankRaw,
     rankCalibrated: own.rankCalibrated,
     rankedCount: scoring.rankedCount,
+    withheld: scoring.withheld,
   };
 }

@@ -28,6 +28,7 @@ import {
   computeCallScores,
   indexCalibration,
   rankEntries,
+  ranksWithout,
   reviewTotalNum,
   tieBreakKeys,
   type CalibrationSummary,
@@ -427,6 +428,52 @@ async function buildRanking(db: DB, callId: number): Promise<CallRanking | null>
   };
 }
 
+/** A call's ranks as one person sees them: their withheld proposals left out before ranking. */
+export interface ScopedRanks {
+  rankRaw(id: number): number | null;
+  rankCalibrated(id: number): number | null;
+  /** How many proposals in the competition are withheld from this person (never which). */
+  withheld: number;
+  /** How many are ranked for them. */
+  ranked: number;
+}
+
+const scopedCache = new WeakMap<CallRanking, Map<string, ScopedRanks>>();
+
+/**
+ * The ranking seen by someone from whom `hidden` (their declared conflicts, from the access
+ * policy) is withheld: ranks renumbered over the rest (product.md "Rank"). Kept with the ranking.
+ */
+export function scopedRanks(ranking: CallRanking, hidden: Iterable<number>): ScopedRanks {
+  const set = new Set([...hidden].filter((id) => ranking.byId.has(id)));
+  const key = [...set].sort((a, b) => a - b).join(",");
+  let perRanking = scopedCache.get(ranking);
+  if (!perRanking) scopedCache.set(ranking, (perRanking = new Map()));
+  const kept = perRanking.get(key);
+  if (kept) return kept;
+  let scoped: ScopedRanks;
+  if (!set.size)
+    scoped = {
+      rankRaw: (id) => ranking.byId.get(id)?.rankRaw ?? null,
+      rankCalibrated: (id) => ranking.byId.get(id)?.rankCalibrated ?? null,
+      withheld: 0,
+      ranked: ranking.byRaw.length,
+    };
+  else {
+    const raw = ranksWithout(ranking.byRaw, set);
+    const cal = ranksWithout(ranking.byCalibrated, set);
+    scoped = {
+      rankRaw: (id) => raw.get(id) ?? null,
+      rankCalibrated: (id) => cal.get(id) ?? null,
+      withheld: set.size,
+      ranked: raw.size,
+    };
+  }
+  perRanking.set(key, scoped);
+  while (perRanking.size > 64) perRanking.delete(perRanking.keys().next().value!);
+  return scoped;
+}
+
 /** Per database instance, per call: the latest ranking (or its build in progress). */
 const rankingCache = new WeakMap<
   object,
@@ -485,7 +532,10 @@ export interface ProposalScoring {
   calibration: CalibrationSummary;
   params: ScoringParams;
   criteria: CriterionMeta[];
+  /** Proposals ranked for the viewer (withheld ones left out). */
   rankedCount: number;
+  /** Proposals withheld from the viewer by their declared conflicts. */
+  withheld: number;
 }
 
 /**
@@ -498,6 +548,7 @@ export async function proposalScoring(
   db: DB,
   call: Call,
   proposalId: number,
+  hidden: readonly number[] = [],
 ): Promise<ProposalScoring | null> {
   for (let attempt = 0; ; attempt++) {
     const ranking = await callRanking(db, call.id);
@@ -512,12 +563,18 @@ export async function proposalScoring(
     if ((await readVersion(db, call.id)) !== ranking.version && attempt < 3) continue;
     const own = computeCallScores(input, { calibration: ranking.calibration }).byId.get(proposalId);
     if (!own) return null;
+    const scoped = scopedRanks(ranking, hidden);
     return {
-      result: { ...own, rankRaw: ranked.rankRaw, rankCalibrated: ranked.rankCalibrated },
+      result: {
+        ...own,
+        rankRaw: scoped.rankRaw(proposalId) ?? ranked.rankRaw,
+        rankCalibrated: scoped.rankCalibrated(proposalId) ?? ranked.rankCalibrated,
+      },
       calibration: ranking.calibration,
       params: input.params,
       criteria,
-      rankedCount: ranking.byRaw.length,
+      rankedCount: scoped.ranked,
+      withheld: scoped.withheld,
     };
   }
 }

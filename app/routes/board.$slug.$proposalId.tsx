@@ -198,7 +198,11 @@ export default function BreakdownPage() {
           <dt>Score</dt>
           <dd>
             {formatScore(result.score) || "none yet"} (rank {breakdown.rankRaw} of{" "}
-            {breakdown.rankedCount} by raw score)
+            {breakdown.rankedCount} by raw score
+            {breakdown.withheld
+              ? `; ${breakdown.withheld} withheld from you by your declared conflicts and left out before ranking`
+              : ""}
+            )
           </dd>
         </div>
         <div className="summary-list__row">
@@ -206,6 +210,12 @@ export default function BreakdownPage() {
           <dd>
             {formatScore(result.calibratedScore) || "none yet"} (rank {breakdown.rankCalibrated} of{" "}
             {breakdown.rankedCount} by calibrated score)
+            {result.provisional ? (
+              <>
+                {" "}
+                <span className="tag tag--grey">Provisional</span>
+              </>
+            ) : null}
           </dd>
         </div>
         <div className="summary-list__row">

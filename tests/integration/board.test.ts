@@ -434,9 +434,37 @@ describe("the board", () => {
       params,
       cookie: conflicted.cookie,
     });
-    expect((res.data.page.rows as { proposalId: number }[]).map((r) => r.proposalId)).not.toContain(
-      ids.Bravo,
+    const rows = res.data.page.rows as { proposalId: number; rank: number }[];
+    expect(rows.map((r) => r.proposalId)).not.toContain(ids.Bravo);
+    // Withheld proposals are left out BEFORE ranking: the ranks run 1..n without a gap where
+    // Bravo sits, and the board says how many were withheld (never which).
+    expect(rows.map((r) => r.rank)).toEqual(rows.map((_, i) => i + 1));
+    expect(res.data.page.withheld).toBe(1);
+    const everyone = await callLoader(boardRoute.loader, boardPath, {
+      params,
+      cookie: official.cookie,
+    });
+    const full = everyone.data.page.rows as { proposalId: number; rank: number }[];
+    expect(everyone.data.page.withheld).toBe(0);
+    expect(full.map((r) => r.proposalId).filter((id) => id !== ids.Bravo)).toEqual(
+      rows.map((r) => r.proposalId),
     );
+    const bravoRank = full.find((r) => r.proposalId === ids.Bravo)!.rank;
+    expect(bravoRank).toBeLessThan(full.length); // a gap would have shown where it sits
+    const after = rows.find(
+      (r) => full.find((f) => f.proposalId === r.proposalId)!.rank > bravoRank,
+    )!;
+    expect(after.rank).toBe(full.find((f) => f.proposalId === after.proposalId)!.rank - 1);
+    // The breakdown of another proposal gives the same scoped rank and the withheld count.
+    const other = await callLoader(breakdownRoute.loader, `${boardPath}/${after.proposalId}`, {
+      params: { ...params, proposalId: String(after.proposalId) },
+      cookie: conflicted.cookie,
+    });
+    expect(other.data.breakdown).toMatchObject({
+      rankRaw: after.rank,
+      rankedCount: rows.length,
+      withheld: 1,
+    });
     const b = await callLoader(breakdownRoute.loader, `${boardPath}/${ids.Bravo}`, {
       params: { ...params, proposalId: String(ids.Bravo) },
       cookie: conflicted.cookie,
