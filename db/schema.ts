@@ -298,6 +298,13 @@ export interface ModerationsTable {
   note: string;
   official_id: number;
   created_at: CreatedAt;
+  /** JSON array of the counting review ids the moderation decided (migration 0014). */
+  decided_review_ids: string | null;
+  /**
+   * When the proposal's counting reviews stopped being those: the moderation no longer applies.
+   * Written only by the score read model (app/models/score-read-model.server.ts).
+   */
+  lapsed_at: string | null;
 }
 
 export interface DecisionsTable {

@@ -2,38 +2,42 @@
 // no database, no Remix. The board, the breakdown, the exports and the criteria page all read
 // their numbers from here so that they cannot disagree.
 //
-// Precision: levels are integers 0–5 and weights whole percents, so a raw score is an exact
-// rational number Σ wᵢ·Sᵢ/(5·nᵢ) (Sᵢ = sum of levels, nᵢ = number of levels). Raw scores, means
-// and minimum-level checks are compared exactly on integers; "equal at full precision" therefore
-// means mathematically equal, whatever the order in which reviews arrive. Calibrated scores involve
-// square roots and are compared as IEEE doubles, computed from inputs sorted into one canonical
-// order, so that the same reviews always give the same bits.
+// Precision (product.md "Precision", docs/decisions/0012): every comparison the rules make — ties,
+// the qualifying score, minimum levels, the disagreement thresholds — is made on values rounded to
+// 6 decimals half away from zero, as integers of millionths (app/domain/precision.ts, the one
+// place that rounds). Levels are integers 0–5 and weights whole percents, so a raw score is an
+// exact rational Σ wᵢ·Sᵢ/(5·nᵢ) and a mean level Sᵢ/nᵢ: they are rounded exactly. Calibrated
+// scores and standard deviations involve square roots: computed in double precision (the SD from
+// exact integer sums), then rounded as a spreadsheet rounds them.
+//
+// Counting reviews (product.md): submitted, of a proposal in the competition (a proposal given
+// with a status outside RANKED_STATUSES, e.g. withdrawn, is left out with all its reviews, from
+// calibration too). The model leaves out conflicted reviewers' reviews before calling.
 //
 // Decisions where the published rules are silent:
 // - A proposal without a submitted review has no score (null), no calibrated score, does not
 //   qualify, and ranks after every scored proposal (among themselves: tie-break chain, i.e.
 //   submission time, then reference, then id).
 // - A gate is decided by the reviews that marked it: more fails than passes = fail, more passes =
-//   pass, equal = split. A moderation decision counts only while the gate is split (a later review
-//   that breaks the tie wins); the latest moderation for a gate applies. A gate with an
-//   appliesToTrack the proposal does not have is "not applicable" and counts as passed.
+//   pass, equal = split. A moderation (gate decision or disagreement note) names the counting
+//   reviews it decided and applies only while they are exactly the proposal's counting reviews and
+//   it has not lapsed; once they differ it lapses for good (reported in `lapsingModerations` for
+//   the read model to record), even if the same set comes back. The latest applying moderation of
+//   a gate decides it (by time, then id). A gate with an appliesToTrack the proposal does not have
+//   is "not applicable" and counts as passed.
 // - Scored criteria apply to every proposal (their weights sum to 100).
 // - A review missing a level contributes the levels it has to the criterion means, but has no
 //   total, so it is left out of the totals' SD and of calibration.
 // - Calibration counts a reviewer's complete submitted reviews over the proposals passed in
 //   (the model passes every ranked proposal of the call: submitted, not withdrawn).
-// - A disagreement note resolves flags only when written after the proposal's last submitted
-//   review (a later review can raise the flag again); a note without a criterion resolves all.
-// - Ranks are unique 1..n (no shared ranks): ties are always broken down to the proposal id.
-import {
-  integerSums,
-  lcm,
-  mean,
-  NO_SUMS,
-  populationSd,
-  statsFromIntegerSums,
-  type IntegerSums,
-} from "./stats";
+// - A disagreement note without a criterion resolves every flag; with one, that criterion's flag.
+// - Ranks are unique 1..n (no shared ranks): ties (at 6 decimals) go to the tie-break criteria's
+//   means, the submission instant, the reference's year and sequence number (CDA-2026-9999 before
+//   CDA-2026-10000), and finally the proposal id.
+// - Calibrated scores are not clamped: they may fall outside 0–100.
+import { rationalMicros, toMicros } from "./precision";
+import { isRanked } from "./proposal-lifecycle";
+import { integerSums, lcm, mean, NO_SUMS, statsFromIntegerSums, type IntegerSums } from "./stats";
 
 export type { IntegerSums };
 
@@ -76,6 +80,8 @@ export interface CriterionInput {
 
 export interface ProposalInput {
   id: number;
+  /** The proposal's status; when given and not in the competition (e.g. withdrawn) it is left out. */
+  status?: string;
   reference: string | null;
   /** ISO 8601 UTC. */
   submittedAt: string | null;
@@ -83,6 +89,8 @@ export interface ProposalInput {
 }
 
 export interface ReviewInput {
+  /** The review's id: what moderations name. */
+  id?: number;
   proposalId: number;
   reviewerId: number;
   /** When given, anything but "submitted" is ignored: only submitted reviews count. */
@@ -94,8 +102,18 @@ export interface ReviewInput {
   gates: Readonly<Record<string, boolean>>;
 }
 
+/** What every moderation carries: the counting reviews it decided, and whether it has lapsed. */
+export interface ModerationBasis {
+  /** The moderation's id (reported when it lapses). */
+  id?: number;
+  /** The ids of the counting reviews it decided; null/absent: it names none and never applies. */
+  decidedReviewIds?: readonly number[] | null;
+  /** Recorded as lapsed (the counting reviews changed after it): never applies again. */
+  lapsed?: boolean;
+}
+
 /** An official's decision on an evenly split gate. */
-export interface GateModerationInput {
+export interface GateModerationInput extends ModerationBasis {
   proposalId: number;
   gateKey: string;
   pass: boolean;
@@ -103,7 +121,7 @@ export interface GateModerationInput {
 }
 
 /** An official's note resolving a disagreement flag (criterionKey null = every flag of the proposal). */
-export interface DisagreementNoteInput {
+export interface DisagreementNoteInput extends ModerationBasis {
   proposalId: number;
   criterionKey: string | null;
   createdAt: string;
@@ -188,6 +206,10 @@ export interface ProposalResult {
   submittedAt: string | null;
   reviewsSubmitted: number;
   reviewsRequired: number;
+  /** Fewer counting reviews than the call's minimum: ranked, marked provisional, never qualifies. */
+  provisional: boolean;
+  /** Ids of the counting reviews (ascending; reviews given without an id are left out). */
+  countingReviewIds: number[];
   /** 0–100 at full precision; null with no submitted review. */
   score: number | null;
   /** Exact score as numerator / denominator (integers when weights are whole numbers). */
@@ -230,6 +252,11 @@ export interface ScoringResult {
   byId: Map<number, ProposalResult>;
   calibration: CalibrationSummary;
   rankBy: ScoreMode;
+  /**
+   * Ids of the moderations given that have not lapsed yet but lapse now: the counting reviews they
+   * name are no longer the proposal's counting reviews. The read model records them as lapsed.
+   */
+  lapsingModerations: number[];
 }
 
 // ---------------------------------------------------------------- helpers
@@ -239,34 +266,62 @@ export interface Rational {
   den: number;
 }
 
-/** Sign of a − b for two rationals with positive denominators. */
-function compareRational(a: Rational, b: Rational): number {
-  const d = a.num * b.den - b.num * a.den;
-  return d > 0 ? 1 : d < 0 ? -1 : 0;
+/** A rational rounded to 6 decimals, in millionths (null stays null). */
+function microsOf(r: Rational | null): number | null {
+  return r === null ? null : rationalMicros(r.num, r.den);
 }
 
-function compareNullableDesc<T>(a: T | null, b: T | null, cmp: (x: T, y: T) => number): number {
-  if (a === null && b === null) return 0;
+/** Higher first, no value last: for keys already rounded to millionths. */
+function compareMicrosDesc(a: number | null, b: number | null): number {
+  if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
-  return cmp(b, a);
+  return a > b ? -1 : 1;
 }
 
+/** Earlier instant first, none last; the same instant written two ways is the same instant. */
 function compareTime(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
   const ta = Date.parse(a);
   const tb = Date.parse(b);
-  if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta < tb ? -1 : 1;
+  if (Number.isFinite(ta) && Number.isFinite(tb)) return ta === tb ? 0 : ta < tb ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareText(a: string | null, b: string | null): number {
+/**
+ * Reference numbers by year, then sequence number as a number (CDA-2026-9999 before
+ * CDA-2026-10000); anything else as text, after them; none last.
+ */
+export function compareReference(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
+  const x = /^[A-Z]+-(\d{4})-(\d+)$/.exec(a);
+  const y = /^[A-Z]+-(\d{4})-(\d+)$/.exec(b);
+  if (x && y) {
+    const d = Number(x[1]) - Number(y[1]) || Number(x[2]) - Number(y[2]);
+    if (d) return d < 0 ? -1 : 1;
+  } else if (x || y) return x ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a proposal with this many counting reviews is provisional (fewer than the minimum). */
+export function isProvisional(countingReviews: number, minReviews: number): boolean {
+  return countingReviews < minReviews;
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  return x.every((v, i) => v === y[i]);
+}
+
+/** Whether a moderation applies to a proposal whose counting reviews are `countingIds`. */
+export function moderationApplies(m: ModerationBasis, countingIds: readonly number[]): boolean {
+  return !m.lapsed && Array.isArray(m.decidedReviewIds) && sameIds(m.decidedReviewIds, countingIds);
 }
 
 /** Rounds half away from zero to 2 decimals, as scores are shown and exported. */
@@ -447,53 +502,40 @@ export function tieBreakKeys(
 }
 
 /**
- * Both rank orders: by the exact raw score and by the calibrated score (unscored last), then the
- * tie-break chain — tie-break criteria means, submission time, reference, id. Ranks are positions
- * in these orders (1 = first).
+ * Both rank orders: by the raw score and by the calibrated score, each rounded to 6 decimals
+ * (unscored last), then the tie-break chain — tie-break criteria means (at 6 decimals),
+ * submission instant, reference (year, sequence number), id. Ranks are positions in these orders
+ * (1 = first).
  */
 export function rankEntries<T extends RankEntry>(
   entries: readonly T[],
 ): { byRaw: T[]; byCalibrated: T[] } {
   const keyed = entries.map((e) => ({
     e,
-    t: e.submittedAt === null ? NaN : Date.parse(e.submittedAt),
+    raw: microsOf(e.scoreExact),
+    calibrated: e.calibratedScore === null ? null : toMicros(e.calibratedScore),
+    tie: e.tieBreak.map(microsOf),
   }));
   type K = (typeof keyed)[number];
-  const time = (a: K, b: K): number => {
-    const x = a.e.submittedAt;
-    const y = b.e.submittedAt;
-    if (x === y) return 0;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    if (Number.isFinite(a.t) && Number.isFinite(b.t) && a.t !== b.t) return a.t < b.t ? -1 : 1;
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
   const tail = (a: K, b: K): number => {
-    const n = Math.max(a.e.tieBreak.length, b.e.tieBreak.length);
+    const n = Math.max(a.tie.length, b.tie.length);
     for (let i = 0; i < n; i++) {
-      const d = compareNullableDesc(
-        a.e.tieBreak[i] ?? null,
-        b.e.tieBreak[i] ?? null,
-        compareRational,
-      );
+      const d = compareMicrosDesc(a.tie[i] ?? null, b.tie[i] ?? null);
       if (d) return d;
     }
-    return time(a, b) || compareText(a.e.reference, b.e.reference) || a.e.id - b.e.id;
+    return (
+      compareTime(a.e.submittedAt, b.e.submittedAt) ||
+      compareReference(a.e.reference, b.e.reference) ||
+      a.e.id - b.e.id
+    );
   };
   const byRaw = keyed
     .slice()
-    .sort(
-      (a, b) => compareNullableDesc(a.e.scoreExact, b.e.scoreExact, compareRational) || tail(a, b),
-    )
+    .sort((a, b) => compareMicrosDesc(a.raw, b.raw) || tail(a, b))
     .map((k) => k.e);
   const byCalibrated = keyed
     .slice()
-    .sort(
-      (a, b) =>
-        compareNullableDesc(a.e.calibratedScore, b.e.calibratedScore, (x, y) =>
-          x > y ? 1 : x < y ? -1 : 0,
-        ) || tail(a, b),
-    )
+    .sort((a, b) => compareMicrosDesc(a.calibrated, b.calibrated) || tail(a, b))
     .map((k) => k.e);
   return { byRaw, byCalibrated };
 }
@@ -516,12 +558,18 @@ export function computeCallScores(
   const scored = input.criteria.filter((c) => c.kind === "scored");
   const gates = input.criteria.filter((c) => c.kind === "gate");
 
-  // One canonical order for everything (order of the input must not matter).
+  // One canonical order for everything (order of the input must not matter). Only proposals in
+  // the competition, and only their submitted reviews, count: a withdrawn proposal's reviews
+  // leave every computation, calibration included.
+  const proposals = input.proposals
+    .filter((p) => p.status === undefined || isRanked(p.status))
+    .slice()
+    .sort((a, b) => a.id - b.id);
+  const inCompetition = new Set(proposals.map((p) => p.id));
   const reviews = input.reviews
-    .filter(reviewCounts)
+    .filter((r) => reviewCounts(r) && inCompetition.has(r.proposalId))
     .slice()
     .sort((a, b) => a.proposalId - b.proposalId || a.reviewerId - b.reviewerId);
-  const proposals = input.proposals.slice().sort((a, b) => a.id - b.id);
 
   // Review totals: Σ weight × level / 5, kept as the integer Σ weight × level.
   const totals = reviews.map((r) => {
@@ -554,15 +602,35 @@ export function computeCallScores(
     reviewsByProposal.set(t.review.proposalId, list);
   }
 
-  // Latest moderation per (proposal, gate); ties on time: the later in a canonical order.
+  // Each proposal's counting review ids (null when some counting review has no id: then no
+  // moderation can name its reviews).
+  const countingIds = new Map<number, number[] | null>();
+  for (const r of reviews) {
+    const list = countingIds.get(r.proposalId);
+    if (list === null) continue;
+    countingIds.set(r.proposalId, r.id === undefined ? null : [...(list ?? []), r.id]);
+  }
+  const idsOf = (proposalId: number) => countingIds.get(proposalId) ?? [];
+  const applies = (m: ModerationBasis) => {
+    const ids = countingIds.get((m as { proposalId: number }).proposalId);
+    return ids !== null && moderationApplies(m, ids ?? []);
+  };
+
+  // Moderations whose named reviews are no longer the counting ones lapse now.
+  const lapsingModerations: number[] = [];
+  for (const m of [...(input.gateModerations ?? []), ...(input.disagreementNotes ?? [])])
+    if (m.id !== undefined && !m.lapsed && !applies(m)) lapsingModerations.push(m.id);
+  lapsingModerations.sort((a, b) => a - b);
+
+  // The latest applying moderation per (proposal, gate): by time, then id.
   const moderation = new Map<string, GateModerationInput>();
   for (const m of (input.gateModerations ?? [])
-    .slice()
-    .sort((a, b) => compareTime(a.createdAt, b.createdAt) || Number(a.pass) - Number(b.pass))) {
+    .filter(applies)
+    .sort((a, b) => compareTime(a.createdAt, b.createdAt) || (a.id ?? 0) - (b.id ?? 0))) {
     moderation.set(`${m.proposalId}:${m.gateKey}`, m);
   }
   const notesByProposal = new Map<number, DisagreementNoteInput[]>();
-  for (const note of input.disagreementNotes ?? []) {
+  for (const note of (input.disagreementNotes ?? []).filter(applies)) {
     const list = notesByProposal.get(note.proposalId) ?? [];
     list.push(note);
     notesByProposal.set(note.proposalId, list);
@@ -571,17 +639,9 @@ export function computeCallScores(
   const internals: Internal[] = proposals.map((proposal) => {
     const own = reviewsByProposal.get(proposal.id) ?? [];
     const n = own.length;
-    const lastReviewAt = own.reduce<string | null>((latest, t) => {
-      const at = t.review.submittedAt ?? null;
-      return at !== null && (latest === null || compareTime(at, latest) > 0) ? at : latest;
-    }, null);
     const notes = notesByProposal.get(proposal.id) ?? [];
     const noteResolves = (criterionKey: string | null) =>
-      notes.some(
-        (note) =>
-          (note.criterionKey === null || note.criterionKey === criterionKey) &&
-          (lastReviewAt === null || compareTime(note.createdAt, lastReviewAt) >= 0),
-      );
+      notes.some((note) => note.criterionKey === null || note.criterionKey === criterionKey);
 
     // Scored criteria: exact means and the score Σ wᵢ·Sᵢ/(5·nᵢ).
     const exactMeans = new Map<string, Rational | null>();
@@ -608,7 +668,7 @@ export function computeCallScores(
         count,
         mean: m,
         contribution: m === null ? 0 : (weight * m) / 5,
-        meetsMinimum: count ? sum >= minLevel * count : null,
+        meetsMinimum: count ? rationalMicros(sum, count) >= toMicros(minLevel) : null,
         spread: count >= 2 ? Math.max(...values) - Math.min(...values) : null,
       };
     });
@@ -666,17 +726,18 @@ export function computeCallScores(
         calibrated: cal.applied,
       };
     });
-    const completeTotals = reviewTotals.flatMap((r) => (r.total === null ? [] : [r.total]));
     const calibratedScore = calibratedScoreOf(
       own.map((t) => ({ reviewerId: t.review.reviewerId, totalNum: t.num })),
       calIndex,
     );
-    const totalsSd = populationSd(completeTotals);
+    // Population SD of the totals, from exact integer sums of their numerators.
+    const totalNums = own.flatMap((t) => (t.num === null ? [] : [t.num]));
+    const totalsSd = statsFromIntegerSums(integerSums(totalNums), TOTAL_SCALE).sd;
 
     // Flags.
     const flags: Flag[] = [];
     for (const c of criteria) {
-      if (c.spread !== null && c.spread >= params.disagreementSpread) {
+      if (c.spread !== null && toMicros(c.spread) >= toMicros(params.disagreementSpread)) {
         const values = c.levels.map((l) => l.level);
         flags.push({
           kind: "criterion_spread",
@@ -689,7 +750,7 @@ export function computeCallScores(
         });
       }
     }
-    if (totalsSd !== null && totalsSd > params.disagreementSd) {
+    if (totalsSd !== null && toMicros(totalsSd) > toMicros(params.disagreementSd)) {
       flags.push({
         kind: "totals_sd",
         sd: totalsSd,
@@ -717,7 +778,7 @@ export function computeCallScores(
             mean: c.mean,
             minLevel: c.minLevel,
           });
-      if (scoreExact && scoreExact.num < params.qualifyingScore * scoreExact.den)
+      if (scoreExact && microsOf(scoreExact)! < toMicros(params.qualifyingScore))
         reasons.push({
           code: "below_qualifying_score",
           score: score!,
@@ -734,6 +795,8 @@ export function computeCallScores(
         submittedAt: proposal.submittedAt,
         reviewsSubmitted: n,
         reviewsRequired: params.minReviews,
+        provisional: isProvisional(n, params.minReviews),
+        countingReviewIds: [...(idsOf(proposal.id) ?? [])].sort((a, b) => a - b),
         score,
         scoreExact,
         calibratedScore,
@@ -774,7 +837,23 @@ export function computeCallScores(
     byId: new Map(ordered.map((p) => [p.proposalId, p])),
     calibration,
     rankBy,
+    lapsingModerations,
   };
+}
+
+/**
+ * Ranks over what one person may see (product.md "Rank"): the proposals withheld from them (their
+ * declared conflicts) are left out BEFORE ranking, so the ranks run 1..n without gaps and never
+ * reveal where a withheld proposal sits. `order`: the call's proposals in rank order.
+ */
+export function ranksWithout(
+  order: readonly number[],
+  withheld: ReadonlySet<number>,
+): Map<number, number> {
+  const ranks = new Map<number, number>();
+  let rank = 0;
+  for (const id of order) if (!withheld.has(id)) ranks.set(id, ++rank);
+  return ranks;
 }
 
 /** The rank of a proposal under the chosen score. */

@@ -4,9 +4,10 @@
 // and the breakdown live in moderation.server.ts, board-decisions.server.ts, breakdown.server.ts.
 import { sql, type RawBuilder } from "kysely";
 import type { Call, DecisionOutcome, ProposalStatus } from "~db/schema";
-import type { Flag, ScoreMode } from "~/domain/scoring";
+import { toMicros } from "~/domain/precision";
+import { isProvisional, type Flag, type ScoreMode } from "~/domain/scoring";
 import { walledProposalIds } from "~/models/access.server";
-import { callRanking, type CallRanking } from "~/models/score-read-model.server";
+import { callRanking, scopedRanks, type CallRanking } from "~/models/score-read-model.server";
 import type { DB } from "~/services/db.server";
 import { PAGE_SIZE, type BoardQuery, type SortColumn } from "~/domain/board-query";
 
@@ -24,6 +25,8 @@ export interface BoardRow {
   investmentUsdCents: number | null;
   reviewsSubmitted: number;
   reviewsRequired: number;
+  /** Fewer counting reviews than required: ranked, marked provisional, never qualifies. */
+  provisional: boolean;
   score: number | null;
   calibratedScore: number | null;
   gatesSummary: "passed" | "failed" | "split" | "pending";
@@ -167,7 +170,13 @@ async function orderedIds(
       (r) => r.proposal_id,
     );
     const sign = q.dir === "asc" ? 1 : -1;
-    const cal = (id: number) => ranking.byId.get(id)?.calibratedScore ?? null;
+    // Compared at 6 decimals, as the rules compare (equal ones go by rank).
+    const micros = new Map<number, number | null>();
+    for (const id of ids) {
+      const v = ranking.byId.get(id)?.calibratedScore ?? null;
+      micros.set(id, v === null ? null : toMicros(v));
+    }
+    const cal = (id: number) => micros.get(id) ?? null;
     return ids.sort((a, b) => {
       const x = cal(a);
       const y = cal(b);
@@ -209,6 +218,11 @@ export interface BoardPage {
   pageCount: number;
   /** How many rows of the call the user may see, before filters. */
   callTotal: number;
+  /**
+   * How many proposals of the call are withheld from the user by their declared conflicts (never
+   * which): left out before ranking, so the ranks run without gaps over what they may see.
+   */
+  withheld: number;
 }
 
 // ---------------------------------------------------------------- counts kept between changes
@@ -330,7 +344,8 @@ export async function listBoard(
     options.counts?.callTotal ?? (await countBoard(db, call.id, NO_FILTERS, hidden));
   const pageCount = Math.max(1, Math.ceil(Number(total) / pageSize));
   const page = Math.min(q.page, pageCount);
-  if (!ranking) return { total, callTotal, page, pageCount, rows: [] };
+  if (!ranking) return { total, callTotal, page, pageCount, rows: [], withheld: 0 };
+  const scoped = scopedRanks(ranking, hidden);
   const ids = (await orderedIds(db, call.id, q, hidden, ranking)).slice(
     (page - 1) * pageSize,
     page * pageSize,
@@ -368,6 +383,7 @@ export async function listBoard(
     callTotal,
     page,
     pageCount,
+    withheld: scoped.withheld,
     rows: ids.flatMap((id) => {
       const r = byId.get(id);
       const ranked = ranking.byId.get(id);
@@ -375,7 +391,7 @@ export async function listBoard(
       return [
         {
           proposalId: r.proposalId,
-          rank: (q.score === "raw" ? ranked?.rankRaw : ranked?.rankCalibrated) ?? 0,
+          rank: (q.score === "raw" ? scoped.rankRaw(id) : scoped.rankCalibrated(id)) ?? 0,
           reference: r.reference,
           companyEn: r.companyEn,
           companyZh: r.companyZh,
@@ -386,6 +402,7 @@ export async function listBoard(
           submittedAt: r.submittedAt,
           reviewsSubmitted: r.reviewsSubmitted,
           reviewsRequired: r.reviewsRequired,
+          provisional: isProvisional(r.reviewsSubmitted, r.reviewsRequired),
           score: r.score,
           calibratedScore: ranked?.calibratedScore ?? null,
           gatesSummary: r.gatesSummary,

@@ -7,7 +7,7 @@ import { RANKED_STATUSES } from "~/domain/board-query";
 import { describeScore, type ProposalResult, type ScoreArithmetic } from "~/domain/scoring";
 import { conflictedProposalIds, scoreHistogram, type HistogramData } from "~/models/board.server";
 import { proposalScoring } from "~/models/score-read-model.server";
-import type { CriterionMeta } from "~/models/scoring.server";
+import { parseIds, type CriterionMeta } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
 
 export interface BreakdownReview {
@@ -45,6 +45,10 @@ export interface Breakdown {
     note: string;
     officialName: string;
     createdAt: string;
+    /** The counting reviews it decided (null: recorded before moderations named them). */
+    decidedReviewIds: number[] | null;
+    /** When it lapsed (its proposal's counting reviews changed), or null while it applies. */
+    lapsedAt: string | null;
   }[];
   decision: {
     outcome: DecisionOutcome;
@@ -55,7 +59,10 @@ export interface Breakdown {
   histogram: HistogramData;
   rankRaw: number;
   rankCalibrated: number;
+  /** Proposals ranked for the viewer: their withheld proposals are left out before ranking. */
   rankedCount: number;
+  /** How many proposals are withheld from the viewer by their declared conflicts. */
+  withheld: number;
 }
 
 export async function getBreakdown(
@@ -84,7 +91,8 @@ export async function getBreakdown(
   if (!proposal) return null;
   // The proposal from its own counting reviews and the call's running calibration sums, its ranks
   // from the derived ranking: no computation over the whole call.
-  const scoring = await proposalScoring(db, call, proposalId);
+  const hidden = await conflictedProposalIds(db, userId, call.id);
+  const scoring = await proposalScoring(db, call, proposalId, hidden);
   if (!scoring) return null;
   const { criteria, result: own } = scoring;
   const reviewRows = await db
@@ -149,6 +157,8 @@ export async function getBreakdown(
       "moderations.gate_pass",
       "moderations.note",
       "moderations.created_at",
+      "moderations.decided_review_ids",
+      "moderations.lapsed_at",
       "users.display_name",
       "criteria.key",
     ])
@@ -162,7 +172,6 @@ export async function getBreakdown(
     .select(["decisions.outcome", "decisions.reason", "decisions.decided_at", "users.display_name"])
     .where("decisions.proposal_id", "=", proposalId)
     .executeTakeFirst();
-  const hidden = await conflictedProposalIds(db, userId, call.id);
   return {
     proposal: {
       id: proposal.id,
@@ -188,6 +197,8 @@ export async function getBreakdown(
       note: m.note,
       officialName: m.display_name,
       createdAt: m.created_at,
+      decidedReviewIds: parseIds(m.decided_review_ids),
+      lapsedAt: m.lapsed_at,
     })),
     decision: decision
       ? {
@@ -201,5 +212,6 @@ export async function getBreakdown(
     rankRaw: own.rankRaw,
     rankCalibrated: own.rankCalibrated,
     rankedCount: scoring.rankedCount,
+    withheld: scoring.withheld,
   };
 }

@@ -1,11 +1,14 @@
 // Officials' moderation on one proposal of the board: a decision on an evenly split gate, or a
-// note resolving its disagreement flags.
+// note resolving its disagreement flags. A moderation decides the split as it stood: it names the
+// proposal's counting reviews (decided_review_ids) and lapses when they change (the score read
+// model records that). A decision on a gate that is not split is refused.
 import type { z } from "zod";
 import type { Call } from "~db/schema";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
 import { decisionsOpen } from "~/models/board-decisions.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
+import { proposalOwnResult } from "~/models/scoring.server";
 import { DisagreementNoteSchema, GateModerationSchema } from "~/schemas/board";
 import type { DB } from "~/services/db.server";
 import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
@@ -38,7 +41,7 @@ export async function recordModeration(
   return db.transaction().execute(async (trx): Promise<ModerationResult> => {
     const call = await trx
       .selectFrom("calls")
-      .select(["id", "status"])
+      .selectAll()
       .where("id", "=", input.call.id)
       .executeTakeFirstOrThrow();
     if (!decisionsOpen(call))
@@ -56,6 +59,9 @@ export async function recordModeration(
       .executeTakeFirst();
     if (!proposal)
       return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
+    // What the rules say of the proposal now: its counting reviews and its gates.
+    const own = await proposalOwnResult(trx, call, proposal.id);
+    if (!own) return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     const criteria = await trx
       .selectFrom("criteria")
       .innerJoin("criteria_versions", "criteria_versions.id", "criteria.criteria_version_id")
@@ -75,6 +81,23 @@ export async function recordModeration(
       const v = parsed.data as z.infer<typeof GateModerationSchema>;
       const gate = find(v.gate, "gate");
       if (!gate) return { ok: false, errors: { gate: msg("validation.choose") }, status: 400 };
+      const result = own.gates.find((g) => g.key === gate.key);
+      if (
+        !result ||
+        !["split", "moderated_pass", "moderated_fail"].includes(result.status) ||
+        result.passes !== result.fails
+      )
+        return {
+          ok: false,
+          errors: {
+            gate: msg("board.moderation.notSplit", {
+              gate: gate.key,
+              passes: result?.passes ?? 0,
+              fails: result?.fails ?? 0,
+            }),
+          },
+          status: 409,
+        };
       row = {
         criterion_id: gate.id,
         gate_pass: v.gatePass === "pass" ? 1 : 0,
@@ -104,6 +127,7 @@ export async function recordModeration(
         note: row.note,
         official_id: input.actor.id,
         created_at: new Date().toISOString(),
+        decided_review_ids: JSON.stringify(own.countingReviewIds),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -120,6 +144,7 @@ export async function recordModeration(
         criterion: row.key,
         gatePass: row.gate_pass === null ? null : row.gate_pass === 1,
         note: row.note,
+        decidedReviewIds: own.countingReviewIds,
       },
       ip: input.ip ?? null,
       requestId: input.requestId ?? null,

@@ -1,5 +1,6 @@
 // The score read model: the ONLY writer of proposal_scores, review_totals, reviewer_score_stats,
-// call_score_state and calls.scores_version (docs/decisions/0002-score-read-model.md).
+// call_score_state, calls.scores_version and moderations.lapsed_at
+// (docs/decisions/0002-score-read-model.md, 0012-precision-and-moderation-basis.md).
 //
 // Write side — in the transaction of the change, cost proportional to the changed proposals'
 // reviews, never the call:
@@ -27,6 +28,7 @@ import {
   computeCallScores,
   indexCalibration,
   rankEntries,
+  ranksWithout,
   reviewTotalNum,
   tieBreakKeys,
   type CalibrationSummary,
@@ -249,6 +251,15 @@ async function refreshInCall(
 ): Promise<void> {
   const { input, reviewIds } = await loadScoringInput(trx, call, ids, criteria);
   const result = computeCallScores(input, { calibration: NO_CALIBRATION });
+
+  // Moderations whose named reviews are no longer the counting ones lapse, for good.
+  if (result.lapsingModerations.length)
+    await trx
+      .updateTable("moderations")
+      .set({ lapsed_at: new Date().toISOString() })
+      .where("id", "in", result.lapsingModerations)
+      .where("lapsed_at", "is", null)
+      .execute();
   const scored = criteria.filter((c) => c.kind === "scored");
   const tieBreak = tieBreakKeys(input.params, criteria);
 
@@ -470,6 +481,52 @@ async function buildRanking(
   };
 }
 
+/** A call's ranks as one person sees them: their withheld proposals left out before ranking. */
+export interface ScopedRanks {
+  rankRaw(id: number): number | null;
+  rankCalibrated(id: number): number | null;
+  /** How many proposals in the competition are withheld from this person (never which). */
+  withheld: number;
+  /** How many are ranked for them. */
+  ranked: number;
+}
+
+const scopedCache = new WeakMap<CallRanking, Map<string, ScopedRanks>>();
+
+/**
+ * The ranking seen by someone from whom `hidden` (their declared conflicts, from the access
+ * policy) is withheld: ranks renumbered over the rest (product.md "Rank"). Kept with the ranking.
+ */
+export function scopedRanks(ranking: CallRanking, hidden: Iterable<number>): ScopedRanks {
+  const set = new Set([...hidden].filter((id) => ranking.byId.has(id)));
+  const key = [...set].sort((a, b) => a - b).join(",");
+  let perRanking = scopedCache.get(ranking);
+  if (!perRanking) scopedCache.set(ranking, (perRanking = new Map()));
+  const kept = perRanking.get(key);
+  if (kept) return kept;
+  let scoped: ScopedRanks;
+  if (!set.size)
+    scoped = {
+      rankRaw: (id) => ranking.byId.get(id)?.rankRaw ?? null,
+      rankCalibrated: (id) => ranking.byId.get(id)?.rankCalibrated ?? null,
+      withheld: 0,
+      ranked: ranking.byRaw.length,
+    };
+  else {
+    const raw = ranksWithout(ranking.byRaw, set);
+    const cal = ranksWithout(ranking.byCalibrated, set);
+    scoped = {
+      rankRaw: (id) => raw.get(id) ?? null,
+      rankCalibrated: (id) => cal.get(id) ?? null,
+      withheld: set.size,
+      ranked: raw.size,
+    };
+  }
+  perRanking.set(key, scoped);
+  while (perRanking.size > 64) perRanking.delete(perRanking.keys().next().value!);
+  return scoped;
+}
+
 /** Reads the given proposals' rows (all the call's when null) into `into`. */
 async function readEntries(
   db: DB,
@@ -596,7 +653,10 @@ export interface ProposalScoring {
   calibration: CalibrationSummary;
   params: ScoringParams;
   criteria: CriterionMeta[];
+  /** Proposals ranked for the viewer (withheld ones left out). */
   rankedCount: number;
+  /** Proposals withheld from the viewer by their declared conflicts. */
+  withheld: number;
 }
 
 /**
@@ -609,6 +669,7 @@ export async function proposalScoring(
   db: DB,
   call: Call,
   proposalId: number,
+  hidden: readonly number[] = [],
 ): Promise<ProposalScoring | null> {
   for (let attempt = 0; ; attempt++) {
     const ranking = await callRanking(db, call.id);
@@ -623,12 +684,18 @@ export async function proposalScoring(
     if ((await readVersion(db, call.id)) !== ranking.version && attempt < 3) continue;
     const own = computeCallScores(input, { calibration: ranking.calibration }).byId.get(proposalId);
     if (!own) return null;
+    const scoped = scopedRanks(ranking, hidden);
     return {
-      result: { ...own, rankRaw: ranked.rankRaw, rankCalibrated: ranked.rankCalibrated },
+      result: {
+        ...own,
+        rankRaw: scoped.rankRaw(proposalId) ?? ranked.rankRaw,
+        rankCalibrated: scoped.rankCalibrated(proposalId) ?? ranked.rankCalibrated,
+      },
       calibration: ranking.calibration,
       params: input.params,
       criteria,
-      rankedCount: ranking.byRaw.length,
+      rankedCount: scoped.ranked,
+      withheld: scoped.withheld,
     };
   }
 }

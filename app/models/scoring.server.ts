@@ -12,6 +12,7 @@ import {
   computeCallScores,
   type CriterionInput,
   type GateResult,
+  type ProposalResult,
   type ScoringInput,
   type ScoringResult,
   type ScoreMode,
@@ -111,7 +112,7 @@ export async function loadScoringInput(
   const criteria = criteriaGiven ?? (await loadCallCriteria(db, call.id));
   const proposals = await db
     .selectFrom("proposals")
-    .select(["id", "reference", "submitted_at", "tracks"])
+    .select(["id", "reference", "submitted_at", "tracks", "status"])
     .where("call_id", "=", call.id)
     .where("status", "in", [...RANKED_STATUSES])
     .$if(onlyIds !== undefined, (q) => q.where("id", "in", onlyIds!.length ? onlyIds! : [0]))
@@ -175,6 +176,7 @@ export async function loadScoringInput(
       if (c.kind === "gate" && gatePass) gates[c.key] = gatePass === "1";
     }
     return {
+      id: row.reviewId,
       proposalId: row.proposalId,
       reviewerId: row.reviewerId,
       status: "submitted",
@@ -189,6 +191,9 @@ export async function loadScoringInput(
     .innerJoin("proposals", "proposals.id", "moderations.proposal_id")
     .leftJoin("criteria", "criteria.id", "moderations.criterion_id")
     .select([
+      "moderations.id as id",
+      "moderations.decided_review_ids as decidedJson",
+      "moderations.lapsed_at as lapsedAt",
       "moderations.proposal_id as proposalId",
       "moderations.kind as kind",
       "moderations.gate_pass as gatePass",
@@ -209,6 +214,7 @@ export async function loadScoringInput(
       criteria,
       proposals: proposals.map((p) => ({
         id: p.id,
+        status: p.status,
         reference: p.reference,
         submittedAt: p.submitted_at,
         tracks: (p.tracks ?? "")
@@ -221,6 +227,7 @@ export async function loadScoringInput(
         m.kind === "gate_decision" && m.key !== null && m.gatePass !== null
           ? [
               {
+                ...basisOf(m),
                 proposalId: m.proposalId,
                 gateKey: m.key,
                 pass: m.gatePass === 1,
@@ -231,11 +238,50 @@ export async function loadScoringInput(
       ),
       disagreementNotes: moderations.flatMap((m) =>
         m.kind === "disagreement_note"
-          ? [{ proposalId: m.proposalId, criterionKey: m.key, createdAt: m.createdAt }]
+          ? [
+              {
+                ...basisOf(m),
+                proposalId: m.proposalId,
+                criterionKey: m.key,
+                createdAt: m.createdAt,
+              },
+            ]
           : [],
       ),
     },
   };
+}
+
+/** The reviews a stored moderation decided (a JSON array of ids) and whether it has lapsed. */
+function basisOf(m: { id: number; decidedJson: string | null; lapsedAt: string | null }) {
+  return { id: m.id, decidedReviewIds: parseIds(m.decidedJson), lapsed: m.lapsedAt !== null };
+}
+
+export function parseIds(json: string | null): number[] | null {
+  if (json === null) return null;
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((x) => Number.isInteger(x)) ? (v as number[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One proposal's own results (its counting reviews, gates, flags; no calibration, no rank), as
+ * the rules give them now: what a moderation checks and names. Null when it is not in the
+ * competition.
+ */
+export async function proposalOwnResult(
+  db: DB,
+  call: Call,
+  proposalId: number,
+): Promise<ProposalResult | null> {
+  const { input } = await loadScoringInput(db, call, [proposalId]);
+  const result = computeCallScores(input, {
+    calibration: { callMean: null, callSd: null, reviewers: [] },
+  });
+  return result.byId.get(proposalId) ?? null;
 }
 
 /** The board's one-word gate column: the worst result among the proposal's gates. */

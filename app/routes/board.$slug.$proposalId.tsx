@@ -203,7 +203,11 @@ export default function BreakdownPage() {
           <dt>Score</dt>
           <dd>
             {formatScore(result.score) || "none yet"} (rank {breakdown.rankRaw} of{" "}
-            {breakdown.rankedCount} by raw score)
+            {breakdown.rankedCount} by raw score
+            {breakdown.withheld
+              ? `; ${breakdown.withheld} withheld from you by your declared conflicts and left out before ranking`
+              : ""}
+            )
           </dd>
         </div>
         <div className="summary-list__row">
@@ -211,6 +215,12 @@ export default function BreakdownPage() {
           <dd>
             {formatScore(result.calibratedScore) || "none yet"} (rank {breakdown.rankCalibrated} of{" "}
             {breakdown.rankedCount} by calibrated score)
+            {result.provisional ? (
+              <>
+                {" "}
+                <span className="tag tag--grey">Provisional</span>
+              </>
+            ) : null}
           </dd>
         </div>
         <div className="summary-list__row">
@@ -436,7 +446,20 @@ export default function BreakdownPage() {
                 {m.kind === "gate_decision"
                   ? `gate ${m.criterionKey ?? ""} ${m.gatePass ? "passed" : "failed"} by moderation. `
                   : `disagreement note${m.criterionKey ? ` on ${m.criterionKey}` : ""}. `}
-                {m.note}
+                {m.note}{" "}
+                <span className="hint">
+                  {m.decidedReviewIds
+                    ? `Decided ${m.decidedReviewIds.length} counting review(s). `
+                    : ""}
+                  {m.lapsedAt ? (
+                    <strong>
+                      Lapsed <DateTime iso={m.lapsedAt} />: the counting reviews changed, so it no
+                      longer applies.
+                    </strong>
+                  ) : (
+                    "Applies while the counting reviews stay the same."
+                  )}
+                </span>
               </li>
             ))}
           </ul>

@@ -70,6 +70,7 @@ function toRowView(r: BoardRow) {
     investmentUsdCents: r.investmentUsdCents,
     reviewsSubmitted: r.reviewsSubmitted,
     reviewsRequired: r.reviewsRequired,
+    provisional: r.provisional,
     score: r.score,
     calibratedScore: r.calibratedScore,
     gatesSummary: r.gatesSummary,
@@ -170,8 +171,13 @@ export default function Board() {
         {query.score === "calibrated"
           ? " (each reviewer's totals standardised over the call)"
           : " (Σ weight × mean level / 5)"}
-        ; ties broken by the published tie-break criteria, then the earlier submission, then the
-        reference. Ranks are positions among all {page.callTotal} ranked proposals of the call.
+        ; scores are compared rounded to 6 decimals, and ties are broken by the published tie-break
+        criteria, then the earlier submission, then the reference&apos;s sequence number. Ranks are
+        positions among all {page.callTotal} ranked proposals of the call
+        {page.withheld
+          ? ` that you may see: ${page.withheld} ${page.withheld === 1 ? "proposal is" : "proposals are"} withheld from you because of your declared conflicts and left out before ranking`
+          : ""}
+        . A proposal with fewer counting reviews than required is ranked but provisional.
       </p>
 
       <form method="get" className="board-filters" aria-labelledby="filters-title">
@@ -304,6 +310,12 @@ export default function Board() {
                 <td className="num">{formatUsdCents(r.investmentUsdCents)}</td>
                 <td className="num">
                   {r.reviewsSubmitted} / {r.reviewsRequired}
+                  {r.provisional ? (
+                    <>
+                      <br />
+                      <span className="tag tag--grey">Provisional</span>
+                    </>
+                  ) : null}
                 </td>
                 <td className="num">{formatScore(r.score) || "—"}</td>
                 <td className="num">{formatScore(r.calibratedScore) || "—"}</td>

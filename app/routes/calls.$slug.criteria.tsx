@@ -205,6 +205,7 @@ export default function CriteriaPage() {
         <li>
           {t("public.rules.calibration", { calibrationMin: num(call.calibrationMinReviews) })}
         </li>
+        <li>{t("public.rules.precision")}</li>
         <li>{t("public.rules.rank")}</li>
         <li>
           {t("public.rules.ties", {

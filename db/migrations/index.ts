@@ -11,6 +11,7 @@ import * as m0011 from "./2026-12-02-0011-score-changes";
 import * as m0012 from "./2026-12-02-0012-uscc-claims";
 import * as m0013 from "./2026-12-02-0013-staff-security";
 import * as m0016 from "./2026-12-02-0016-redact-outbox-links";
+import * as m0014 from "./2026-12-02-0014-moderation-basis";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0012-uscc-claims": m0012,
   "2026-12-02-0013-staff-security": m0013,
   "2026-12-02-0016-redact-outbox-links": m0016,
+  "2026-12-02-0014-moderation-basis": m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

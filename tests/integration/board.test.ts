@@ -434,9 +434,37 @@ describe("the board", () => {
       params,
       cookie: conflicted.cookie,
     });
-    expect((res.data.page.rows as { proposalId: number }[]).map((r) => r.proposalId)).not.toContain(
-      ids.Bravo,
+    const rows = res.data.page.rows as { proposalId: number; rank: number }[];
+    expect(rows.map((r) => r.proposalId)).not.toContain(ids.Bravo);
+    // Withheld proposals are left out BEFORE ranking: the ranks run 1..n without a gap where
+    // Bravo sits, and the board says how many were withheld (never which).
+    expect(rows.map((r) => r.rank)).toEqual(rows.map((_, i) => i + 1));
+    expect(res.data.page.withheld).toBe(1);
+    const everyone = await callLoader(boardRoute.loader, boardPath, {
+      params,
+      cookie: official.cookie,
+    });
+    const full = everyone.data.page.rows as { proposalId: number; rank: number }[];
+    expect(everyone.data.page.withheld).toBe(0);
+    expect(full.map((r) => r.proposalId).filter((id) => id !== ids.Bravo)).toEqual(
+      rows.map((r) => r.proposalId),
     );
+    const bravoRank = full.find((r) => r.proposalId === ids.Bravo)!.rank;
+    expect(bravoRank).toBeLessThan(full.length); // a gap would have shown where it sits
+    const after = rows.find(
+      (r) => full.find((f) => f.proposalId === r.proposalId)!.rank > bravoRank,
+    )!;
+    expect(after.rank).toBe(full.find((f) => f.proposalId === after.proposalId)!.rank - 1);
+    // The breakdown of another proposal gives the same scoped rank and the withheld count.
+    const other = await callLoader(breakdownRoute.loader, `${boardPath}/${after.proposalId}`, {
+      params: { ...params, proposalId: String(after.proposalId) },
+      cookie: conflicted.cookie,
+    });
+    expect(other.data.breakdown).toMatchObject({
+      rankRaw: after.rank,
+      rankedCount: rows.length,
+      withheld: 1,
+    });
     const b = await callLoader(breakdownRoute.loader, `${boardPath}/${ids.Bravo}`, {
       params: { ...params, proposalId: String(ids.Bravo) },
       cookie: conflicted.cookie,
@@ -718,6 +746,85 @@ describe("moderation", () => {
     );
     expect(unknown.status).toBe(400);
     expect(unknown.data.errors).toEqual({ noteCriterion: "validation.choose" });
+  });
+
+  it("refuses a moderation of a gate that is not split; a moderation lapses for good when the counting reviews change", async () => {
+    const db = getDb();
+    const extra = (await createUser("reviewer")).id;
+    const india = await makeProposal(
+      "India",
+      "tier4DataCentre",
+      "2026-03-09T00:00:00.000Z",
+      10_000_000,
+    );
+    const first = await addReview(india, reviewers[0]!, all(4), { G1: false });
+    const second = await addReview(india, reviewers[1]!, all(4));
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    const bp = { ...params, proposalId: String(india) };
+    const path = `${boardPath}/${india}`;
+    const gateRow = () =>
+      db
+        .selectFrom("proposal_scores")
+        .select(["gates_summary", "flagged"])
+        .where("proposal_id", "=", india)
+        .executeTakeFirstOrThrow();
+
+    // G3 is passed by both reviews: not split, refused with a message beside the gate field.
+    const refused = await callAction(
+      breakdownRoute.action,
+      path,
+      { intent: "gate", gate: "G3", gatePass: "fail", gateNote: "Not convinced." },
+      { params: bp, cookie: official.cookie },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.data).toMatchObject({
+      errors: { gate: 'board.moderation.notSplit|{"gate":"G3","passes":2,"fails":0}' },
+    });
+    expect(
+      await db.selectFrom("moderations").select("id").where("proposal_id", "=", india).execute(),
+    ).toEqual([]);
+
+    // G1 is split 1–1: moderated fail, naming the two counting reviews.
+    const ok = await callAction(
+      breakdownRoute.action,
+      path,
+      { intent: "gate", gate: "G1", gatePass: "fail", gateNote: "Licence expired." },
+      { params: bp, cookie: official.cookie },
+    );
+    expect(ok.status).toBe(302);
+    const moderation = await db
+      .selectFrom("moderations")
+      .selectAll()
+      .where("proposal_id", "=", india)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(moderation.decided_review_ids!)).toEqual(
+      [first, second].sort((a, b) => a - b),
+    );
+    expect(moderation.lapsed_at).toBeNull();
+    expect(await gateRow()).toMatchObject({ gates_summary: "failed", flagged: 0 });
+
+    // A third review (2–1 pass): the moderation lapses, recorded by the read model.
+    const third = await addReview(india, extra, all(4));
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    expect(await gateRow()).toMatchObject({ gates_summary: "passed" });
+    const lapsed = await db
+      .selectFrom("moderations")
+      .select("lapsed_at")
+      .where("id", "=", moderation.id)
+      .executeTakeFirstOrThrow();
+    expect(lapsed.lapsed_at).not.toBeNull();
+
+    // The third review returned for rework: the same two reviews, split again, and the old
+    // moderation does not silently come back.
+    await db.updateTable("reviews").set({ status: "returned" }).where("id", "=", third).execute();
+    await db.transaction().execute((trx) => refreshProposalScores(trx, [india]));
+    expect(await gateRow()).toMatchObject({ gates_summary: "split", flagged: 1 });
+    const page = await callLoader(breakdownRoute.loader, path, {
+      params: bp,
+      cookie: official.cookie,
+    });
+    expect(page.data.breakdown.result.gates[0]).toMatchObject({ key: "G1", status: "split" });
+    expect(page.data.breakdown.moderations[0]).toMatchObject({ lapsedAt: lapsed.lapsed_at });
   });
 });
 

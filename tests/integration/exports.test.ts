@@ -698,7 +698,10 @@ function recompute(wb: ExcelJS.Workbook) {
     if (b === null) return -1;
     return Math.abs(a - b) < 1e-9 ? 0 : b - a;
   };
-  results.sort((a, b) => {
+  // Proposals withheld from the exporter (their declared conflicts) are left out before ranking:
+  // they still count in calibration, but ranks run without gaps over the rest.
+  const ranked = results.filter((r) => !r.ref.startsWith("WITHHELD-"));
+  ranked.sort((a, b) => {
     const d = desc(key(a), key(b));
     if (d) return d;
     for (const k of tieBreak) {
@@ -708,7 +711,7 @@ function recompute(wb: ExcelJS.Workbook) {
     if (a.submittedAt !== b.submittedAt) return a.submittedAt < b.submittedAt ? -1 : 1;
     return a.ref < b.ref ? -1 : 1;
   });
-  return new Map(results.map((r, i) => [r.ref, { ...r, rank: i + 1 }]));
+  return new Map(ranked.map((r, i) => [r.ref, { ...r, rank: i + 1 }]));
 }
 
 async function readWorkbook(body: Buffer) {

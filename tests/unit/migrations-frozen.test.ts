@@ -29,6 +29,8 @@ const LANDED: Record<string, string> = {
     "68b2789da8e4a05167a9d00d32253bc2be092e7974353a12654eb0cec9b4064e",
   "2026-12-02-0016-redact-outbox-links.ts":
     "ee23e9f97bf9929dbaa901eefe7c101bddbf5b2b828faefe39332a9402aa1555",
+  "2026-12-02-0014-moderation-basis.ts":
+    "878fde824ac5213818eb6a8d2c3c75da6a0f4c4b2a6a9102996ae14d5317e94f",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");

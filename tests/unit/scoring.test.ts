@@ -39,7 +39,15 @@ function review(
   gates: Record<string, boolean> = { G1: true, G2: true },
   status: ReviewInput["status"] = "submitted",
 ): ReviewInput {
-  return { proposalId, reviewerId, status, levels: { A: a, B: b, C: c }, gates };
+  // Review ids: proposal × 100 + reviewer (what moderations name).
+  return {
+    id: proposalId * 100 + reviewerId,
+    proposalId,
+    reviewerId,
+    status,
+    levels: { A: a, B: b, C: c },
+    gates,
+  };
 }
 
 describe("score, ranking and tie-break", () => {
@@ -142,14 +150,29 @@ describe("gates", () => {
     expect(r.qualifies).toBe(false);
     expect(r.reasons).toEqual([{ code: "gate_not_passed", gate: "G1", status: "split" }]);
 
+    const decided = [110, 111]; // the two counting reviews
     r = computeCallScores({
       params,
       criteria,
       proposals,
       reviews,
       gateModerations: [
-        { proposalId: 1, gateKey: "G1", pass: false, createdAt: "2026-03-02T00:00:00.000Z" },
-        { proposalId: 1, gateKey: "G1", pass: true, createdAt: "2026-03-03T00:00:00.000Z" },
+        {
+          id: 1,
+          proposalId: 1,
+          gateKey: "G1",
+          pass: false,
+          createdAt: "2026-03-02T00:00:00.000Z",
+          decidedReviewIds: decided,
+        },
+        {
+          id: 2,
+          proposalId: 1,
+          gateKey: "G1",
+          pass: true,
+          createdAt: "2026-03-03T00:00:00.000Z",
+          decidedReviewIds: decided,
+        },
       ],
     }).byId.get(1)!;
     expect(r.gates.find((g) => g.key === "G1")).toMatchObject({
@@ -159,6 +182,62 @@ describe("gates", () => {
     expect(r.flags).toContainEqual({ kind: "gate_split", gate: "G1", resolved: true });
     expect(r.flagged).toBe(false);
     expect(r.qualifies).toBe(true);
+  });
+
+  it("a moderation lapses for good when the counting reviews change (1–1, 2–1, 2–2)", () => {
+    const proposals = [proposal(1, "2026-03-01T00:00:00.000Z")];
+    const oneOne = [
+      review(1, 10, good, { G1: true, G2: true }),
+      review(1, 11, good, { G1: false, G2: true }),
+    ];
+    const fail = {
+      id: 7,
+      proposalId: 1,
+      gateKey: "G1",
+      pass: false,
+      createdAt: "2026-03-02T00:00:00.000Z",
+      decidedReviewIds: [110, 111],
+    };
+    const run = (reviews: ReviewInput[], lapsed = false) =>
+      computeCallScores({
+        params,
+        criteria,
+        proposals,
+        reviews,
+        gateModerations: [{ ...fail, lapsed }],
+      });
+    // 1–1, moderated fail: applies, nothing lapses.
+    let r = run(oneOne);
+    expect(r.byId.get(1)!.gates[0]!.status).toBe("moderated_fail");
+    expect(r.lapsingModerations).toEqual([]);
+    // A third review (2–1 pass): the moderation lapses now.
+    r = run([...oneOne, review(1, 12, good, { G1: true, G2: true })]);
+    expect(r.byId.get(1)!.gates[0]!.status).toBe("pass");
+    expect(r.lapsingModerations).toEqual([7]);
+    // A fourth (2–2): split again, the old moderation does not come back.
+    r = run(
+      [
+        ...oneOne,
+        review(1, 12, good, { G1: true, G2: true }),
+        review(1, 13, good, { G1: false, G2: true }),
+      ],
+      true,
+    );
+    expect(r.byId.get(1)!.gates[0]!.status).toBe("split");
+    expect(r.byId.get(1)!.flagged).toBe(true);
+    // The third review returned: the same two reviews again, but the moderation stays lapsed.
+    r = run(oneOne, true);
+    expect(r.byId.get(1)!.gates[0]!.status).toBe("split");
+    expect(r.lapsingModerations).toEqual([]);
+    // A moderation that names no reviews never applies.
+    r = computeCallScores({
+      params,
+      criteria,
+      proposals,
+      reviews: oneOne,
+      gateModerations: [{ ...fail, decidedReviewIds: null }],
+    });
+    expect(r.byId.get(1)!.gates[0]!.status).toBe("split");
   });
 
   it("a gate marked fail by a majority fails; a minority fail passes", () => {
@@ -307,33 +386,111 @@ describe("disagreement flags", () => {
     expect(edge.flags).toEqual([]);
   });
 
-  it("a moderation note made after the last review resolves the flags", () => {
-    const reviews = [
-      { ...review(1, 10, [1, 1, 1]), submittedAt: "2026-03-02T00:00:00.000Z" },
-      { ...review(1, 11, [3, 3, 3]), submittedAt: "2026-03-03T00:00:00.000Z" },
-    ];
+  it("a moderation note naming the counting reviews resolves the flags; it lapses with them", () => {
+    const reviews = [review(1, 10, [1, 1, 1]), review(1, 11, [3, 3, 3])];
+    const note = {
+      id: 3,
+      proposalId: 1,
+      criterionKey: null,
+      createdAt: "2026-03-04T00:00:00.000Z",
+    };
+    // Named an earlier set (one review only): lapses, resolves nothing.
     const early = computeCallScores({
       params,
       criteria,
       proposals,
       reviews,
-      disagreementNotes: [
-        { proposalId: 1, criterionKey: null, createdAt: "2026-03-02T12:00:00.000Z" },
-      ],
-    }).byId.get(1)!;
-    expect(early.flagged).toBe(true);
+      disagreementNotes: [{ ...note, decidedReviewIds: [110] }],
+    });
+    expect(early.byId.get(1)!.flagged).toBe(true);
+    expect(early.lapsingModerations).toEqual([3]);
     const late = computeCallScores({
       params,
       criteria,
       proposals,
       reviews,
-      disagreementNotes: [
-        { proposalId: 1, criterionKey: null, createdAt: "2026-03-04T00:00:00.000Z" },
-      ],
+      disagreementNotes: [{ ...note, decidedReviewIds: [111, 110] }],
     }).byId.get(1)!;
     expect(late.flags.length).toBeGreaterThan(0);
     expect(late.flags.every((f) => f.resolved)).toBe(true);
     expect(late.flagged).toBe(false);
+  });
+});
+
+describe("precision: every comparison at 6 decimals", () => {
+  // One criterion of weight 1 and one of 99: three reviews X 1,1,1 and Y 2,2,1 give
+  // (1 × 3 + 99 × 5) / 15 = 498 / 15 = 33.2 exactly; 33.2 × 15 in doubles is 498.00000000000006.
+  const lopsided: CriterionInput[] = [
+    { key: "X", kind: "scored", weight: 1, minLevel: 0, appliesToTrack: null },
+    { key: "Y", kind: "scored", weight: 99, minLevel: 0, appliesToTrack: null },
+  ];
+  const xy = (pid: number, rid: number, x: number, y: number): ReviewInput => ({
+    id: pid * 100 + rid,
+    proposalId: pid,
+    reviewerId: rid,
+    levels: { X: x, Y: y },
+    gates: {},
+  });
+
+  it("a score of exactly 33.2 reaches a qualifying score of 33.2", () => {
+    const r = computeCallScores({
+      params: { ...params, minReviews: 3, qualifyingScore: 33.2, tieBreak: [] },
+      criteria: lopsided,
+      proposals: [proposal(1, "2026-03-01T00:00:00.000Z")],
+      reviews: [xy(1, 10, 1, 2), xy(1, 11, 1, 2), xy(1, 12, 1, 1)],
+    }).byId.get(1)!;
+    expect(r.scoreExact).toEqual({ num: 498, den: 15 });
+    expect(r.reasons).toEqual([]);
+    expect(r.qualifies).toBe(true);
+  });
+
+  it("breaks ties on values rounded to 6 decimals, then by reference sequence number", () => {
+    // Same levels, the same instant written two ways: the reference decides, by its number.
+    const proposals: ProposalInput[] = [
+      {
+        id: 1,
+        reference: "CDA-2026-10000",
+        submittedAt: "2026-03-01T08:00:00.000Z",
+        tracks: [],
+      },
+      { id: 2, reference: "CDA-2026-9999", submittedAt: "2026-03-01T13:00:00+05:00", tracks: [] },
+    ];
+    const r = computeCallScores({
+      params: { ...params, minReviews: 1, tieBreak: [] },
+      criteria: lopsided,
+      proposals,
+      reviews: [xy(1, 10, 3, 4), xy(2, 10, 3, 4)],
+    });
+    expect(r.proposals.map((p) => p.reference)).toEqual(["CDA-2026-9999", "CDA-2026-10000"]);
+  });
+
+  it("marks a proposal with fewer counting reviews than the minimum provisional", () => {
+    const r = computeCallScores({
+      params: { ...params, minReviews: 2 },
+      criteria: lopsided,
+      proposals: [proposal(1, "2026-03-01T00:00:00.000Z"), proposal(2, "2026-03-01T00:00:00.000Z")],
+      reviews: [xy(1, 10, 5, 5), xy(2, 10, 5, 5), xy(2, 11, 5, 5)],
+    });
+    expect(r.byId.get(1)!.provisional).toBe(true);
+    expect(r.byId.get(2)!.provisional).toBe(false);
+  });
+
+  it("leaves a withdrawn proposal and its reviews out of everything, calibration included", () => {
+    const base = {
+      params: { ...params, minReviews: 1, calibrationMinReviews: 2, tieBreak: [] },
+      criteria: lopsided,
+    };
+    const kept = [proposal(1, "2026-03-01T00:00:00.000Z"), proposal(2, "2026-03-01T00:00:00.000Z")];
+    const reviews = [xy(1, 10, 1, 1), xy(2, 10, 3, 3), xy(1, 11, 4, 4), xy(2, 11, 5, 5)];
+    const without = computeCallScores({ ...base, proposals: kept, reviews });
+    const withWithdrawn = computeCallScores({
+      ...base,
+      proposals: [...kept, { ...proposal(3, "2026-03-01T00:00:00.000Z"), status: "withdrawn" }],
+      reviews: [...reviews, xy(3, 10, 0, 0), xy(3, 11, 5, 5)],
+    });
+    expect(withWithdrawn.byId.has(3)).toBe(false);
+    expect(withWithdrawn.calibration).toEqual(without.calibration);
+    expect(withWithdrawn.byId.get(1)!.calibratedScore).toBe(without.byId.get(1)!.calibratedScore);
   });
 });
 

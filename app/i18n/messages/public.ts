@@ -75,26 +75,29 @@ export const en = {
     "These rules are applied exactly as written, with this call's parameters.",
   "public.rules.weights":
     "Each scored criterion has a weight in whole percent (the weights of this call sum to 100), a minimum level, and a rubric with one descriptor for each level from 0 to 5. Reviewers give a level and a written rationale for every criterion.",
-  "public.rules.submittedOnly": "Only submitted reviews count, everywhere.",
+  "public.rules.submittedOnly":
+    "A review counts when it is submitted (not a draft, not returned for rework) and its proposal is in the competition (submitted, under review, clarification requested, or decided; not a draft, not withdrawn). Only counting reviews are used, everywhere: scores, gates, flags, calibration, exports. A withdrawn proposal's reviews leave every computation, calibration included.",
   "public.rules.gates":
-    "Gate criteria are pass or fail. A proposal fails a gate when a majority of its submitted reviews mark it fail. An even split is flagged for moderation and counts as not passed until an official records a moderation decision for that gate.",
+    "Gate criteria are pass or fail. A proposal fails a gate when a majority of its counting reviews mark it fail; an even split is flagged for moderation and counts as not passed until an official records a moderation decision for that gate. A moderation decides the split as it stood: it names the reviews it decided, and it lapses (stays in the audit log, stops applying, the flag shows again) as soon as the set of counting reviews of that proposal changes. A moderation of a gate that is not split is refused.",
   "public.rules.score":
-    "A proposal's score (0–100) = Σ weightᵢ × (mean level of criterion i over submitted reviews) / 5.",
+    "A proposal's score (0–100) = Σ weightᵢ × (mean level of criterion i over counting reviews) / 5.",
   "public.rules.reviewTotal":
     "A review's total = Σ weightᵢ × levelᵢ / 5; a proposal's score is also the mean of its reviews' totals.",
   "public.rules.qualifies":
-    "A proposal qualifies when it has at least {minReviews} submitted reviews, passes every gate, reaches every criterion's minimum level (mean over reviews), and scores at least {qualifyingScore}.",
+    "A proposal qualifies when it has at least {minReviews} counting reviews, passes every gate, reaches every criterion's minimum level (mean over reviews), and its score (the raw score; calibration never changes qualification) is at least {qualifyingScore}. A proposal with fewer counting reviews than that is ranked, marked “provisional” on the board and in every export, and does not qualify.",
   "public.rules.disagreement":
-    "Disagreement is flagged when reviewers' levels for one criterion differ by {spread} or more, or the reviewers' totals have a standard deviation above {sd} points. An official resolves a flag by returning a review for rework or by recording a moderation note.",
+    "Disagreement is flagged when reviewers' levels for one criterion differ by {spread} or more, or the reviewers' totals have a population standard deviation above {sd} points. An official resolves a flag by returning a review for rework or by recording a moderation note (which, like a gate moderation, lapses when the counting reviews change).",
   "public.rules.calibration":
-    "Calibrated score: each reviewer's totals are standardised (z-score, population standard deviation) over all proposals that reviewer scored in this call, then mapped back onto the mean and population standard deviation of all submitted review totals in the call; a proposal's calibrated score is the mean of its reviews' calibrated totals. Reviewers with fewer than {calibrationMin} submitted reviews in the call, or whose totals do not vary, count raw. The calibrated score is shown beside the raw score and can be selected for ranking; the ranking board always says which score orders it.",
+    "Calibrated score: each reviewer's totals are standardised (z-score, population standard deviation) over all counting reviews that reviewer gave in this call, then mapped back onto the mean and population standard deviation of all counting review totals in the call; a proposal's calibrated score is the mean of its reviews' calibrated totals. Reviewers with fewer than {calibrationMin} counting reviews in the call, or whose totals do not vary, count raw (their calibrated total is their raw total). It is not clamped: it may fall outside 0–100. The calibrated score is shown beside the raw score and can be selected for ranking; the ranking board always says which score orders it.",
+  "public.rules.precision":
+    "Precision: values are computed in double precision, and every comparison the rules make (ties, qualifying score, minimum levels, the standard-deviation threshold) is made on the values rounded to 6 decimal places, half away from zero, so that anyone can reproduce every decision in a spreadsheet with ROUND(x; 6). Scores are shown and exported to 2 decimals, half away from zero.",
   "public.rules.rank":
-    "Rank orders all proposals in view by the score in use; whether a proposal qualifies is a column and a filter, not a sort key. Scores are shown and exported to 2 decimals and computed at full precision.",
+    "Rank is a proposal's position in the whole call by the score in use (whether it qualifies is a column and a filter, not a sort key). Filters and sorting never renumber it: a filtered board or export shows each proposal's rank in the call, and a gap means proposals outside the filter. For an official with declared conflicts in the call, the proposals withheld from them are left out before ranking, so their ranks run without gaps over what they may see, and the board and every export they make say how many proposals were withheld (never which).",
   "public.rules.ties":
-    "Ties (scores equal at full precision) are broken by this call's published tie-break order of criteria, higher mean level first: {order}; then by the earlier submission time; then by the reference number.",
+    "Ties (scores equal at 6 decimals) are broken by this call's published tie-break order of criteria, higher mean level first, compared at 6 decimals: {order}; then by the earlier submission time; then by the reference number's sequence (CDA-2026-0042 before CDA-2026-10000).",
   "public.rules.tieItem": "({n}) {title}",
   "public.rules.recompute":
-    "Anyone with the exported workbook can recompute every score and every rank from its raw-scores sheet.",
+    "Anyone with the exported workbook can recompute every score, qualification, flag and rank from its sheets alone (Raw scores, Criteria, Rules, Proposals, Moderations).",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -170,23 +173,26 @@ export const zh: Record<keyof typeof en, string> = {
   "public.criteria.rulesIntro": "以下规则按原文执行，并采用本征集的参数。",
   "public.rules.weights":
     "每项评分标准有一个以整数百分比表示的权重（本征集各项权重之和为 100）、一个最低等级，以及一套评分细则：0 至 5 级每级各有一条描述。评审员须对每项标准给出等级并写明理由。",
-  "public.rules.submittedOnly": "在任何地方，只有已提交的评审才计入。",
+  "public.rules.submittedOnly":
+    "评审须同时满足以下条件才计入：已提交（不是草稿，也未被退回重做），且其提案仍在竞争之中（已提交、审核中、待澄清或已决定；不是草稿，也未撤回）。在任何地方（得分、门槛、标记、校准、导出）都只使用计入的评审。已撤回提案的评审退出一切计算，包括校准。",
   "public.rules.gates":
-    "门槛条件只分通过或不通过。若提案的已提交评审中多数判定某项门槛不通过，则该提案未通过该门槛。若判定结果各占一半，则标记为待审议，在官员就该门槛记录审议决定之前，视为未通过。",
-  "public.rules.score": "提案得分（0–100）= Σ 权重ᵢ ×（标准 i 在已提交评审中的平均等级）/ 5。",
+    "门槛条件只分通过或不通过。若提案计入的评审中多数判定某项门槛不通过，则该提案未通过该门槛；若判定结果各占一半，则标记为待审议，在官员就该门槛记录审议决定之前，视为未通过。审议决定针对当时的平票作出：它列明所裁定的评审；一旦该提案计入的评审集合发生变化，它即告失效（保留在审计日志中，不再适用，标记重新显示）。对未出现平票的门槛提交审议决定，服务器将予以拒绝。",
+  "public.rules.score": "提案得分（0–100）= Σ 权重ᵢ ×（标准 i 在计入评审中的平均等级）/ 5。",
   "public.rules.reviewTotal":
     "单份评审的总分 = Σ 权重ᵢ × 等级ᵢ / 5；提案得分也等于其各份评审总分的平均值。",
   "public.rules.qualifies":
-    "提案须同时满足以下条件方为合格：至少有 {minReviews} 份已提交的评审；通过所有门槛条件；每项标准的平均等级达到其最低等级；得分不低于 {qualifyingScore}。",
+    "提案须同时满足以下条件方为合格：至少有 {minReviews} 份计入的评审；通过所有门槛条件；每项标准的平均等级达到其最低等级；其得分（原始得分；校准从不改变是否合格）不低于 {qualifyingScore}。计入评审少于该数量的提案仍参与排名，在排名表和每份导出文件中标注为“暂定”，且不合格。",
   "public.rules.disagreement":
-    "若评审员对同一项标准给出的等级相差 {spread} 级或以上，或各评审总分的标准差超过 {sd} 分，则标记为意见分歧。官员可通过退回评审重做或记录审议说明来处理该标记。",
+    "若评审员对同一项标准给出的等级相差 {spread} 级或以上，或各评审总分的总体标准差超过 {sd} 分，则标记为意见分歧。官员可通过退回评审重做或记录审议说明来处理该标记（审议说明与门槛审议决定一样，在计入的评审发生变化时失效）。",
   "public.rules.calibration":
-    "校准得分：将每位评审员在本征集中所评全部提案的总分进行标准化（z 分数，采用总体标准差），再映射回本征集全部已提交评审总分的平均值和总体标准差；提案的校准得分为其各份评审校准总分的平均值。在本征集中已提交评审少于 {calibrationMin} 份、或总分没有变化的评审员，按原始分数计算。校准得分与原始得分并列显示，可选作排名依据；排名表始终注明当前按哪种得分排序。",
+    "校准得分：将每位评审员在本征集中给出的全部计入评审的总分进行标准化（z 分数，采用总体标准差），再映射回本征集全部计入评审总分的平均值和总体标准差；提案的校准得分为其各份评审校准总分的平均值。在本征集中计入评审少于 {calibrationMin} 份、或总分没有变化的评审员，按原始分数计算（其校准总分即原始总分）。校准得分不设上下限，可能超出 0–100。校准得分与原始得分并列显示，可选作排名依据；排名表始终注明当前按哪种得分排序。",
+  "public.rules.precision":
+    "精度：数值按双精度计算；规则所作的每一次比较（平局、合格分数线、最低等级、标准差阈值）都以四舍五入（远离零方向）到小数点后 6 位的数值进行，因此任何人都可以在电子表格中用 ROUND(x; 6) 复现每一项判定。得分显示和导出时保留 2 位小数，同样远离零方向四舍五入。",
   "public.rules.rank":
-    "排名按当前使用的得分对所显示的全部提案排序；是否合格是一列信息和一个筛选条件，而不是排序依据。得分显示和导出时保留 2 位小数，计算时采用完整精度。",
+    "排名是提案在整个征集中按当前使用的得分所处的位置（是否合格是一列信息和一个筛选条件，而不是排序依据）。筛选和排序从不重新编号：经筛选的排名表或导出文件显示每个提案在整个征集中的名次，名次空缺表示有提案不在筛选范围内。对于在本征集中申报了利益冲突的官员，对其回避的提案在排名之前即被排除，因此其看到的名次连续无空缺，排名表和其导出的每份文件都会注明回避了多少个提案（但不说明是哪些）。",
   "public.rules.ties":
-    "得分在完整精度下相同时，先按本征集公布的评审标准顺序比较（平均等级高者优先）：{order}；再按提交时间（较早者优先）；最后按参考编号。",
+    "得分在小数点后 6 位相同时，先按本征集公布的评审标准顺序比较（平均等级高者优先，同样比较到小数点后 6 位）：{order}；再按提交时间（较早者优先）；最后按参考编号的序号（CDA-2026-0042 排在 CDA-2026-10000 之前）。",
   "public.rules.tieItem": "（{n}）{title}",
   "public.rules.recompute":
-    "任何持有导出工作簿的人，都可以根据其中的原始评分表重新计算每个得分和每个排名。",
+    "任何持有导出工作簿的人，都可以仅凭其中各表（原始评分、评审标准、规则、提案、审议）重新计算每个得分、是否合格、每个标记和每个排名。",
 };

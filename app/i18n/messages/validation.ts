@@ -1,6 +1,8 @@
 // Validation messages shared by every form. Area-specific messages live in their own files.
 export const en = {
   "validation.required": "Enter a value",
+  "board.moderation.notSplit":
+    "Gate {gate} is not split ({passes} pass, {fails} fail): its counting reviews decide it. A moderation decides only an even split.",
   "validation.choose": "Select an option",
   "validation.tooShort": "Enter at least {min} characters",
   "validation.tooLong": "Enter {max} characters or fewer",
@@ -19,6 +21,8 @@ export const en = {
 
 export const zh: Record<keyof typeof en, string> = {
   "validation.required": "请填写此项",
+  "board.moderation.notSplit":
+    "门槛 {gate} 并非平票（{passes} 票通过，{fails} 票不通过）：由计入的评审决定。裁定只适用于平票。",
   "validation.choose": "请选择一项",
   "validation.tooShort": "请至少输入 {min} 个字符",
   "validation.tooLong": "请输入不超过 {max} 个字符",

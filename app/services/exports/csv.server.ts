@@ -6,9 +6,11 @@
 // (and some also after a leading tab or carriage return). Every TEXT cell that starts with one of
 // = + - @ TAB CR gets a leading apostrophe ('), which spreadsheets show as text and never run;
 // the rest of the text is kept exactly as typed. NUMBER cells (rank, counts, money, scores) are
-// written by the portal itself as plain digits and are never changed; none of them can be
-// negative here, so none starts with "-". A text cell such as a title "-5% PUE" is therefore
-// exported as "'-5% PUE": the apostrophe is the documented price of safety.
+// written by the portal itself as plain numbers and are never changed. A number may be negative —
+// a calibrated score is not clamped and can fall below 0 (product.md "Calibrated score") — and a
+// spreadsheet reads "-3.25" as the number −3.25, not as a formula, so a number cell is never given
+// an apostrophe (that would turn it into text). A text cell such as a title "-5% PUE" is exported
+// as "'-5% PUE": the apostrophe is the documented price of safety.
 import { finished } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify";
