@@ -689,7 +689,14 @@ function recompute(wb: ExcelJS.Workbook) {
       scored.every((c) => (means.get(String(c.key)) ?? -1) >= Number(c.min_level)) &&
       score !== null &&
       score >= qualifying;
-    return { ref, submittedAt: String(p.submitted_at), score, calibratedScore, means, qualifies };
+    return {
+      ref,
+      submittedAt: (p.submitted_at as Date).toISOString(),
+      score,
+      calibratedScore,
+      means,
+      qualifies,
+    };
   });
   const key = (r: (typeof results)[number]) => (mode === "raw" ? r.score : r.calibratedScore);
   const desc = (a: number | null, b: number | null) => {
