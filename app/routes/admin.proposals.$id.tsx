@@ -42,6 +42,8 @@ import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
+import { CreditCodeFlag } from "~/components/credit-code-flag";
+import { getCreditCodeCheck, recordCreditCodeCheck } from "~/models/credit-code-check.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
@@ -99,6 +101,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     excluded,
     revisions,
     thread,
+    creditCode: await getCreditCodeCheck(db, proposal.id),
   });
 }
 
@@ -160,6 +163,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const r = await askClarification(db, user, proposal.id, String(posted.question ?? ""), ctx);
       return r.ok ? done("asked") : fail(r.errors);
     }
+    case "creditCode": {
+      const r = await recordCreditCodeCheck(db, {
+        proposalId: proposal.id,
+        values: posted,
+        actor: { id: user.id, email: user.email },
+        ...ctx,
+      });
+      return r.ok ? done("creditCode") : fail(r.errors);
+    }
     default:
       return fail({ _form: msg("review.error.notFound") });
   }
@@ -175,6 +187,7 @@ const DONE: Record<string, string> = {
   reassigned: "The proposal has been reassigned and the new reviewer e-mailed.",
   returned: "The review has been returned to its reviewer for rework.",
   asked: "Your question has been sent to the applicant.",
+  creditCode: "The credit code check has been recorded.",
 };
 
 export default function AdminProposal() {
@@ -214,6 +227,18 @@ export default function AdminProposal() {
         </div>
       ) : null}
       <ErrorSummary errors={actionData?.errors} />
+
+      {d.creditCode.needsCheck ? (
+        <>
+          <h2 className="h2">Flags</h2>
+          <CreditCodeFlag
+            check={d.creditCode}
+            canRecord
+            values={actionData?.intent === "creditCode" ? actionData.values : undefined}
+            errors={errorsFor("creditCode")}
+          />
+        </>
+      ) : null}
 
       <h2 className="h2">Reviewers</h2>
       {active.length === 0 ? <p>No reviewer is assigned.</p> : null}

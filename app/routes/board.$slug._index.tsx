@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import {
   DECISION_LABELS,
   flagText,
+  overrideText,
+  CREDIT_CODE_FLAG,
   formatUsdCents,
   STATUS_LABELS,
   TRACK_LABELS,
@@ -73,9 +75,15 @@ function toRowView(r: BoardRow) {
     calibratedScore: r.calibratedScore,
     gatesSummary: r.gatesSummary,
     qualifies: r.qualifies,
-    /** The unresolved flags, in words. */
-    flags: r.flags.filter((f) => !f.resolved).map(flagText),
+    /** The unresolved flags, in words (the credit-code check among them until it is recorded). */
+    flags: [
+      ...r.flags.filter((f) => !f.resolved).map(flagText),
+      ...(r.creditCodeCheck ? [CREDIT_CODE_FLAG] : []),
+    ],
     decision: r.decision,
+    provisional: r.provisional,
+    /** What a shortlisting overrode, in words; null when it overrode nothing. */
+    override: r.override ? overrideText(r.override) : null,
   };
 }
 
@@ -303,6 +311,12 @@ export default function Board() {
                 <td className="num">{formatUsdCents(r.investmentUsdCents)}</td>
                 <td className="num">
                   {r.reviewsSubmitted} / {r.reviewsRequired}
+                  {r.provisional ? (
+                    <>
+                      <br />
+                      <span className="tag tag--yellow">Provisional</span>
+                    </>
+                  ) : null}
                 </td>
                 <td className="num">{formatScore(r.score) || "—"}</td>
                 <td className="num">{formatScore(r.calibratedScore) || "—"}</td>
@@ -340,6 +354,13 @@ export default function Board() {
                   ) : (
                     "—"
                   )}
+                  {r.override ? (
+                    <>
+                      <br />
+                      <span className="tag tag--red">Override</span>{" "}
+                      <span className="hint">{r.override}</span>
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

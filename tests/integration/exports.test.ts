@@ -26,7 +26,7 @@ import { createUser, signedIn } from "../support/factories";
 
 const SLUG = "export-test";
 const COLUMNS =
-  "rank,reference,company_en,company_zh,title,tracks,investment_usd,reviews_submitted,reviews_required,score,calibrated_score,gates,qualifies,flags,decision,decision_reason,submitted_at";
+  "rank,reference,company_en,company_zh,title,tracks,investment_usd,reviews_submitted,reviews_required,score,calibrated_score,gates,qualifies,flags,decision,decision_reason,submitted_at,provisional,override,override_reason";
 const EVIL = '=HYPERLINK("http://evil.example/?x=1","Click")';
 
 type Loader = (args: {

@@ -20,7 +20,7 @@
 //   the server's secret can link a pseudonym to a person. Should two reviewers of a call ever
 //   share 8 digits, both get 16.
 import crypto from "node:crypto";
-import { flagText } from "~/utils/board-labels";
+import { flagText, overrideText } from "~/utils/board-labels";
 import type { Call, DecisionOutcome } from "~db/schema";
 import { boardSearch, type BoardQuery } from "~/domain/board-query";
 import type { Flag, GateResult, ScoringParams } from "~/domain/scoring";
@@ -50,6 +50,11 @@ export const RANKING_COLUMNS = [
   "decision",
   "decision_reason",
   "submitted_at",
+  // Issue 13: a proposal with fewer counting reviews than the minimum is marked "provisional" in
+  // every export; a shortlisting that overrode the rules says what it overrode, and why.
+  "provisional",
+  "override",
+  "override_reason",
 ] as const;
 
 export interface RankingRow {
@@ -75,6 +80,10 @@ export interface RankingRow {
   decision: DecisionOutcome | null;
   decisionReason: string;
   submittedAt: string;
+  provisional: boolean;
+  /** What the decision overrode, in words ("1 of 3 reviews; score 61.00 below 65"); "" if none. */
+  override: string;
+  overrideReason: string;
 }
 
 export interface ExportCriterion {
@@ -265,6 +274,9 @@ export async function* rankingPages(
       decision: r.decision,
       decisionReason: r.decisionReason ?? "",
       submittedAt: r.submittedAt ?? "",
+      provisional: r.provisional,
+      override: r.override ? overrideText(r.override) : "",
+      overrideReason: r.override ? (r.overrideReason ?? "") : "",
     }));
     if (ctx.limit !== null && emitted >= ctx.limit) return;
   }

@@ -158,6 +158,9 @@ const RANKING_SHEET: readonly Col[] = RANKING_COLUMNS.map((header) => {
     decision: { header, width: 12 },
     decision_reason: { header, width: 50 },
     submitted_at: { header, width: 24, numFmt: DATE_FORMAT },
+    provisional: { header, width: 11 },
+    override: { header, width: 40 },
+    override_reason: { header, width: 50 },
   };
   return widths[header] ?? { header, width: 14 };
 });
@@ -223,6 +226,9 @@ export async function writeBoardXlsx(
         r.decision ?? "",
         r.decisionReason,
         sheetDate(r.submittedAt),
+        r.provisional ? "yes" : "no",
+        r.override,
+        r.overrideReason,
       ]);
     }
     await pace(ranking);
