@@ -9,10 +9,12 @@ import * as boardRoute from "~/routes/board.$slug._index";
 import * as breakdownRoute from "~/routes/board.$slug.$proposalId";
 import * as adminProposalRoute from "~/routes/admin.proposals.$id";
 import * as csvRoute from "~/routes/board.$slug.export[.csv]";
+import { execFileSync } from "node:child_process";
+import * as pdfRoute from "~/routes/board.$slug.export[.pdf]";
 import { rebuildCallScores } from "~/models/score-read-model.server";
 import { getDb } from "~/services/db.server";
 import { CREDIT_CODE_FLAG } from "~/utils/board-labels";
-import { callAction, callLoader } from "../support/remix";
+import { BASE, callAction, callLoader, testContext } from "../support/remix";
 import {
   createCall,
   createReview,
@@ -149,6 +151,26 @@ describe("a shortlisting that overrides the rules", () => {
     const line = csv.data.split("\r\n").find((l) => l.includes("1 of 3 reviews"))!;
     expect(line).toContain(",yes,1 of 3 reviews; score 60.00 below 65,");
     expect(line).toContain("Strategic partner");
+    // And in the PDF: the override with what it overrode and why, the provisional mark.
+    const pdf = (await pdfRoute.loader({
+      request: new Request(new URL(`/board/${slug}/export.pdf`, BASE), {
+        headers: { Cookie: official.cookie },
+      }),
+      params: { slug },
+      context: testContext,
+    })) as Response;
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], {
+      input: Buffer.from(await pdf.arrayBuffer()),
+    })
+      .toString("utf8")
+      .replace(/\s+/g, " ");
+    expect(text).toContain("Shortlisted OVERRIDE");
+    expect(text).toContain(
+      "Override of: 1 of 3 reviews; score 60.00 below 65. Reason for the override: Strategic partner",
+    );
+    // The provisional mark beside the rank (the report's legend explains "P").
+    expect(text).toMatch(/\b\d+ P CDA-2026-\d+/);
+    expect(text).toContain("P = provisional");
   });
 
   it("names a score below the qualifying score for a proposal with enough reviews", async () => {

@@ -387,7 +387,7 @@ describe("CSV export", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("Content-Disposition")).toMatch(
-      /^attachment; filename="shortlist-export-test-\d{8}T\d{4}Z\.csv"; filename\*=UTF-8''/,
+      /^attachment; filename="ranking-export-test-\d{8}T\d{4}Z\.csv"; filename\*=UTF-8''/,
     );
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("Cache-Control")).toContain("no-store");
@@ -911,7 +911,20 @@ describe("PDF export", () => {
       "导出测试征集",
     ])
       expect(text).toContain(name);
-    expect(text).toContain("Shortlist report");
+    // Unfiltered, it is a ranking, not a shortlist: in its title and in its file name.
+    expect(text).toContain("Ranking report");
+    expect(text).not.toContain("Shortlist report");
+    expect(res.headers.get("Content-Disposition")).toMatch(/filename="ranking-export-test-/);
+    // Page numbers "page n of m", m the real page count.
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", ["-"], { input: res.body }).toString())![1],
+    );
+    for (let n = 1; n <= pages; n++) expect(text).toContain(`page ${n} of ${pages}`);
+    expect(text).not.toContain(`page ${pages + 1} of`);
+    // Gates and flags columns.
+    expect(text).toContain("Gates");
+    expect(text).toContain("Flags");
+    expect(text).toMatch(/split \(g1=split/);
     expect(text).toContain("Certified Tier IV design");
     expect(text).toContain("Official Exporter");
     expect(text).toContain(official.user.email);
@@ -923,6 +936,29 @@ describe("PDF export", () => {
     expect(text.replace(/\s+/g, "")).toContain(audit.contentSha256);
     const csv = await download(csvRoute.loader as Loader, ".csv", official.cookie);
     expect(audit.contentSha256).toBe(sha256(csv.body));
+  });
+
+  it("calls itself a shortlist only when the filter is the shortlist", async () => {
+    const res = await download(
+      pdfRoute.loader as Loader,
+      ".pdf?decision=shortlisted",
+      official.cookie,
+    );
+    expect(res.headers.get("Content-Disposition")).toMatch(
+      /filename="shortlist-export-test-shortlisted-\d{8}T\d{4}Z\.pdf"/,
+    );
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], {
+      input: res.body,
+    }).toString("utf8");
+    expect(text).toContain("Shortlist report");
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", ["-"], { input: res.body }).toString())![1],
+    );
+    expect(text).toContain(`Shortlist report — export-test — page ${pages} of ${pages}`);
+    const xlsx = await download(xlsxRoute.loader as Loader, ".xlsx?qualifies=yes", official.cookie);
+    expect(xlsx.headers.get("Content-Disposition")).toMatch(
+      /filename="ranking-export-test-qualifying-/,
+    );
   });
 });
 
