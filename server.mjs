@@ -28,7 +28,8 @@ const vite = production
 const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 const build = await loadBuild();
-const { prepare, getLogger, isProduction, requestBoundary, loadContextFor } = build.entry.module;
+const { prepare, getLogger, isProduction, requestBoundary, loadContextFor, limitedBody } =
+  build.entry.module;
 
 await prepare();
 const log = getLogger();
@@ -86,7 +87,8 @@ function toFetchRequest(req, res) {
   res.on("close", () => finished || controller.abort());
   const init = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    // Cut off at the boundary's body limit as it streams (a chunked body declares no length).
+    init.body = createReadableStreamFromReadable(limitedBody(req, res));
     init.duplex = "half";
   }
   return new Request(url.href, init);
@@ -101,6 +103,8 @@ app.all("*", async (req, res) => {
     if (response.body) await pipeline(Readable.fromWeb(response.body), res);
     else res.end();
   } catch (err) {
+    // The boundary already answered (a body over the limit): the handler's failure is its echo.
+    if (res.writableEnded) return;
     if (res.headersSent) {
       // The client went away mid-stream (or the stream failed after the headers): nothing to send.
       if (!res.destroyed) res.destroy();

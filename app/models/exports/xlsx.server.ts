@@ -17,6 +17,7 @@
 // every printed page (exceljs pageSetup + printTitlesRow, written as _xlnm.Print_Titles).
 import type { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
+import { stripForbiddenXmlChars } from "~/domain/xml-text";
 import type { SessionUser } from "~/services/session.server";
 import type { DB } from "~/services/db.server";
 import {
@@ -82,7 +83,11 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
   let lastRow = 1;
   return {
     add(values: (string | number | Date | null)[]) {
-      const row = ws.addRow(values);
+      // Every text cell passes here: a character XML 1.0 forbids (or a noncharacter) would make
+      // the workbook unreadable, whatever row it came from (domain/xml-text, issue 12 item 6).
+      const row = ws.addRow(
+        values.map((v) => (typeof v === "string" ? stripForbiddenXmlChars(v) : v)),
+      );
       for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = shared[i]!;
       row.commit();
       lastRow = row.number;
