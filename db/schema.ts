@@ -193,6 +193,10 @@ export interface ProposalsTable {
   investment_currency: Currency | null;
   investment_usd_cents: number | null;
   uscc_needs_check: Generated<number>;
+  /** The official who recorded the credit code's manual check, when, and what they found (0015). */
+  uscc_checked_by: number | null;
+  uscc_checked_at: string | null;
+  uscc_check_note: string | null;
   last_step: string | null;
   snapshot_json: string | null;
   /** The company's parent group at submission: conflicts are matched against it (migration 0010). */
@@ -313,6 +317,10 @@ export interface DecisionsTable {
   reason: string;
   decided_by: number;
   decided_at: CreatedAt;
+  /** What a shortlisting overrode (DecisionOverride JSON), null when it overrode nothing (0015). */
+  override_json: string | null;
+  /** The official's reason for the override (0015). */
+  override_reason: string | null;
 }
 
 export interface ExchangeRatesTable {

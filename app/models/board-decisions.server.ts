@@ -1,6 +1,20 @@
 // Recording (or changing) the decision on one proposal of the board, with its audit row. The
 // decisions are published with the call (decisions.server.ts publishDecisions).
+//
+// Overrides (issue 13; docs/decisions/0013-decision-overrides.md): shortlisting a proposal that
+// does not qualify, or is provisional, is not recorded until the official confirms it on a
+// server-rendered step that names what it overrides (overrideFor, over the proposal's standing in
+// the score read model) and gives a reason. The confirmation carries a fingerprint of what it
+// named: if the standing changed in between, the official is asked again. What it overrode and
+// the reason are stored with the decision (decisions.override_json / override_reason) and audited.
 import type { Call } from "~db/schema";
+import {
+  MAX_OVERRIDE_REASON,
+  overrideFingerprint,
+  overrideFor,
+  type DecisionOverride,
+} from "~/domain/decision-override";
+import type { NotQualifiedReason } from "~/domain/scoring";
 import { callResultsFrozen } from "~/domain/call-lifecycle";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
@@ -14,7 +28,23 @@ export function decisionsOpen(call: Pick<Call, "status">): boolean {
 }
 
 export type DecisionResult =
-  { ok: true; changed: boolean } | { ok: false; errors: FieldErrors; status: 400 | 404 | 409 };
+  | { ok: true; changed: boolean }
+  | {
+      ok: false;
+      errors: FieldErrors;
+      status: 400 | 404 | 409;
+      /** Set when the decision needs the override confirmed: what it overrides. */
+      confirm?: { override: DecisionOverride; fingerprint: string };
+    };
+
+function parseReasons(json: string | null): NotQualifiedReason[] {
+  try {
+    const v: unknown = JSON.parse(json ?? "[]");
+    return Array.isArray(v) ? (v as NotQualifiedReason[]) : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Records (or changes) the decision on one proposal, with its audit row, in one transaction. */
 export async function recordDecision(
@@ -31,10 +61,10 @@ export async function recordDecision(
   const parsed = DecisionSchema.safeParse(input.values);
   if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error), status: 400 };
   const { outcome, reason } = parsed.data;
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<DecisionResult> => {
     const call = await trx
       .selectFrom("calls")
-      .select(["id", "status"])
+      .select(["id", "status", "qualifying_score"])
       .where("id", "=", input.call.id)
       .executeTakeFirstOrThrow();
     if (!decisionsOpen(call))
@@ -52,15 +82,73 @@ export async function recordDecision(
       .executeTakeFirst();
     if (!proposal)
       return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
-    const before = await trx
-      .selectFrom("decisions")
-      .select(["outcome", "reason", "decided_by", "decided_at"])
+    // The proposal's standing, as the score read model stores it (its one owner).
+    const standing = await trx
+      .selectFrom("proposal_scores")
+      .select(["reviews_submitted", "reviews_required", "score", "qualifies", "reasons_json"])
       .where("proposal_id", "=", proposal.id)
       .executeTakeFirst();
-    if (before && before.outcome === outcome && before.reason === reason)
+    const override = standing
+      ? overrideFor(
+          outcome,
+          {
+            reviewsSubmitted: standing.reviews_submitted,
+            reviewsRequired: standing.reviews_required,
+            score: standing.score,
+            qualifies: standing.qualifies === 1,
+            reasons: parseReasons(standing.reasons_json),
+          },
+          call.qualifying_score,
+        )
+      : null;
+    let overrideReason: string | null = null;
+    if (override) {
+      const fingerprint = overrideFingerprint(override);
+      const confirm = { override, fingerprint };
+      // Not yet confirmed, or confirmed for a standing that has since changed: ask (again).
+      if (input.values.overrideFingerprint !== fingerprint)
+        return { ok: false, errors: {}, status: 409, confirm };
+      const given =
+        typeof input.values.overrideReason === "string" ? input.values.overrideReason.trim() : "";
+      if (!given)
+        return {
+          ok: false,
+          errors: { overrideReason: msg("validation.required") },
+          status: 400,
+          confirm,
+        };
+      if (given.length > MAX_OVERRIDE_REASON)
+        return {
+          ok: false,
+          errors: { overrideReason: msg("validation.tooLong", { max: MAX_OVERRIDE_REASON }) },
+          status: 400,
+          confirm,
+        };
+      overrideReason = given;
+    }
+    const overrideJson = override ? JSON.stringify(override) : null;
+    const before = await trx
+      .selectFrom("decisions")
+      .select(["outcome", "reason", "decided_by", "decided_at", "override_json", "override_reason"])
+      .where("proposal_id", "=", proposal.id)
+      .executeTakeFirst();
+    if (
+      before &&
+      before.outcome === outcome &&
+      before.reason === reason &&
+      before.override_json === overrideJson &&
+      before.override_reason === overrideReason
+    )
       return { ok: true, changed: false };
     const decidedAt = new Date().toISOString();
-    const after = { outcome, reason, decided_by: input.actor.id, decided_at: decidedAt };
+    const after = {
+      outcome,
+      reason,
+      decided_by: input.actor.id,
+      decided_at: decidedAt,
+      override_json: overrideJson,
+      override_reason: overrideReason,
+    };
     await trx
       .insertInto("decisions")
       .values({ proposal_id: proposal.id, ...after })
@@ -69,6 +157,7 @@ export async function recordDecision(
     await writeAudit(trx, {
       actorId: input.actor.id,
       actorEmail: input.actor.email,
+      // An override is in the row itself (after.override_json, after.override_reason).
       action: before ? "decision.change" : "decision.record",
       entityType: "decision",
       entityId: proposal.id,

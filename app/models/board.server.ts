@@ -6,6 +6,8 @@ import { sql, type RawBuilder } from "kysely";
 import type { Call, DecisionOutcome, ProposalStatus } from "~db/schema";
 import { toMicros } from "~/domain/precision";
 import { isProvisional, type Flag, type ScoreMode } from "~/domain/scoring";
+import { parseOverride, type DecisionOverride } from "~/domain/decision-override";
+import { creditCodePending } from "~/models/credit-code-check.server";
 import { walledProposalIds } from "~/models/access.server";
 import { callRanking, scopedRanks, type CallRanking } from "~/models/score-read-model.server";
 import type { DB } from "~/services/db.server";
@@ -35,6 +37,11 @@ export interface BoardRow {
   flags: Flag[];
   decision: DecisionOutcome | null;
   decisionReason: string | null;
+  /** What the decision (a shortlisting) overrode, and why; null when it overrode nothing. */
+  override: DecisionOverride | null;
+  overrideReason: string | null;
+  /** The credit code needs a manual check that no official has recorded yet. */
+  creditCodeCheck: boolean;
   submittedAt: string | null;
 }
 
@@ -354,6 +361,7 @@ export async function listBoard(
     ? await db
         .selectFrom("proposal_scores as ps")
         .leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id")
+        .innerJoin("proposals as p", "p.id", "ps.proposal_id")
         .where("ps.proposal_id", "in", ids)
         .select([
           "ps.proposal_id as proposalId",
@@ -374,6 +382,10 @@ export async function listBoard(
           "ps.flags_json as flagsJson",
           "d.outcome as decision",
           "d.reason as decisionReason",
+          "d.override_json as overrideJson",
+          "d.override_reason as overrideReason",
+          "p.uscc_needs_check",
+          "p.uscc_checked_at",
         ])
         .execute()
     : [];
@@ -411,6 +423,9 @@ export async function listBoard(
           flags: parseJson<Flag[]>(r.flagsJson, []),
           decision: r.decision,
           decisionReason: r.decisionReason,
+          override: parseOverride(r.overrideJson),
+          overrideReason: r.overrideReason,
+          creditCodeCheck: creditCodePending(r),
         },
       ];
     }),

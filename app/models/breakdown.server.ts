@@ -9,6 +9,8 @@ import { conflictedProposalIds, scoreHistogram, type HistogramData } from "~/mod
 import { proposalScoring } from "~/models/score-read-model.server";
 import { parseIds, type CriterionMeta } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
+import { isProvisional, parseOverride, type DecisionOverride } from "~/domain/decision-override";
+import { getCreditCodeCheck, type CreditCodeCheck } from "~/models/credit-code-check.server";
 
 export interface BreakdownReview {
   reviewId: number;
@@ -55,7 +57,14 @@ export interface Breakdown {
     reason: string;
     decidedBy: string;
     decidedAt: string;
+    /** What a shortlisting overrode, and why; null when it overrode nothing. */
+    override: DecisionOverride | null;
+    overrideReason: string | null;
   } | null;
+  /** Fewer counting reviews than the call's minimum. */
+  provisional: boolean;
+  /** The credit-code manual check applicants are told about. */
+  creditCode: CreditCodeCheck;
   histogram: HistogramData;
   rankRaw: number;
   rankCalibrated: number;
@@ -169,7 +178,14 @@ export async function getBreakdown(
   const decision = await db
     .selectFrom("decisions")
     .innerJoin("users", "users.id", "decisions.decided_by")
-    .select(["decisions.outcome", "decisions.reason", "decisions.decided_at", "users.display_name"])
+    .select([
+      "decisions.outcome",
+      "decisions.reason",
+      "decisions.decided_at",
+      "decisions.override_json",
+      "decisions.override_reason",
+      "users.display_name",
+    ])
     .where("decisions.proposal_id", "=", proposalId)
     .executeTakeFirst();
   return {
@@ -206,8 +222,12 @@ export async function getBreakdown(
           reason: decision.reason,
           decidedBy: decision.display_name,
           decidedAt: decision.decided_at,
+          override: parseOverride(decision.override_json),
+          overrideReason: decision.override_reason,
         }
       : null,
+    provisional: isProvisional(own),
+    creditCode: await getCreditCodeCheck(db, proposalId),
     histogram: await scoreHistogram(db, call.id, "raw", hidden),
     rankRaw: own.rankRaw,
     rankCalibrated: own.rankCalibrated,

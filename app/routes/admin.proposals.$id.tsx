@@ -45,6 +45,8 @@ import { formDataToObject, msg, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
+import { CreditCodeFlag } from "~/components/credit-code-flag";
+import { getCreditCodeCheck, recordCreditCodeCheck } from "~/models/credit-code-check.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
@@ -103,6 +105,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     excluded,
     revisions,
     thread,
+    creditCode: await getCreditCodeCheck(db, proposal.id),
     // Another company claims the same credit code (issue 12, item 8): officials see it, an
     // administrator resolves it.
     uscc:
@@ -185,6 +188,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const r = await askClarification(db, user, proposal.id, String(posted.question ?? ""), ctx);
       return r.ok ? done("asked") : fail(r.errors);
     }
+    case "creditCode": {
+      const r = await recordCreditCodeCheck(db, {
+        proposalId: proposal.id,
+        values: posted,
+        actor: { id: user.id, email: user.email },
+        ...ctx,
+      });
+      return r.ok ? done("creditCode") : fail(r.errors);
+    }
     default:
       return fail({ _form: msg("review.error.notFound") });
   }
@@ -200,6 +212,7 @@ const DONE: Record<string, string> = {
   reassigned: "The proposal has been reassigned and the new reviewer e-mailed.",
   returned: "The review has been returned to its reviewer for rework.",
   asked: "Your question has been sent to the applicant.",
+  creditCode: "The credit code check has been recorded.",
   usccResolved: "The credit code dispute has been resolved and recorded in the audit log.",
 };
 
@@ -249,6 +262,17 @@ export default function AdminProposal() {
       ) : null}
       <ErrorSummary errors={actionData?.errors} />
 
+      {d.creditCode.needsCheck ? (
+        <>
+          <h2 className="h2">Flags</h2>
+          <CreditCodeFlag
+            check={d.creditCode}
+            canRecord
+            values={actionData?.intent === "creditCode" ? actionData.values : undefined}
+            errors={errorsFor("creditCode")}
+          />
+        </>
+      ) : null}
       {d.uscc ? (
         <section className="card" aria-labelledby="uscc-title">
           <h2 className="h2" id="uscc-title">

@@ -6,6 +6,7 @@ import {
   DECISION_LABELS,
   flagText,
   formatUsdCents,
+  overrideText,
   STATUS_LABELS,
   TRACK_LABELS,
 } from "~/utils/board-labels";
@@ -13,6 +14,7 @@ import { DateTime } from "~/components/date-time";
 import { ExcludedReviewsNotice } from "~/components/excluded-reviews";
 import { Choices, ErrorSummary, TextArea } from "~/components/form";
 import { ScoreHistogram } from "~/components/score-histogram";
+import { CreditCodeFlag } from "~/components/credit-code-flag";
 import { formatScore, type GateStatus, type NotQualifiedReason } from "~/domain/scoring";
 import {
   boardSearch,
@@ -22,9 +24,15 @@ import {
   MAX_MODERATION_NOTE,
 } from "~/domain/board-query";
 import { getBoardCall } from "~/models/board.server";
-import { decisionsOpen, recordDecision } from "~/models/board-decisions.server";
+import {
+  decisionsOpen,
+  recordDecision,
+  type DecisionResult,
+} from "~/models/board-decisions.server";
+import { MAX_OVERRIDE_REASON } from "~/domain/decision-override";
 import { getBreakdown } from "~/models/breakdown.server";
 import { recordModeration } from "~/models/moderation.server";
+import { recordCreditCodeCheck } from "~/models/credit-code-check.server";
 import {
   excludedReviews,
   requireProposalAccess,
@@ -90,16 +98,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     requestId: (context?.requestId as string | undefined) ?? null,
     ip: (context?.ip as string | undefined) ?? null,
   };
-  const intent = values.intent === "gate" || values.intent === "note" ? values.intent : "decision";
+  const intent =
+    values.intent === "gate" || values.intent === "note" || values.intent === "creditCode"
+      ? values.intent
+      : "decision";
   await refuseUnless(db, user, access, intent === "decision" ? "decide" : "moderate");
   const result =
     intent === "decision"
       ? await recordDecision(db, common)
-      : await recordModeration(db, {
-          ...common,
-          kind: intent === "gate" ? "gate_decision" : "disagreement_note",
-        });
-  if (!result.ok) return data({ intent, errors: result.errors, values }, { status: result.status });
+      : intent === "creditCode"
+        ? await recordCreditCodeCheck(db, common)
+        : await recordModeration(db, {
+            ...common,
+            kind: intent === "gate" ? "gate_decision" : "disagreement_note",
+          });
+  if (!result.ok) {
+    // A shortlisting that overrides the rules: the confirmation step, rendered by the server.
+    const asked = intent === "decision" ? (result as DecisionResult & { ok: false }).confirm : null;
+    const confirm = asked
+      ? { text: overrideText(asked.override), fingerprint: asked.fingerprint }
+      : null;
+    return data({ intent, errors: result.errors, values, confirm }, { status: result.status });
+  }
   return redirect(`/board/${call.slug}/${proposalId}?saved=${intent}`);
 }
 
@@ -130,7 +150,12 @@ export default function BreakdownPage() {
   const { call, breakdown, excluded, decisionsOpen, back, saved, params } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as
-    | { intent: "decision" | "gate" | "note"; errors: FieldErrors; values: Record<string, unknown> }
+    | {
+        intent: "decision" | "gate" | "note" | "creditCode";
+        errors: FieldErrors;
+        values: Record<string, unknown>;
+        confirm: { text: string; fingerprint: string } | null;
+      }
     | undefined;
   const { proposal, result, arithmetic, reviews, criteria } = breakdown;
   const scored = criteria.filter((c) => c.kind === "scored");
@@ -138,11 +163,13 @@ export default function BreakdownPage() {
   const title = (key: string) => criteria.find((c) => c.key === key)?.titleEn ?? key;
   const errors = actionData?.errors;
   // What was typed is kept, in the form that was posted only.
-  const valuesFor = (intent: "decision" | "gate" | "note") =>
+  const valuesFor = (intent: "decision" | "gate" | "note" | "creditCode") =>
     actionData?.intent === intent ? actionData.values : undefined;
   const values = valuesFor("decision");
   const gateValues = valuesFor("gate");
   const noteValues = valuesFor("note");
+  const creditValues = valuesFor("creditCode");
+  const confirm = actionData?.intent === "decision" ? actionData.confirm : null;
   const splitGates = result.gates.filter(
     (g) => g.status === "split" || g.status === "moderated_pass" || g.status === "moderated_fail",
   );
@@ -150,6 +177,7 @@ export default function BreakdownPage() {
     decision: "Decision recorded.",
     gate: "Gate moderation recorded.",
     note: "Moderation note recorded.",
+    creditCode: "Credit code check recorded.",
   };
   const text = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -166,6 +194,41 @@ export default function BreakdownPage() {
         </div>
       ) : null}
       <ErrorSummary errors={errors} />
+      {confirm && values ? (
+        <section
+          className="notice notice--warning override-confirm"
+          aria-labelledby="override-heading"
+          id="override"
+        >
+          <h2 className="h2" id="override-heading">
+            Confirm an override
+          </h2>
+          <p>
+            This proposal does not meet the published rules for a shortlist:{" "}
+            <strong className="override-what">{confirm.text}</strong>. Shortlisting it overrides
+            them; the override and your reason are recorded with the decision, in the audit log, on
+            the board and in every export.
+          </p>
+          <Form method="post" noValidate className="decision-form">
+            <input type="hidden" name="intent" value="decision" />
+            <input type="hidden" name="outcome" value={text(values.outcome) ?? ""} />
+            <input type="hidden" name="reason" value={text(values.reason) ?? ""} />
+            <input type="hidden" name="overrideFingerprint" value={confirm.fingerprint} />
+            <TextArea
+              name="overrideReason"
+              label="Reason for the override"
+              hint={`Why this proposal is shortlisted although it does not meet the rules. Up to ${MAX_OVERRIDE_REASON} characters.`}
+              defaultValue={text(values.overrideReason) ?? ""}
+              error={errors?.overrideReason}
+              rows={3}
+            />
+            <button type="submit" className="button button--warning">
+              Confirm the override and shortlist
+            </button>{" "}
+            <Link to={`/board/${call.slug}/${proposal.id}#decision`}>Cancel</Link>
+          </Form>
+        </section>
+      ) : null}
       <span className="caption">
         {call.titleEn} — {proposal.reference}
       </span>
@@ -226,6 +289,11 @@ export default function BreakdownPage() {
         <div className="summary-list__row">
           <dt>Reviews</dt>
           <dd>
+            {breakdown.provisional ? (
+              <>
+                <span className="tag tag--yellow">Provisional</span>{" "}
+              </>
+            ) : null}
             {result.reviewsSubmitted} submitted of {result.reviewsRequired} required
             {breakdown.otherReviews
               ? ` (${breakdown.otherReviews} more in draft or returned for rework: not counted)`
@@ -418,6 +486,12 @@ export default function BreakdownPage() {
       </p>
 
       <h2 className="h2">Flags</h2>
+      <CreditCodeFlag
+        check={breakdown.creditCode}
+        canRecord={decisionsOpen}
+        values={creditValues}
+        errors={actionData?.intent === "creditCode" ? errors : undefined}
+      />
       {result.flags.length === 0 ? (
         <p>
           No flags: no criterion&apos;s levels differ by {params.spread} or more, the review
@@ -566,6 +640,14 @@ export default function BreakdownPage() {
           Current decision: <strong>{DECISION_LABELS[breakdown.decision.outcome]}</strong> by{" "}
           {breakdown.decision.decidedBy}, <DateTime iso={breakdown.decision.decidedAt} />. Reason:{" "}
           {breakdown.decision.reason}
+          {breakdown.decision.override ? (
+            <>
+              <br />
+              <span className="tag tag--red">Override</span> It overrode:{" "}
+              {overrideText(breakdown.decision.override)}. Reason for the override:{" "}
+              {breakdown.decision.overrideReason}
+            </>
+          ) : null}
         </p>
       ) : (
         <p>No decision recorded yet.</p>

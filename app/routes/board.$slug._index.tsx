@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import {
   DECISION_LABELS,
   flagText,
+  overrideText,
+  CREDIT_CODE_FLAG,
   formatUsdCents,
   STATUS_LABELS,
   TRACK_LABELS,
@@ -75,9 +77,14 @@ function toRowView(r: BoardRow) {
     calibratedScore: r.calibratedScore,
     gatesSummary: r.gatesSummary,
     qualifies: r.qualifies,
-    /** The unresolved flags, in words. */
-    flags: r.flags.filter((f) => !f.resolved).map(flagText),
+    /** The unresolved flags, in words (the credit-code check among them until it is recorded). */
+    flags: [
+      ...r.flags.filter((f) => !f.resolved).map(flagText),
+      ...(r.creditCodeCheck ? [CREDIT_CODE_FLAG] : []),
+    ],
     decision: r.decision,
+    /** What a shortlisting overrode, in words; null when it overrode nothing. */
+    override: r.override ? overrideText(r.override) : null,
   };
 }
 
@@ -313,7 +320,7 @@ export default function Board() {
                   {r.provisional ? (
                     <>
                       <br />
-                      <span className="tag tag--grey">Provisional</span>
+                      <span className="tag tag--yellow">Provisional</span>
                     </>
                   ) : null}
                 </td>
@@ -353,6 +360,13 @@ export default function Board() {
                   ) : (
                     "—"
                   )}
+                  {r.override ? (
+                    <>
+                      <br />
+                      <span className="tag tag--red">Override</span>{" "}
+                      <span className="hint">{r.override}</span>
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

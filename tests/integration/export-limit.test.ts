@@ -166,7 +166,7 @@ describe("exports of the top N rows", () => {
   it("names the file after the limit", () => {
     const query = parseBoardQuery(new URLSearchParams());
     expect(exportFileName(call, query, "pdf", "2026-11-28T07:12:00.000Z", 100)).toBe(
-      "shortlist-limit-test-top100-20261128T0712Z.pdf",
+      "ranking-limit-test-top100-20261128T0712Z.pdf",
     );
   });
 });

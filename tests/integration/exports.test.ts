@@ -26,7 +26,7 @@ import { createUser, signedIn } from "../support/factories";
 
 const SLUG = "export-test";
 const COLUMNS =
-  "rank,reference,company_en,company_zh,title,tracks,investment_usd,reviews_submitted,reviews_required,score,calibrated_score,gates,qualifies,flags,decision,decision_reason,submitted_at";
+  "rank,reference,company_en,company_zh,title,tracks,investment_usd,reviews_submitted,reviews_required,score,calibrated_score,gates,qualifies,flags,decision,decision_reason,submitted_at,provisional,override,override_reason";
 const EVIL = '=HYPERLINK("http://evil.example/?x=1","Click")';
 
 type Loader = (args: {
@@ -387,7 +387,7 @@ describe("CSV export", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("Content-Disposition")).toMatch(
-      /^attachment; filename="shortlist-export-test-\d{8}T\d{4}Z\.csv"; filename\*=UTF-8''/,
+      /^attachment; filename="ranking-export-test-\d{8}T\d{4}Z\.csv"; filename\*=UTF-8''/,
     );
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("Cache-Control")).toContain("no-store");
@@ -689,7 +689,14 @@ function recompute(wb: ExcelJS.Workbook) {
       scored.every((c) => (means.get(String(c.key)) ?? -1) >= Number(c.min_level)) &&
       score !== null &&
       score >= qualifying;
-    return { ref, submittedAt: String(p.submitted_at), score, calibratedScore, means, qualifies };
+    return {
+      ref,
+      submittedAt: (p.submitted_at as Date).toISOString(),
+      score,
+      calibratedScore,
+      means,
+      qualifies,
+    };
   });
   const key = (r: (typeof results)[number]) => (mode === "raw" ? r.score : r.calibratedScore);
   const desc = (a: number | null, b: number | null) => {
@@ -907,7 +914,20 @@ describe("PDF export", () => {
       "导出测试征集",
     ])
       expect(text).toContain(name);
-    expect(text).toContain("Shortlist report");
+    // Unfiltered, it is a ranking, not a shortlist: in its title and in its file name.
+    expect(text).toContain("Ranking report");
+    expect(text).not.toContain("Shortlist report");
+    expect(res.headers.get("Content-Disposition")).toMatch(/filename="ranking-export-test-/);
+    // Page numbers "page n of m", m the real page count.
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", ["-"], { input: res.body }).toString())![1],
+    );
+    for (let n = 1; n <= pages; n++) expect(text).toContain(`page ${n} of ${pages}`);
+    expect(text).not.toContain(`page ${pages + 1} of`);
+    // Gates and flags columns.
+    expect(text).toContain("Gates");
+    expect(text).toContain("Flags");
+    expect(text).toMatch(/split \(g1=split/);
     expect(text).toContain("Certified Tier IV design");
     expect(text).toContain("Official Exporter");
     expect(text).toContain(official.user.email);
@@ -919,6 +939,29 @@ describe("PDF export", () => {
     expect(text.replace(/\s+/g, "")).toContain(audit.contentSha256);
     const csv = await download(csvRoute.loader as Loader, ".csv", official.cookie);
     expect(audit.contentSha256).toBe(sha256(csv.body));
+  });
+
+  it("calls itself a shortlist only when the filter is the shortlist", async () => {
+    const res = await download(
+      pdfRoute.loader as Loader,
+      ".pdf?decision=shortlisted",
+      official.cookie,
+    );
+    expect(res.headers.get("Content-Disposition")).toMatch(
+      /filename="shortlist-export-test-shortlisted-\d{8}T\d{4}Z\.pdf"/,
+    );
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], {
+      input: res.body,
+    }).toString("utf8");
+    expect(text).toContain("Shortlist report");
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", ["-"], { input: res.body }).toString())![1],
+    );
+    expect(text).toContain(`Shortlist report — export-test — page ${pages} of ${pages}`);
+    const xlsx = await download(xlsxRoute.loader as Loader, ".xlsx?qualifies=yes", official.cookie);
+    expect(xlsx.headers.get("Content-Disposition")).toMatch(
+      /filename="ranking-export-test-qualifying-/,
+    );
   });
 });
 

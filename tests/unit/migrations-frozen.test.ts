@@ -31,6 +31,8 @@ const LANDED: Record<string, string> = {
     "ee23e9f97bf9929dbaa901eefe7c101bddbf5b2b828faefe39332a9402aa1555",
   "2026-12-02-0014-moderation-basis.ts":
     "878fde824ac5213818eb6a8d2c3c75da6a0f4c4b2a6a9102996ae14d5317e94f",
+  "2026-12-02-0015-decision-overrides.ts":
+    "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");

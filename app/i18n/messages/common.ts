@@ -59,6 +59,8 @@ export const en = {
     "The call has been decided: its proposals, reviews, moderations and decisions are final unless an official reopens the call",
   "lifecycle.error.noDecision": "This proposal has no recorded decision",
   "lifecycle.error.notFound": "This proposal could not be found",
+  "board.creditCode.notPending":
+    "This proposal's credit code needs no manual check, or its check has already been recorded",
   "lifecycle.error.changedMeanwhile":
     "This proposal changed meanwhile: reload the page and try again",
 } as const;
@@ -120,5 +122,6 @@ export const zh: Record<keyof typeof en, string> = {
     "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可更改",
   "lifecycle.error.noDecision": "此提案尚无记录的决定",
   "lifecycle.error.notFound": "找不到此提案",
+  "board.creditCode.notPending": "此提案的统一社会信用代码无需人工核查，或核查结果已被记录",
   "lifecycle.error.changedMeanwhile": "此提案已被他人更改：请刷新页面后重试",
 };

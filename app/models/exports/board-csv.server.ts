@@ -34,6 +34,9 @@ export function rankingCsvRecord(r: RankingRow): CsvCell[] {
     text(r.decision ?? ""),
     text(r.decisionReason),
     text(r.submittedAt),
+    text(r.provisional ? "yes" : "no"),
+    text(r.override),
+    text(r.overrideReason),
   ];
 }
 

@@ -20,7 +20,7 @@
 //   the server's secret can link a pseudonym to a person. Should two reviewers of a call ever
 //   share 8 digits, both get 16.
 import crypto from "node:crypto";
-import { flagText } from "~/utils/board-labels";
+import { flagText, overrideText } from "~/utils/board-labels";
 import type { Call, DecisionOutcome } from "~db/schema";
 import { boardSearch, type BoardQuery } from "~/domain/board-query";
 import type { Flag, GateResult, ScoringParams } from "~/domain/scoring";
@@ -50,6 +50,11 @@ export const RANKING_COLUMNS = [
   "decision",
   "decision_reason",
   "submitted_at",
+  // Issue 13: a proposal with fewer counting reviews than the minimum is marked "provisional" in
+  // every export; a shortlisting that overrode the rules says what it overrode, and why.
+  "provisional",
+  "override",
+  "override_reason",
 ] as const;
 
 export interface RankingRow {
@@ -75,6 +80,10 @@ export interface RankingRow {
   decision: DecisionOutcome | null;
   decisionReason: string;
   submittedAt: string;
+  provisional: boolean;
+  /** What the decision overrode, in words ("1 of 3 reviews; score 61.00 below 65"); "" if none. */
+  override: string;
+  overrideReason: string;
 }
 
 export interface ExportCriterion {
@@ -265,6 +274,9 @@ export async function* rankingPages(
       decision: r.decision,
       decisionReason: r.decisionReason ?? "",
       submittedAt: r.submittedAt ?? "",
+      provisional: r.provisional,
+      override: r.override ? overrideText(r.override) : "",
+      overrideReason: r.override ? (r.overrideReason ?? "") : "",
     }));
     if (ctx.limit !== null && emitted >= ctx.limit) return;
   }
@@ -316,11 +328,14 @@ export async function proposalReferences(
   db: DB,
   ctx: ExportContext,
 ): Promise<
-  Map<number, { reference: string; tracks: string; submittedAt: string; withheld: boolean }>
+  Map<
+    number,
+    { reference: string; tracks: string; status: string; submittedAt: string; withheld: boolean }
+  >
 > {
   const rows = await db
     .selectFrom("proposals")
-    .select(["id", "reference", "tracks", "submitted_at"])
+    .select(["id", "reference", "tracks", "status", "submitted_at"])
     .where("call_id", "=", ctx.call.id)
     .where("status", "in", [...RANKED_STATUSES])
     .orderBy("reference")
@@ -340,6 +355,7 @@ export async function proposalReferences(
             .map((t) => t.trim())
             .filter(Boolean)
             .join(";"),
+          status: r.status,
           submittedAt: r.submitted_at ?? "",
           withheld: hide,
         },
@@ -437,9 +453,16 @@ export interface ModerationRow {
   note: string;
   official: string;
   createdAt: string;
+  /** Reviewer ids of the counting reviews the moderation decided (submitted by then). */
+  reviewsDecided: number[];
+  /** Whether it no longer applies (see moderationStanding). */
+  lapsed: boolean;
 }
 
-/** Every moderation of the call's ranked proposals, oldest first (a split gate: the latest counts). */
+/**
+ * Every moderation of the call's ranked proposals, oldest first, with the reviews it decided and
+ * whether it has lapsed (moderationStanding).
+ */
 export async function listModerations(db: DB, callId: number): Promise<ModerationRow[]> {
   const rows = await db
     .selectFrom("moderations as m")
@@ -447,6 +470,7 @@ export async function listModerations(db: DB, callId: number): Promise<Moderatio
     .innerJoin("users as u", "u.id", "m.official_id")
     .leftJoin("criteria as c", "c.id", "m.criterion_id")
     .select([
+      "m.id as id",
       "m.proposal_id as proposalId",
       "m.kind as kind",
       "c.key as key",
@@ -460,5 +484,65 @@ export async function listModerations(db: DB, callId: number): Promise<Moderatio
     .orderBy("m.created_at")
     .orderBy("m.id")
     .execute();
-  return rows;
+  if (!rows.length) return [];
+  const ids = [...new Set(rows.map((r) => r.proposalId))];
+  // The counting reviews (the read model's review_totals) and the proposals' stored results.
+  const reviews = await db
+    .selectFrom("review_totals as rt")
+    .innerJoin("reviews as r", "r.id", "rt.review_id")
+    .select(["rt.proposal_id as proposalId", "rt.reviewer_id as reviewerId", "r.submitted_at"])
+    .where("rt.proposal_id", "in", ids)
+    .execute();
+  const gates = new Map(
+    (
+      await db
+        .selectFrom("proposal_scores")
+        .select(["proposal_id", "gates_json"])
+        .where("proposal_id", "in", ids)
+        .execute()
+    ).map((r) => [r.proposal_id, parseJson<GateResult[]>(r.gates_json, [])]),
+  );
+  return moderationStanding(
+    rows.map(({ id: _id, ...r }) => r),
+    reviews.map((r) => ({ ...r, submittedAt: r.submitted_at })),
+    gates,
+  );
+}
+
+/**
+ * The ONE place that decides, for the Moderations sheet, which counting reviews a moderation
+ * decided and whether it has lapsed (product.md: "it names the reviews it decided, and it lapses …
+ * as soon as the set of counting reviews of that proposal changes"). Until moderations store the
+ * reviews they decided, this reads them off what is stored: the decided reviews are the counting
+ * reviews submitted by the moderation's time; a gate decision is in force exactly when the score
+ * read model's result for that gate is moderated (and it is the latest decision for the gate); a
+ * disagreement note has lapsed when a counting review was submitted after it. Replace this with
+ * the moderation's own record of its reviews when the scoring rules keep one.
+ */
+export function moderationStanding(
+  rows: readonly Omit<ModerationRow, "reviewsDecided" | "lapsed">[],
+  reviews: readonly { proposalId: number; reviewerId: number; submittedAt: string | null }[],
+  gates: ReadonlyMap<number, readonly GateResult[]>,
+): ModerationRow[] {
+  const latestGate = new Map<string, number>();
+  rows.forEach((m, i) => {
+    if (m.kind === "gate_decision") latestGate.set(`${m.proposalId}:${m.key}`, i);
+  });
+  return rows.map((m, i) => {
+    const own = reviews.filter((r) => r.proposalId === m.proposalId);
+    const decided = own
+      .filter((r) => r.submittedAt !== null && r.submittedAt <= m.createdAt)
+      .map((r) => r.reviewerId)
+      .sort((a, b) => a - b);
+    let lapsed: boolean;
+    if (m.kind === "gate_decision") {
+      const status = gates.get(m.proposalId)?.find((g) => g.key === m.key)?.status;
+      lapsed =
+        latestGate.get(`${m.proposalId}:${m.key}`) !== i ||
+        (status !== "moderated_pass" && status !== "moderated_fail");
+    } else {
+      lapsed = own.some((r) => r.submittedAt !== null && r.submittedAt > m.createdAt);
+    }
+    return { ...m, reviewsDecided: decided, lapsed };
+  });
 }

@@ -11,7 +11,7 @@ import { getDb } from "~/services/db.server";
 import type { SessionUser } from "~/services/session.server";
 import { loadExportContext } from "./board-data.server";
 import { writeBoardCsv } from "./board-csv.server";
-import { writeBoardPdf } from "./pdf-report.server";
+import { exportTitle, writeBoardPdf } from "./pdf-report.server";
 import { openReadSnapshot } from "~/services/exports/snapshot.server";
 import { exportHeaders, streamExport } from "~/services/exports/stream.server";
 import { writeBoardXlsx } from "./xlsx.server";
@@ -24,7 +24,11 @@ const CONTENT_TYPES: Record<BoardExportKind, string> = {
   pdf: "application/pdf",
 };
 
-/** "shortlist-<slug>-<filter words>-20261128T0712Z.csv" — readable, safe, sortable. */
+/**
+ * "<what>-<slug>-<filter words>-20261128T0712Z.csv" — readable, safe, sortable. <what> says what
+ * was exported, as the PDF's title does: "shortlist" only when the filter is the shortlist
+ * (decision=shortlisted), otherwise "ranking".
+ */
 export function exportFileName(
   call: Pick<Call, "slug">,
   query: BoardQuery,
@@ -40,7 +44,8 @@ export function exportFileName(
   if (query.status) parts.push(query.status);
   if (query.track) parts.push(query.track);
   const stamp = `${at.slice(0, 16).replace(/[-:]/g, "")}Z`;
-  const name = ["shortlist", call.slug, ...parts.filter(Boolean), stamp].join("-");
+  const what = exportTitle(query).toLowerCase();
+  const name = [what, call.slug, ...parts.filter(Boolean), stamp].join("-");
   return `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.${kind}`;
 }
 

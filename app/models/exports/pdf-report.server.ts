@@ -1,6 +1,13 @@
-// The formal shortlist report (PDF, pdfkit, landscape A4) with Chinese names rendered in Noto Sans
-// SC (registered by app/services/pdf.server.ts). It streams: pdfkit writes each finished page out
-// as the next one starts, and rows are read from the database one page at a time.
+// The formal report (PDF, pdfkit, landscape A4) with Chinese names rendered in Noto Sans SC
+// (registered by app/services/pdf.server.ts). Its title says what was exported: a "Shortlist
+// report" only when the filter is the shortlist, otherwise a "Ranking report" (exportTitle). It
+// streams: pdfkit writes each finished page out as the next one starts, and rows are read from the
+// database one page at a time.
+//
+// PAGE NUMBERS ("page n of m"): m is known only once every row is laid out, and buffering the pages
+// until then would hold the whole report in memory. So the report is laid out twice from the same
+// read snapshot: a first pass into a discarding sink counts the pages, the second writes them with
+// their footers. Twice the layout time, constant memory.
 //
 // WHAT THE PRINTED SHA-256 COVERS: a file cannot contain its own hash, so the report prints the
 // SHA-256 of the CSV rendering of exactly the rows it lists — the bytes that
@@ -18,7 +25,7 @@ import type { SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { usdText, type ExportContext, type RankingRow } from "./board-data.server";
 import { writeBoardCsv } from "./board-csv.server";
-import { waitForReadable, yieldToLoop } from "~/services/exports/stream.server";
+import { assertOpen, waitForReadable, yieldToLoop } from "~/services/exports/stream.server";
 
 const DECISION_WORDS: Record<string, string> = {
   shortlisted: "Shortlisted",
@@ -27,16 +34,23 @@ const DECISION_WORDS: Record<string, string> = {
 };
 
 const TABLE = [
-  { key: "rank", label: "Rank", width: 34, align: "right" },
-  { key: "reference", label: "Reference", width: 78, align: "left" },
-  { key: "company", label: "Company", width: 210, align: "left" },
-  { key: "title", label: "Title", width: 165, align: "left" },
-  { key: "investment", label: "Investment (USD)", width: 78, align: "right" },
-  { key: "score", label: "Score", width: 42, align: "right" },
-  { key: "calibrated", label: "Calibrated", width: 50, align: "right" },
-  { key: "qualifies", label: "Qualifies", width: 44, align: "left" },
-  { key: "decision", label: "Decision", width: 60, align: "left" },
+  { key: "rank", label: "Rank", width: 30, align: "right" },
+  { key: "reference", label: "Reference", width: 70, align: "left" },
+  { key: "company", label: "Company", width: 140, align: "left" },
+  { key: "title", label: "Title", width: 118, align: "left" },
+  { key: "investment", label: "Investment (USD)", width: 64, align: "right" },
+  { key: "score", label: "Score", width: 38, align: "right" },
+  { key: "calibrated", label: "Calibrated", width: 46, align: "right" },
+  { key: "gates", label: "Gates", width: 70, align: "left" },
+  { key: "qualifies", label: "Qualifies", width: 56, align: "left" },
+  { key: "flags", label: "Flags", width: 74, align: "left" },
+  { key: "decision", label: "Decision", width: 56, align: "left" },
 ] as const;
+
+/** "Shortlist" only when the export is the shortlist (the decision filter); otherwise "Ranking". */
+export function exportTitle(query: Pick<ExportContext["query"], "decision">): string {
+  return query.decision === "shortlisted" ? "Shortlist" : "Ranking";
+}
 
 export interface PdfResult {
   rows: number;
@@ -58,7 +72,28 @@ export async function writeBoardPdf(
   user: SessionUser,
   exportedAt: string,
 ): Promise<PdfResult> {
-  const title = `Shortlist report: ${ctx.call.title_en}`;
+  // First pass: lay the report out into nothing, to count its pages.
+  const discard = new Writable({
+    write(_chunk, _enc, callback) {
+      callback();
+    },
+  });
+  const counted = await layOut(discard, sink, db, ctx, user, exportedAt, null);
+  return layOut(sink, sink, db, ctx, user, exportedAt, counted.pages);
+}
+
+async function layOut(
+  out: Writable,
+  /** The client's stream: a pass stops when the client has gone. */
+  client: PassThrough,
+  db: DB,
+  ctx: ExportContext,
+  user: SessionUser,
+  exportedAt: string,
+  totalPages: number | null,
+): Promise<PdfResult & { pages: number }> {
+  const kind = exportTitle(ctx.query);
+  const title = `${kind} report: ${ctx.call.title_en}`;
   const doc = new PDFDocument({
     size: "A4",
     layout: "landscape",
@@ -73,7 +108,37 @@ export async function writeBoardPdf(
     lang: "en",
   } as PDFKit.PDFDocumentOptions);
   registerCjkFonts(doc);
-  doc.pipe(sink);
+  doc.pipe(out);
+
+  // "page n of m" in the bottom margin of every page, written as the page starts (writing into
+  // the margin must not move the cursor or start another page).
+  let pages = 0;
+  const footer = () => {
+    pages += 1;
+    const { x, y } = doc;
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(8)
+      .fillColor("#505a5f")
+      .text(
+        `${kind} report — ${ctx.call.slug} — page ${pages} of ${totalPages ?? "?"}`,
+        doc.page.margins.left,
+        doc.page.height - bottomMargin + 14,
+        {
+          width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+          align: "center",
+          lineBreak: false,
+        },
+      );
+    doc.page.margins.bottom = bottomMargin;
+    doc.x = x;
+    doc.y = y;
+    doc.fillColor("#0b0c0c");
+  };
+  footer();
+  doc.on("pageAdded", footer);
 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
@@ -84,7 +149,7 @@ export async function writeBoardPdf(
   doc.font(FONT_REGULAR).fontSize(9).fillColor(grey);
   doc.text("Capital Development Authority, Islamabad — Investment proposal portal", { width });
   doc.moveDown(0.4);
-  doc.font(FONT_BOLD).fontSize(18).fillColor(ink).text("Shortlist report", { width });
+  doc.font(FONT_BOLD).fontSize(18).fillColor(ink).text(`${kind} report`, { width });
   doc.font(FONT_BOLD).fontSize(12).text(ctx.call.title_en, { width });
   doc.font(FONT_REGULAR).fontSize(12).text(ctx.call.title_zh, { width });
   doc.moveDown(0.5);
@@ -100,6 +165,18 @@ export async function writeBoardPdf(
     ...(ctx.limit !== null
       ? ([["Rows", `the first ${ctx.limit} in this order`]] as [string, string][])
       : []),
+    ...(ctx.hidden.size
+      ? ([
+          [
+            "Withheld",
+            `${ctx.hidden.size} proposal(s) withheld from you because of your declared conflicts of interest`,
+          ],
+        ] as [string, string][])
+      : []),
+    [
+      "Marks",
+      "P = provisional (fewer counting reviews than the minimum: ranked, does not qualify); OVERRIDE = shortlisted although it did not meet the rules, with what it overrode and the reason",
+    ],
     [
       "Order",
       `ranked by the ${scoreName}; ties broken by the published tie-break criteria (${
@@ -112,7 +189,7 @@ export async function writeBoardPdf(
     ],
     [
       "Rules",
-      `qualifies with at least ${ctx.params.minReviews} submitted reviews, every gate passed, every criterion at its minimum level and a score of at least ${ctx.params.qualifyingScore}`,
+      `qualifies with at least ${ctx.params.minReviews} counting reviews, every gate passed, every criterion at its minimum level and a raw score of at least ${ctx.params.qualifyingScore} (compared at 6 decimals)`,
     ],
   ];
   for (const [label, value] of facts) {
@@ -144,7 +221,12 @@ export async function writeBoardPdf(
 
   // The ranked table.
   doc.moveDown(0.6);
-  doc.font(FONT_BOLD).fontSize(13).text("Ranked proposals", left, doc.y, { width });
+  doc
+    .font(FONT_BOLD)
+    .fontSize(13)
+    .text(kind === "Shortlist" ? "Shortlisted proposals" : "Ranked proposals", left, doc.y, {
+      width,
+    });
   doc.moveDown(0.2);
   const drawHeader = () => {
     let x = left;
@@ -162,19 +244,24 @@ export async function writeBoardPdf(
       .strokeColor(ink)
       .stroke();
   };
-  if (doc.y > bottom() - 60) doc.addPage();
+  // The table's header with room for at least a row or two under it, never alone at a page's foot.
+  if (doc.y > bottom() - 110) doc.addPage();
   drawHeader();
 
   const cellText = (r: RankingRow): Record<(typeof TABLE)[number]["key"], string> => ({
-    rank: String(r.rank),
+    rank: r.provisional ? `${r.rank} P` : String(r.rank),
     reference: r.reference,
     company: r.companyZh ? `${r.companyEn}\n${r.companyZh}` : r.companyEn,
     title: r.title,
     investment: money(r.investmentUsdCents),
     score: formatScore(r.score) || "—",
     calibrated: formatScore(r.calibratedScore) || "—",
-    qualifies: r.qualifies ? "Yes" : "No",
-    decision: r.decision ? (DECISION_WORDS[r.decision] ?? r.decision) : "—",
+    gates: r.gates,
+    qualifies: r.qualifies ? "Yes" : r.provisional ? "No; provisional" : "No",
+    flags: r.flags || "—",
+    decision: r.decision
+      ? `${DECISION_WORDS[r.decision] ?? r.decision}${r.override ? " OVERRIDE" : ""}`
+      : "—",
   });
 
   const drawRow = (r: RankingRow) => {
@@ -186,7 +273,12 @@ export async function writeBoardPdf(
         height,
         doc.heightOfString(cells[col.key] || " ", { width: col.width - 4 }),
       );
-    const reason = r.decision && r.decisionReason ? `Reason: ${r.decisionReason}` : "";
+    const reason = [
+      r.decision && r.decisionReason ? `Reason: ${r.decisionReason}` : "",
+      r.override ? `Override of: ${r.override}. Reason for the override: ${r.overrideReason}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n");
     const reasonHeight = reason ? doc.heightOfString(reason, { width: width - 112 }) + 2 : 0;
     if (doc.y + height + reasonHeight + 6 > bottom()) {
       doc.addPage();
@@ -226,7 +318,8 @@ export async function writeBoardPdf(
   const rows = await writeBoardCsv(hashSink, db, ctx, user.id, async (page) => {
     for (const r of page) drawRow(r);
     await yieldToLoop();
-    await waitForReadable(doc, sink);
+    await waitForReadable(doc, out);
+    assertOpen(client);
   });
   const contentSha256 = csvHash.digest("hex");
   const csvSearch =
@@ -268,5 +361,5 @@ export async function writeBoardPdf(
   });
   doc.end();
   await ended;
-  return { rows, contentSha256 };
+  return { rows, contentSha256, pages };
 }

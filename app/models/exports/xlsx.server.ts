@@ -10,8 +10,11 @@
 // gates, which decide whether such a gate passed, and disagreement notes).
 // Cells are typed: text cells are strings (never formulas, so nothing needs neutralising and names
 // stay exactly as typed), numbers are numbers written at full precision and displayed with a
-// number format (scores 0.00), timestamps are ISO 8601 UTC text (a spreadsheet date would lose the
-// zone). Header rows are bold and frozen; columns have widths.
+// number format (scores 0.00), timestamps are spreadsheet dates in UTC (product.md: "dates as
+// spreadsheet dates (UTC)"; the Rules sheet says so, and the header of each date column ends in
+// "_at" as in the CSV). Every sheet: a bold, frozen header row with an autofilter over the whole
+// table, column widths, and a landscape print setup one page wide with the header row repeated on
+// every printed page (exceljs pageSetup + printTitlesRow, written as _xlnm.Print_Titles).
 import type { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { stripForbiddenXmlChars } from "~/domain/xml-text";
@@ -30,8 +33,37 @@ import { assertOpen, waitForRoom, yieldToLoop } from "~/services/exports/stream.
 
 type Col = { header: string; width: number; numFmt?: string };
 
+/** Timestamps: a spreadsheet date (UTC) shown to the millisecond, as stored. */
+export const DATE_FORMAT = "yyyy-mm-dd hh:mm:ss.000";
+
+/** An ISO 8601 UTC timestamp as a spreadsheet date; null (an empty cell) when absent or invalid. */
+export function sheetDate(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isFinite(d.getTime()) ? d : null;
+}
+
+/** Column letters of a 1-based column number (1 → A, 27 → AA). */
+function columnLetters(n: number): string {
+  let s = "";
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26))
+    s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
 function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: readonly Col[]) {
-  const ws = wb.addWorksheet(name, { views: [{ state: "frozen", xSplit: 0, ySplit: 1 }] });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: "frozen", xSplit: 0, ySplit: 1 }],
+    // Landscape, one page wide and as many pages long as needed, the header on every page.
+    pageSetup: {
+      orientation: "landscape",
+      paperSize: 9, // A4
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "1:1",
+    },
+  });
   ws.columns = columns.map((c, i) => ({
     key: `c${i}`,
     width: c.width,
@@ -48,8 +80,9 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
   const shared: ExcelJS.Style[] = columns.map(
     (c) => (c.numFmt ? { numFmt: c.numFmt } : {}) as ExcelJS.Style,
   );
+  let lastRow = 1;
   return {
-    add(values: (string | number | null)[]) {
+    add(values: (string | number | Date | null)[]) {
       // Every text cell passes here: a character XML 1.0 forbids (or a noncharacter) would make
       // the workbook unreadable, whatever row it came from (domain/xml-text, issue 12 item 6).
       const row = ws.addRow(
@@ -57,8 +90,13 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
       );
       for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = shared[i]!;
       row.commit();
+      lastRow = row.number;
     },
-    commit: () => ws.commit(),
+    commit: () => {
+      // The autofilter covers the header and every row (exceljs writes it when the sheet closes).
+      ws.autoFilter = `A1:${columnLetters(columns.length)}${lastRow}`;
+      return ws.commit();
+    },
     /**
      * Bytes of this sheet's XML written but not yet taken by the zip. exceljs hands each 64 KB of
      * a sheet to archiver without waiting, and archiver zips one entry at a time, on this thread,
@@ -124,10 +162,23 @@ const RANKING_SHEET: readonly Col[] = RANKING_COLUMNS.map((header) => {
     flags: { header, width: 44 },
     decision: { header, width: 12 },
     decision_reason: { header, width: 50 },
-    submitted_at: { header, width: 26 },
+    submitted_at: { header, width: 24, numFmt: DATE_FORMAT },
+    provisional: { header, width: 11 },
+    override: { header, width: 40 },
+    override_reason: { header, width: 50 },
   };
   return widths[header] ?? { header, width: 14 };
 });
+
+/**
+ * The Rules sheet's rank_scope: which proposals the ranks run over. The ranking is the board's
+ * (rankingPages reads listBoard); when proposals are withheld from the exporter, the rule the
+ * board applies to them is stated here, in one place.
+ */
+export function rankScope(withheld: number): string {
+  if (withheld === 0) return "call: every proposal on the Proposals sheet";
+  return `call: every proposal on the Proposals sheet; ${withheld} proposal(s) withheld from the exporter because of declared conflicts (WITHHELD-n) are ranked with the others but not listed on the Ranking sheet`;
+}
 
 export interface XlsxResult {
   rows: number;
@@ -179,7 +230,10 @@ export async function writeBoardXlsx(
         r.flags,
         r.decision ?? "",
         r.decisionReason,
-        r.submittedAt,
+        sheetDate(r.submittedAt),
+        r.provisional ? "yes" : "no",
+        r.override,
+        r.overrideReason,
       ]);
     }
     await pace(ranking);
@@ -222,7 +276,7 @@ export async function writeBoardXlsx(
     { header: "criterion_key", width: 14 },
     { header: "level_or_pass_fail", width: 18, numFmt: "0" },
     { header: "rationale", width: 80 },
-    { header: "submitted_at", width: 26 },
+    { header: "submitted_at", width: 24, numFmt: DATE_FORMAT },
   ]);
   let rawScoreRows = 0;
   for await (const page of rawScorePages(db, ctx.call.id)) {
@@ -236,7 +290,7 @@ export async function writeBoardXlsx(
         s.criterionKey,
         s.kind === "scored" ? s.level : s.gatePass === null ? null : s.gatePass ? "pass" : "fail",
         ref.withheld ? "" : s.rationale,
-        s.submittedAt ?? "",
+        sheetDate(s.submittedAt),
       ]);
     }
     await pace(raw);
@@ -262,32 +316,49 @@ export async function writeBoardXlsx(
     ["calibration_min_reviews", p.calibrationMinReviews],
     ["score_in_use", ctx.query.score],
     ["tie_break_order", tieBreak.join(",")],
+    ["rank_scope", rankScope(ctx.hidden.size)],
     [
       "tie_break_then",
-      "the earlier proposal submission (submitted_at on the Proposals sheet), then the reference",
+      "the earlier submission (submitted_at on the Proposals sheet), then the reference number's sequence (CDA-2026-0042 before CDA-2026-10000)",
+    ],
+    [
+      "counting_reviews",
+      "the Raw scores sheet holds exactly the counting reviews: submitted, not returned for rework, of a proposal in the competition (the Proposals sheet), by a reviewer not conflicted with it",
     ],
     [
       "score",
-      "Σ weight × (mean level of the criterion over submitted reviews) / 5; equal to the mean of the reviews' totals",
+      "Σ weight × (mean level of the criterion over the counting reviews) / 5; also the mean of the reviews' totals",
     ],
     ["review_total", "Σ weight × level / 5"],
     [
       "calibrated_score",
-      "each reviewer's totals are standardised (z-score, population SD) over all proposals that reviewer scored in the call, then mapped onto the mean and population SD of all submitted review totals in the call; a proposal's calibrated score is the mean of its reviews' calibrated totals; reviewers with fewer than calibration_min_reviews submitted reviews, or whose totals do not vary, count raw",
+      "each reviewer's totals are standardised (z-score, population SD) over all counting reviews that reviewer gave in the call, then mapped back onto the mean and population SD of all counting review totals in the call; a proposal's calibrated score is the mean of its reviews' calibrated totals; reviewers with fewer than calibration_min_reviews counting reviews, or whose totals do not vary, count raw; not clamped",
+    ],
+    [
+      "gates",
+      "a gate fails when a majority of the counting reviews mark it fail; an even split counts as not passed until an official records a moderation decision for it (the Moderations sheet, lapsed = no); a gate for one track only (Criteria applies_to_track) does not apply to proposals without that track",
     ],
     [
       "qualifies",
-      "at least min_reviews submitted reviews, every gate passed (a majority of reviews pass; not applicable to other tracks), every scored criterion's mean at or above its min_level, and score ≥ qualifying_score",
+      "at least min_reviews counting reviews, every gate passed, every scored criterion's mean at or above its min_level, and the raw score at least qualifying_score (calibration never changes qualification)",
     ],
     [
-      "gate_moderations",
-      `an evenly split gate counts as not passed until an official records a decision; the latest decision per proposal and gate counts. ${moderations.filter((m) => m.kind === "gate_decision").length} gate decision(s) on the Moderations sheet`,
+      "provisional",
+      "a proposal with fewer than min_reviews counting reviews: ranked, marked provisional, does not qualify",
+    ],
+    [
+      "disagreement",
+      "flagged when one criterion's levels differ by disagreement_spread or more, or the review totals' population SD is above disagreement_sd",
     ],
     [
       "rank",
-      "position among all ranked proposals of the call under score_in_use, best first; proposals without a score last",
+      "position by score_in_use, best first (proposals without a score last), over rank_scope; filters never renumber it",
     ],
-    ["precision", "scores are computed and written at full precision and displayed to 2 decimals"],
+    [
+      "precision",
+      "computed in double precision; every comparison (ties, qualifying_score, min_level, disagreement_sd) on values rounded to 6 decimals half away from zero, i.e. ROUND(x; 6); scores displayed to 2 decimals",
+    ],
+    ["dates", "spreadsheet dates in UTC"],
     [
       "reviewer",
       "stable pseudonym per call (R- and the first hex digits of a keyed HMAC-SHA256 of the reviewer's id)",
@@ -306,9 +377,11 @@ export async function writeBoardXlsx(
   const proposals = addSheet(wb, "Proposals", [
     { header: "reference", width: 16 },
     { header: "tracks", width: 30 },
-    { header: "submitted_at", width: 26 },
+    { header: "status", width: 22 },
+    { header: "submitted_at", width: 24, numFmt: DATE_FORMAT },
   ]);
-  for (const ref of refs.values()) proposals.add([ref.reference, ref.tracks, ref.submittedAt]);
+  for (const ref of refs.values())
+    proposals.add([ref.reference, ref.tracks, ref.status, sheetDate(ref.submittedAt)]);
   await proposals.commit();
 
   // Moderations.
@@ -319,7 +392,9 @@ export async function writeBoardXlsx(
     { header: "decision", width: 10 },
     { header: "note", width: 60 },
     { header: "official", width: 24 },
-    { header: "created_at", width: 26 },
+    { header: "created_at", width: 24, numFmt: DATE_FORMAT },
+    { header: "reviews_decided", width: 40 },
+    { header: "lapsed", width: 8 },
   ]);
   for (const m of moderations) {
     const ref = refs.get(m.proposalId);
@@ -331,7 +406,9 @@ export async function writeBoardXlsx(
       m.gatePass === null ? "" : m.gatePass ? "pass" : "fail",
       ref.withheld ? "" : m.note,
       m.official,
-      m.createdAt,
+      sheetDate(m.createdAt),
+      m.reviewsDecided.map((id) => pseudonyms.get(id) ?? `R-${id}`).join(";"),
+      m.lapsed ? "yes" : "no",
     ]);
   }
   await mods.commit();
