@@ -5,6 +5,12 @@
 // The typecheck then insists that every listed variable is passed.
 import type { Locale } from "~/i18n/locales";
 
+/**
+ * What replaces the secret of a one-time link in the stored copy of a message (mail.server.ts);
+ * here, client-safe, because the outbox page shows such links as text.
+ */
+export const REDACTED = "REDACTED";
+
 export interface MailText {
   subject: string;
   text: string;

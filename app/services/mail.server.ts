@@ -15,7 +15,7 @@ import type { DB } from "./db.server";
 import { nowIso } from "./db.server";
 import { getEnv } from "./env.server";
 import { getLogger } from "./logger.server";
-import { renderMail, type MailTemplateName, type MailVars } from "./mail-templates";
+import { REDACTED, renderMail, type MailTemplateName, type MailVars } from "./mail-templates";
 
 export interface SendMailInput<N extends MailTemplateName> {
   to: string;
@@ -31,8 +31,7 @@ export interface SentMail {
   text: string;
 }
 
-/** What replaces the secret of a one-time link in the stored copy of a message. */
-export const REDACTED = "REDACTED";
+export { REDACTED };
 
 /** The text with the secret of every one-time link (`?token=…` / `&token=…`) removed. */
 export function redactSecrets(text: string): string {
