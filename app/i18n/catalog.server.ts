@@ -14,6 +14,7 @@ import * as review from "./messages/review";
 import * as publicPages from "./messages/public";
 import * as session from "./messages/session";
 import * as decision from "./messages/decision";
+import * as staffWork from "./messages/staff-work";
 
 const AREAS = [
   common,
@@ -26,6 +27,7 @@ const AREAS = [
   publicPages,
   session,
   decision,
+  staffWork,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

@@ -9,6 +9,7 @@ import type * as review from "./messages/review";
 import type * as publicPages from "./messages/public";
 import type * as session from "./messages/session";
 import type * as decision from "./messages/decision";
+import type * as staffWork from "./messages/staff-work";
 
 // Each area of the portal keeps its words in its own file under messages/, English first; the
 // Chinese object is typed Record<keyof typeof en, string>, so a missing key fails the typecheck,
@@ -29,7 +30,8 @@ export type MessageKey =
   | keyof typeof review.en
   | keyof typeof publicPages.en
   | keyof typeof session.en
-  | keyof typeof decision.en;
+  | keyof typeof decision.en
+  | keyof typeof staffWork.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

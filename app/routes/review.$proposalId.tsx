@@ -37,6 +37,9 @@ import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
 import { useLocale } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
+// Issue 15 (i15b): the staff discussion, shown to whoever holds "discuss".
+import { DiscussionPanel } from "~/components/discussion-panel";
+import { listDiscussion } from "~/models/discussion.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Review ${data?.proposal.reference ?? ""} – CDA Investment Proposal Portal` },
@@ -87,6 +90,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: d.original_name,
     size: d.size_bytes,
   }));
+  // Issue 15 (i15b): the discussion, for officials and reviewers whose own review is in.
+  const discussion = can(access, "discuss")
+    ? await listDiscussion(db, proposalId, { forOfficial: can(access, "moderate") })
+    : null;
   if (can(access, "viewReviews")) {
     const reviews = (await listProposalReviews(db, proposalId)).filter(
       (r) => r.status === "submitted",
@@ -99,6 +106,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       documents: docs,
       thread,
       reviews,
+      discussion,
     });
   }
   const own = await getOwnReview(db, proposalId, user.id);
@@ -116,6 +124,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     own,
     colleagues,
     revisions,
+    discussion,
   });
 }
 
@@ -316,6 +325,14 @@ export default function ReviewProposal() {
           <div className="review-layout__form">
             <h2 className="h2">Submitted reviews</h2>
             <Colleagues reviews={loaderData.reviews} criteria={loaderData.criteria} />
+            {/* Issue 15 (i15b): the staff discussion. */}
+            {loaderData.discussion ? (
+              <DiscussionPanel
+                discussion={loaderData.discussion}
+                returnTo={`/review/${p.id}`}
+                canSettle
+              />
+            ) : null}
           </div>
         </div>
       </>
@@ -426,6 +443,10 @@ export default function ReviewProposal() {
                 </details>
               ))}
             </>
+          ) : null}
+          {/* Issue 15 (i15b): the staff discussion, below the reviewer's own submitted review. */}
+          {loaderData.discussion ? (
+            <DiscussionPanel discussion={loaderData.discussion} returnTo={`/review/${p.id}`} />
           ) : null}
         </div>
       </div>

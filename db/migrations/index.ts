@@ -7,6 +7,7 @@ import * as m0007 from "./2026-11-28-0007-breakdown-results";
 import * as m0008 from "./2026-12-02-0008-score-read-model";
 import * as m0009 from "./2026-12-02-0009-drop-dead";
 import * as m0010 from "./2026-12-02-0010-conflict-snapshot";
+import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0008-score-read-model": m0008,
   "2026-12-02-0009-drop-dead": m0009,
   "2026-12-02-0010-conflict-snapshot": m0010,
+  "2026-12-02-0018-discussion-reminders": m0018,
 };
 
 export const migrationProvider: MigrationProvider = {
