@@ -20,6 +20,13 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("CDA Investment Portal <no-reply@cda.gov.pk>"),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Seconds between passes of the reminder scheduler (issue 15); 0 turns it off. */
+  REMINDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /**
+   * The instant the reminder scheduler takes as "now" (ISO 8601), for tests and demonstrations;
+   * unset: the real clock.
+   */
+  REMINDER_CLOCK: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRETS: string[] };

@@ -259,6 +259,8 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   },
   "review._index.tsx": { loader: staff("ok") },
   "review.conflicts.tsx": { loader: staff("ok"), action: staff("invalid") },
+  // The reminders sent to the signed-in staff member (issue 15).
+  "review.reminders.tsx": { loader: staff("ok") },
   "session.keep-alive.ts": { action: row("ok", { visitor: "unauthorised" }) },
   "verify-email._index.tsx": { loader: all("gone"), action: all("gone") },
   "verify-email.resend.tsx": { action: all("invalid") },
