@@ -96,7 +96,14 @@ export function DiscussionPanel({
           ))}
         </ol>
       )}
-      <Form method="post" action={action} noValidate className="discussion__form">
+      {/* Keyed by the thread's length: after a post the form starts empty again. */}
+      <Form
+        method="post"
+        action={action}
+        noValidate
+        className="discussion__form"
+        key={`comment-${discussion.comments.length}`}
+      >
         <input type="hidden" name="intent" value="comment" />
         <input type="hidden" name="returnTo" value={returnTo} />
         <TextArea
@@ -112,7 +119,13 @@ export function DiscussionPanel({
         </button>
       </Form>
       {settleable ? (
-        <Form method="post" action={action} noValidate className="discussion__settle">
+        <Form
+          method="post"
+          action={action}
+          noValidate
+          className="discussion__settle"
+          key={`settle-${discussion.comments.length}`}
+        >
           <input type="hidden" name="intent" value="settle" />
           <input type="hidden" name="returnTo" value={returnTo} />
           <H className="h3">{t("discussion.settle.heading")}</H>

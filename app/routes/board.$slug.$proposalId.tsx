@@ -162,7 +162,7 @@ export default function BreakdownPage() {
     <div className="breakdown">
       <p>
         <Link to={back} className="back-link">
-          ← Back to the ranking board
+          Back to the ranking board
         </Link>
       </p>
       {saved && SAVED[saved] ? (

@@ -8,7 +8,9 @@ import {
   STATUS_LABELS,
   TRACK_LABELS,
 } from "~/utils/board-labels";
-import { ScoreHistogram } from "~/components/score-histogram";
+import { BoardDistribution } from "~/components/board-distribution";
+import { BoardDensity } from "~/components/board-density";
+import { ExportProgress } from "~/components/export-progress";
 import { formatScore } from "~/domain/scoring";
 import {
   boardSearch,
@@ -45,7 +47,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await listBoard(db, call, user.id, query, PAGE_SIZE, { hidden });
   const histogram = await scoreHistogram(db, call.id, query.score, hidden);
   return data({
-    call: { slug: call.slug, titleEn: call.title_en, titleZh: call.title_zh, status: call.status },
+    call: {
+      slug: call.slug,
+      titleEn: call.title_en,
+      titleZh: call.title_zh,
+      status: call.status,
+      // Issue 15 (i15b): drawn on the distribution.
+      qualifyingScore: call.qualifying_score,
+    },
     query,
     page: { ...page, rows: page.rows.map(toRowView) },
     histogram,
@@ -164,6 +173,13 @@ export default function Board() {
       <p lang="zh-Hans" className="lead">
         {call.titleZh}
       </p>
+      {/* Issue 15 (i15b): the distribution at the top, with the qualifying score drawn on it. */}
+      <BoardDistribution
+        bins={histogram.bins}
+        unscored={histogram.unscored}
+        scoreLabel={query.score === "raw" ? "Raw score" : "Calibrated score"}
+        qualifyingScore={call.qualifyingScore}
+      />
       <p className="notice" id="board-order">
         Ranked by <strong>{scoreName}</strong>
         {query.score === "calibrated"
@@ -267,6 +283,9 @@ export default function Board() {
           PDF shortlist report
         </a>
       </p>
+      {/* Issue 15 (i15b): progress while an export is prepared; the rows' density. */}
+      <ExportProgress count={page.total} linksSelector=".board-exports" />
+      <BoardDensity />
 
       <div className="table-wrap board-table-wrap">
         <table className="board-table" aria-describedby="board-order">
@@ -371,14 +390,6 @@ export default function Board() {
           </ul>
         </nav>
       ) : null}
-
-      <h2 className="h2">Score distribution</h2>
-      <ScoreHistogram
-        id="board-histogram"
-        bins={histogram.bins}
-        unscored={histogram.unscored}
-        scoreLabel={query.score === "raw" ? "Raw score" : "Calibrated score"}
-      />
     </div>
   );
 }

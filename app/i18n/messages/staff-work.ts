@@ -64,6 +64,8 @@ export const en = {
   "export.ready": "The {format} of {count} proposals is ready ({received}).",
   "export.failed":
     "The {format} could not be prepared. Try again, or use the link without JavaScript.",
+  "export.rows": "{rows} of {count} rows",
+  "board.density.comfortable": "Comfortable rows: show every cell's full text",
   "board.distributionHeading": "Score distribution",
   "board.qualifyingLine": "qualifying score {score}",
 } as const;
@@ -127,6 +129,8 @@ export const zh: Record<keyof typeof en, string> = {
   "export.preparing": "正在准备 {count} 份提案的 {format}……目前已接收 {received}。",
   "export.ready": "{count} 份提案的 {format} 已准备好（{received}）。",
   "export.failed": "无法准备 {format}。请重试，或在不启用 JavaScript 的情况下使用该链接。",
+  "export.rows": "{count} 行中的 {rows} 行",
+  "board.density.comfortable": "宽松行距：显示每个单元格的全部文字",
   "board.distributionHeading": "分数分布",
   "board.qualifyingLine": "合格分数 {score}",
 };
