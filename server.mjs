@@ -28,8 +28,15 @@ const vite = production
 const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 const build = await loadBuild();
-const { prepare, getLogger, isProduction, requestBoundary, loadContextFor, startBackgroundJobs } =
-  build.entry.module;
+const {
+  prepare,
+  getLogger,
+  isProduction,
+  requestBoundary,
+  loadContextFor,
+  limitedBody,
+  startBackgroundJobs,
+} = build.entry.module;
 
 await prepare();
 const log = getLogger();
@@ -89,7 +96,8 @@ function toFetchRequest(req, res) {
   res.on("close", () => finished || controller.abort());
   const init = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    // Cut off at the boundary's body limit as it streams (a chunked body declares no length).
+    init.body = createReadableStreamFromReadable(limitedBody(req, res));
     init.duplex = "half";
   }
   return new Request(url.href, init);
@@ -104,6 +112,8 @@ app.all("*", async (req, res) => {
     if (response.body) await pipeline(Readable.fromWeb(response.body), res);
     else res.end();
   } catch (err) {
+    // The boundary already answered (a body over the limit): the handler's failure is its echo.
+    if (res.writableEnded) return;
     if (res.headersSent) {
       // The client went away mid-stream (or the stream failed after the headers): nothing to send.
       if (!res.destroyed) res.destroy();

@@ -19,7 +19,7 @@ import { RequestIdContext } from "~/utils/request-id";
 export { getLogger };
 // The request boundary (request id, CSP nonce, security headers, cross-site refusal), taken from
 // the server build by server.mjs in production and in development alike.
-export { loadContextFor, requestBoundary } from "~/services/request-boundary.server";
+export { limitedBody, loadContextFor, requestBoundary } from "~/services/request-boundary.server";
 export const isProduction = process.env.NODE_ENV === "production";
 
 declare module "@remix-run/node" {

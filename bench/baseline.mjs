@@ -143,14 +143,34 @@ export function createBaseline(database, slug) {
   function rankingOf(callId) {
     let r = rankings.get(callId);
     if (!r) {
-      const order = db
+      // The spec's order ("Ties", product.md): the raw score, then the tie-break criteria's means
+      // (higher first), then the earlier submission, then the reference's sequence number, every
+      // score compared at 6 decimals; empty scores last.
+      const at6 = (x) => (x === null ? null : Math.sign(x) * Math.round(Math.abs(x) * 1e6));
+      const desc = (a, b) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a);
+      const rows = db
         .prepare(
-          `select proposal_id from proposal_scores where call_id = ?
-             order by score_num * 1.0 / score_den desc nulls last, submitted_at, proposal_id`,
+          `select proposal_id, score_num, score_den, tie_break_json, submitted_at, reference
+             from proposal_scores where call_id = ?`,
         )
         .raw()
         .all(callId)
-        .map((row) => row[0]);
+        .map(([id, num, den, tie, submitted, reference]) => ({
+          id,
+          score: num === null || den === null ? null : at6(num / den),
+          tie: JSON.parse(tie).map((x) => (x ? at6(x[0] / x[1]) : null)),
+          submitted,
+          seq: Number(/(\d+)$/.exec(reference ?? "")?.[1] ?? Infinity),
+        }));
+      rows.sort((a, b) => {
+        let d = desc(a.score, b.score);
+        for (let i = 0; !d && i < Math.max(a.tie.length, b.tie.length); i++)
+          d = desc(a.tie[i] ?? null, b.tie[i] ?? null);
+        if (d) return d;
+        if (a.submitted !== b.submitted) return a.submitted < b.submitted ? -1 : 1;
+        return a.seq - b.seq || a.id - b.id;
+      });
+      const order = rows.map((row) => row.id);
       r = { order, rank: new Map(order.map((id, i) => [id, i + 1])) };
       rankings.set(callId, r);
     }

@@ -35,6 +35,18 @@ export interface OrganisationsTable {
   updated_at: CreatedAt;
 }
 
+/** An administrator's resolution of a USCC claimed by several companies (migration 0012). */
+export interface UsccResolutionsTable {
+  id: Generated<number>;
+  uscc: string;
+  holder_organisation_id: number;
+  /** JSON array of the organisation ids the resolution decided. */
+  decided_json: string;
+  note: string;
+  resolved_by: number;
+  resolved_at: CreatedAt;
+}
+
 export interface UsersTable {
   id: Generated<number>;
   email: string;
@@ -379,6 +391,15 @@ export interface CallScoreStateTable {
   total_sum: Generated<number>;
   total_sum_sq: Generated<number>;
   rebuild_needed: Generated<number>;
+  /** The version from which score_changes is complete (migration 0011). */
+  log_from_version: Generated<number>;
+}
+
+/** Which proposals each calls.scores_version changed (written by the score read model only). */
+export interface ScoreChangesTable {
+  call_id: number;
+  version: number;
+  proposal_id: number;
 }
 
 export interface Database {
@@ -410,6 +431,8 @@ export interface Database {
   review_totals: ReviewTotalsTable;
   reviewer_score_stats: ReviewerScoreStatsTable;
   call_score_state: CallScoreStateTable;
+  score_changes: ScoreChangesTable;
+  uscc_resolutions: UsccResolutionsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,6 +3,8 @@
 // they hold. Plain rules, no database: app/models/access.server.ts loads the facts and every
 // loader, action, download, export and audit view asks it (docs/decisions/0004-access-policy.md).
 
+import { IN_REVIEW_STATUSES } from "./proposal-lifecycle";
+
 export type AccessRole = "applicant" | "reviewer" | "official" | "admin";
 
 export const CAPABILITIES = [
@@ -135,11 +137,54 @@ export function refusalFor(access: Access, capability: Capability): Refusal | nu
   return access.refusal ?? "forbidden";
 }
 
-/** The HTTP status of a refusal; `hide` answers every refusal 404 (documents: ids cannot be probed). */
-export function refusalStatus(refusal: Refusal, hide = false): 403 | 404 {
-  if (hide) return 404;
-  return refusal === "notFound" ? 404 : 403;
+/**
+ * How a refusal is answered to the user: a conflict exactly as "not yours" (issue 12, item 9).
+ * A different answer (403 rather than 404) would tell whoever declared a conflict with a company
+ * or group which proposal ids belong to it. `hide` answers every refusal as not found (documents:
+ * ids cannot be probed).
+ */
+export function answeredRefusal(refusal: Refusal, hide = false): "notFound" | "forbidden" {
+  return hide || refusal !== "forbidden" ? "notFound" : "forbidden";
 }
+
+/** The HTTP status of a refusal, as answered (answeredRefusal): 404 or 403. */
+export function refusalStatus(refusal: Refusal, hide = false): 403 | 404 {
+  return answeredRefusal(refusal, hide) === "notFound" ? 404 : 403;
+}
+
+/**
+ * What a reviewer may see of a proposal before attesting "no conflict" (product.md: conflicts are
+ * declared against companies and their parent groups): the company's names, its parent group,
+ * the call and the reference — nothing of the proposal itself (not its title, tracks or status).
+ */
+export function attestationView(p: {
+  id: number;
+  reference: string | null;
+  companyEn: string | null;
+  companyZh: string | null;
+  parentGroup: string | null;
+  callTitleEn: string;
+}) {
+  return {
+    id: p.id,
+    reference: p.reference,
+    companyEn: p.companyEn,
+    companyZh: p.companyZh,
+    parentGroup: p.parentGroup,
+    callTitleEn: p.callTitleEn,
+  };
+}
+
+/**
+ * The proposals whose companies the conflict search may list: those a reviewer could be assigned
+ * now — in review, in a call that is open or closed (not a draft call, not decided or archived).
+ * A company with only drafts or withdrawn proposals is nobody's conflict yet, and listing it
+ * would tell staff who is preparing a bid.
+ */
+export const CONFLICT_SEARCH_SCOPE = {
+  proposalStatuses: IN_REVIEW_STATUSES,
+  callStatuses: ["open", "closed"],
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 // What a conflict is matched against.

@@ -71,3 +71,64 @@ export function documentsTaskStatus(
   if (total === 0) return "notStarted";
   return documentProblems(countsByKind, tracks).length ? "inProgress" : "completed";
 }
+
+/** Bytes a proposal may store (fields.md §10: 100 MB per proposal). */
+export const MAX_PROPOSAL_BYTES = 100 * 1024 * 1024;
+
+/** What a proposal and its company already store, read inside the transaction that adds files. */
+export interface StorageState {
+  /** Current files per kind (documents; a clarification answer's files are under their own kind). */
+  countsByKind: Partial<Record<string, number>>;
+  /** Bytes of the kinds that hold one file, which a new upload of that kind replaces. */
+  replaceableBytesByKind: Partial<Record<string, number>>;
+  proposalBytes: number;
+  organisationBytes: number;
+}
+
+export interface StorageLimits {
+  /** How many files of a kind the proposal may hold; 1 means a new one replaces the old. */
+  maxFiles(kind: string): number;
+  maxProposalBytes: number;
+  maxOrganisationBytes: number;
+}
+
+export type StorageProblem = "tooMany" | "quota" | "organisationQuota";
+
+/**
+ * Which of the new files fit, taken in order: each is counted against its kind's maximum, the
+ * proposal's bytes and the company's bytes as they stand after the files admitted before it.
+ * Run inside the transaction that records them, so that parallel requests cannot all pass a
+ * check made before any of them wrote (issue 12, item 3).
+ */
+export function admitFiles<F extends { kind: string; sizeBytes: number }>(
+  state: StorageState,
+  files: readonly F[],
+  limits: StorageLimits,
+): { accepted: F[]; refused: { file: F; problem: StorageProblem }[] } {
+  const counts = { ...state.countsByKind };
+  const replaceable = { ...state.replaceableBytesByKind };
+  let proposalBytes = state.proposalBytes;
+  let organisationBytes = state.organisationBytes;
+  const accepted: F[] = [];
+  const refused: { file: F; problem: StorageProblem }[] = [];
+  for (const file of files) {
+    const max = limits.maxFiles(file.kind);
+    const replaces = max === 1;
+    const freed = replaces ? (replaceable[file.kind] ?? 0) : 0;
+    let problem: StorageProblem | null = null;
+    if (!replaces && (counts[file.kind] ?? 0) >= max) problem = "tooMany";
+    else if (proposalBytes - freed + file.sizeBytes > limits.maxProposalBytes) problem = "quota";
+    else if (organisationBytes - freed + file.sizeBytes > limits.maxOrganisationBytes)
+      problem = "organisationQuota";
+    if (problem) {
+      refused.push({ file, problem });
+      continue;
+    }
+    accepted.push(file);
+    proposalBytes += file.sizeBytes - freed;
+    organisationBytes += file.sizeBytes - freed;
+    if (replaces) replaceable[file.kind] = file.sizeBytes;
+    else counts[file.kind] = (counts[file.kind] ?? 0) + 1;
+  }
+  return { accepted, refused };
+}

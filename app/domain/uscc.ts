@@ -27,3 +27,25 @@ export function checkUscc(code: string): UsccResult {
   if (!USCC_PATTERN.test(code)) return "invalid";
   return usccCheckCharacter(code.slice(0, 17)) === code[17] ? "valid" : "checkFailed";
 }
+
+/**
+ * Where a company's claim to its USCC stands when other companies claim the same code (issue 12,
+ * item 8): a code is not refused because another account typed it first — the clash is shown to
+ * officials and an administrator decides it.
+ * - 'sole': no other company claims the code;
+ * - 'disputed': others claim it and no resolution covers every claimant (a later claimant opens
+ *   the dispute again);
+ * - 'holder' / 'rejected': the latest resolution, covering every claimant, named this company /
+ *   another one as the code's holder.
+ */
+export type UsccClaimState = "sole" | "disputed" | "holder" | "rejected";
+
+export function usccClaimState(
+  organisationId: number,
+  claimants: readonly number[],
+  resolution: { holderId: number; decided: readonly number[] } | null,
+): UsccClaimState {
+  if (claimants.filter((id) => id !== organisationId).length === 0) return "sole";
+  if (!resolution || !claimants.every((id) => resolution.decided.includes(id))) return "disputed";
+  return resolution.holderId === organisationId ? "holder" : "rejected";
+}

@@ -7,6 +7,7 @@
 // too while the proposal is a draft (domain/access.ts conflictTarget). Every staff role is walled
 // off by its own declared conflicts: reviewers, officials and admins alike.
 import {
+  answeredRefusal,
   conflictTarget,
   decideAccess,
   refusalFor,
@@ -194,17 +195,18 @@ export async function getProposalAccess(
   };
 }
 
-const REFUSAL_TEXT = {
-  notFound: "Not found",
-  forbidden: "Forbidden",
-  conflicted: "Forbidden: you declared a conflict of interest covering this proposal",
-} as const;
+const REFUSAL_TEXT = { notFound: "Not found", forbidden: "Forbidden" } as const;
 
-/** Throws the Response a refusal is answered with (403 or 404; always 404 with `hide`). */
+/**
+ * Throws the Response a refusal is answered with: 404 "Not found" for a proposal that is not the
+ * user's and for one their own conflict walls them off from alike (the same status and body, so
+ * that ids cannot be probed for a company's proposals), 403 where their role may not do this;
+ * always 404 with `hide`.
+ */
 export function throwRefusal(access: Access, capability: Capability, hide = false): void {
   const refusal = refusalFor(access, capability);
   if (!refusal) return;
-  throw new Response(hide ? REFUSAL_TEXT.notFound : REFUSAL_TEXT[refusal], {
+  throw new Response(REFUSAL_TEXT[answeredRefusal(refusal, hide)], {
     status: refusalStatus(refusal, hide),
   });
 }
@@ -272,19 +274,12 @@ export async function excludedReviews(db: DB, proposalId: number): Promise<Exclu
 }
 
 /**
- * The audit log an official or admin may read: when the filter names a proposal their declared
- * conflict covers, 403; otherwise the proposals whose entries are left out of what they read
- * (their walled proposals). Entries about drafts and missing proposals are the log's own business
- * (an official may trace them), so only the conflict wall refuses here.
+ * The audit log an official or admin may read: the proposals whose entries are left out of what
+ * they read (their walled proposals). A filter naming a proposal their declared conflict covers
+ * is answered as one naming no proposal at all (no entries, the same page): a refusal would tell
+ * them which proposals belong to the company they declared (issue 12, item 9). Entries about
+ * drafts and missing proposals are the log's own business (an official may trace them).
  */
-export async function requireAuditScope(
-  db: DB,
-  user: AccessUser,
-  namedProposal: number | "missing" | null,
-): Promise<number[]> {
-  if (typeof namedProposal === "number") {
-    const access = await getProposalAccess(db, user, namedProposal);
-    if (access.refusal === "conflicted") throwRefusal(access, "readAudit");
-  }
+export async function requireAuditScope(db: DB, user: AccessUser): Promise<number[]> {
   return walledProposalIds(db, user.id);
 }

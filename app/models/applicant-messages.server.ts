@@ -4,8 +4,15 @@ import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { msg, normaliseInput } from "~/utils/form";
-import { refusal, type CommandResult } from "~/domain/command";
-import { auditView, type AuditContext } from "./attachments.server";
+import { refusal, Refused, type CommandResult } from "~/domain/command";
+import { admitFiles, type StorageProblem } from "~/domain/documents";
+import {
+  auditView,
+  organisationStorageLabel,
+  storageLimits,
+  storageState,
+  type AuditContext,
+} from "./attachments.server";
 import { answerClarification as answerClarificationMove } from "./proposal-lifecycle.server";
 
 export const MAX_ANSWER = 5000;
@@ -54,6 +61,12 @@ export async function listThreadForOwner(db: DB, proposalId: number): Promise<Th
   }));
 }
 
+function storageMessage(refused: { problem: StorageProblem; file: StoredFile }): string {
+  const name = refused.file.originalName;
+  if (refused.problem !== "organisationQuota") return msg("docs.err.quota", { name });
+  return msg("docs.err.organisationQuota", { name, max: organisationStorageLabel() });
+}
+
 /** Refused: 400 the answer is invalid, 404 not the user's proposal, 409 no question awaits an answer. */
 export type AnswerResult = CommandResult<{ messageId: number }>;
 
@@ -92,6 +105,19 @@ export async function answerClarification(
           requestId: input.audit?.requestId,
         },
         write: async (trx, proposal) => {
+          // The storage limits, checked in this transaction against what is stored now.
+          const owner = await trx
+            .selectFrom("proposals")
+            .select(["id", "owner_id", "organisation_id"])
+            .where("id", "=", proposal.id)
+            .executeTakeFirstOrThrow();
+          const admitted = admitFiles(
+            await storageState(trx, owner),
+            files.map((f) => ({ ...f, kind: MESSAGE_ATTACHMENT_KIND })),
+            storageLimits(() => Number.POSITIVE_INFINITY),
+          );
+          const refused = admitted.refused[0];
+          if (refused) throw new Refused(refusal(400, { files: storageMessage(refused) }));
           const at = nowIso();
           const message = await trx
             .insertInto("clarification_messages")
@@ -141,7 +167,8 @@ export async function answerClarification(
           : refusal(409, "messages.err.notAwaiting");
     } catch (error) {
       await deleteStoredFiles(files);
-      throw error;
+      if (!(error instanceof Refused)) throw error;
+      result = error.refusal;
     }
   }
   if (!result.ok) await deleteStoredFiles(files);

@@ -443,7 +443,8 @@ export interface QueueItem {
   companyEn: string | null;
   companyZh: string | null;
   callTitleEn: string;
-  proposalStatus: string;
+  /** Null until the reviewer attests "no conflict" (like the title: domain/access attestationView). */
+  proposalStatus: string | null;
   reviewStatus: string | null;
   assignedAt: string;
   dueAt: string | null;
@@ -488,11 +489,12 @@ export async function listReviewerQueue(db: DB, reviewerId: number): Promise<Que
     .map((r) => ({
       proposalId: r.proposal_id,
       reference: r.reference,
-      title: r.title,
+      // Before the attestation the reviewer sees the company only (domain/access attestationView).
+      title: r.attested_at ? r.title : null,
       companyEn: r.company_en,
       companyZh: r.company_zh,
       callTitleEn: r.title_en,
-      proposalStatus: r.proposal_status,
+      proposalStatus: r.attested_at ? r.proposal_status : null,
       reviewStatus: r.review_status,
       assignedAt: r.assigned_at,
       dueAt: r.due_at,

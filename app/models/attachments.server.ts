@@ -2,9 +2,20 @@
 // removal while the proposal is a draft, and who may download them.
 import type { Selectable } from "kysely";
 import type { AttachmentsTable } from "~db/schema";
-import { DOCUMENT_KINDS, ruleFor, type DocumentKind } from "~/domain/documents";
+import {
+  admitFiles,
+  DOCUMENT_KINDS,
+  isDocumentKind,
+  MAX_PROPOSAL_BYTES,
+  ruleFor,
+  type DocumentKind,
+  type StorageLimits,
+  type StorageProblem,
+  type StorageState,
+} from "~/domain/documents";
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
 
@@ -61,11 +72,81 @@ export async function storedBytes(db: DB, proposalId: number): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
+/** The limits every added file is checked against (documents and clarification answers alike). */
+export function storageLimits(maxFiles: (kind: string) => number): StorageLimits {
+  return {
+    maxFiles,
+    maxProposalBytes: MAX_PROPOSAL_BYTES,
+    maxOrganisationBytes: getEnv().MAX_ORGANISATION_STORAGE_MB * 1024 * 1024,
+  };
+}
+
+/** The company's storage limit as people write it ("1 GB", "500 MB"). */
+export function organisationStorageLabel(): string {
+  const mb = getEnv().MAX_ORGANISATION_STORAGE_MB;
+  return mb % 1024 === 0 ? `${mb / 1024} GB` : `${mb} MB`;
+}
+
+/**
+ * What a proposal and its company store now. Call it inside the transaction that adds files:
+ * the company is every proposal of the same owner or of the same organisation.
+ */
+export async function storageState(
+  trx: DB,
+  proposal: { id: number; owner_id: number; organisation_id: number | null },
+): Promise<StorageState> {
+  const docs = await trx
+    .selectFrom("attachments")
+    .select(["kind", "message_id", "size_bytes"])
+    .where("proposal_id", "=", proposal.id)
+    .where("removed_at", "is", null)
+    .execute();
+  const countsByKind: Record<string, number> = {};
+  const replaceableBytesByKind: Record<string, number> = {};
+  let proposalBytes = 0;
+  for (const d of docs) {
+    proposalBytes += d.size_bytes;
+    if (d.message_id !== null) continue;
+    countsByKind[d.kind] = (countsByKind[d.kind] ?? 0) + 1;
+    replaceableBytesByKind[d.kind] = (replaceableBytesByKind[d.kind] ?? 0) + d.size_bytes;
+  }
+  const company = await trx
+    .selectFrom("attachments")
+    .innerJoin("proposals", "proposals.id", "attachments.proposal_id")
+    .select((eb) =>
+      eb.fn.coalesce(eb.fn.sum<number>("attachments.size_bytes"), eb.lit(0)).as("total"),
+    )
+    .where("attachments.removed_at", "is", null)
+    .where((eb) =>
+      proposal.organisation_id === null
+        ? eb("proposals.owner_id", "=", proposal.owner_id)
+        : eb.or([
+            eb("proposals.owner_id", "=", proposal.owner_id),
+            eb("proposals.organisation_id", "=", proposal.organisation_id),
+          ]),
+    )
+    .executeTakeFirst();
+  return {
+    countsByKind,
+    replaceableBytesByKind,
+    proposalBytes,
+    organisationBytes: Number(company?.total ?? 0),
+  };
+}
+
+export interface RefusedFile {
+  field: string;
+  originalName: string;
+  problem: StorageProblem;
+}
+
 /**
  * Records uploaded files as documents of a draft proposal, in one transaction with their audit
  * rows. A kind that holds one file (business licence, company profile…) is replaced by the new
- * upload; the files it replaced are deleted from disk after the commit. If the proposal is no
- * longer a draft, nothing is recorded and the uploaded files are deleted.
+ * upload; the files it replaced are deleted from disk after the commit. The kind's maximum, the
+ * proposal's 100 MB and the company's storage are checked here, in the transaction, against what
+ * is stored now (parallel uploads cannot all pass); the files that do not fit are refused and
+ * deleted. If the proposal is no longer a draft, nothing is recorded and the files are deleted.
  */
 export async function addDocuments(
   db: DB,
@@ -75,21 +156,28 @@ export async function addDocuments(
     files: readonly (StoredFile & { field: DocumentKind })[];
     audit?: AuditContext;
   },
-): Promise<{ added: Attachment[]; replaced: Attachment[] } | null> {
-  if (!input.files.length) return { added: [], replaced: [] };
-  let result: { added: Attachment[]; replaced: Attachment[] } | null = null;
+): Promise<{ added: Attachment[]; replaced: Attachment[]; refused: RefusedFile[] } | null> {
+  if (!input.files.length) return { added: [], replaced: [], refused: [] };
+  let result: { added: Attachment[]; replaced: Attachment[]; refused: RefusedFile[] } | null = null;
+  let refusedFiles: StoredFile[] = [];
   try {
     result = await db.transaction().execute(async (trx) => {
       const proposal = await trx
         .selectFrom("proposals")
-        .select(["id", "status", "call_id"])
+        .select(["id", "status", "call_id", "owner_id", "organisation_id"])
         .where("id", "=", input.proposalId)
         .executeTakeFirst();
       if (!proposal || proposal.status !== "draft") return null;
+      const admitted = admitFiles(
+        await storageState(trx, proposal),
+        input.files.map((f) => ({ ...f, kind: f.field })),
+        storageLimits((kind) => (isDocumentKind(kind) ? ruleFor(kind).max : 0)),
+      );
+      refusedFiles = admitted.refused.map((r) => r.file);
       const now = nowIso();
       const added: Attachment[] = [];
       const replaced: Attachment[] = [];
-      for (const file of input.files) {
+      for (const file of admitted.accepted) {
         if (ruleFor(file.field).max === 1) {
           const previous = await trx
             .updateTable("attachments")
@@ -138,7 +226,15 @@ export async function addDocuments(
         .set({ last_step: "documents", updated_at: now })
         .where("id", "=", input.proposalId)
         .execute();
-      return { added, replaced };
+      return {
+        added,
+        replaced,
+        refused: admitted.refused.map((r) => ({
+          field: r.file.field,
+          originalName: r.file.originalName,
+          problem: r.problem,
+        })),
+      };
     });
   } catch (error) {
     await deleteStoredFiles(input.files);
@@ -148,7 +244,10 @@ export async function addDocuments(
     await deleteStoredFiles(input.files);
     return null;
   }
-  await deleteStoredFiles(result.replaced.map((r) => ({ storedName: r.stored_name })));
+  await deleteStoredFiles([
+    ...refusedFiles,
+    ...result.replaced.map((r) => ({ storedName: r.stored_name })),
+  ]);
   return result;
 }
 

@@ -8,6 +8,7 @@ import {
   type AssignmentConflict,
   type AssignmentProposal,
 } from "~/domain/assignment";
+import { CONFLICT_SEARCH_SCOPE } from "~/domain/access";
 import { conflictTargets, loadConflicts } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
@@ -28,25 +29,44 @@ export interface OrganisationHit {
   id: number;
   legalNameEn: string;
   legalNameZh: string | null;
-  uscc: string | null;
   parentGroup: string | null;
 }
 
-/** Companies whose English or Chinese name contains the query, or whose USCC starts with it. */
+/** A whole 18-character code (looked up as typed; the check character is not the search's business). */
+const WHOLE_CODE = /^[0-9A-Z]{18}$/;
+
+/**
+ * Companies a staff member may declare a conflict with: only those with a proposal they could be
+ * assigned now (domain/access CONFLICT_SEARCH_SCOPE: in review, in an open or closed call), whose
+ * English or Chinese name or parent group contains the query, or whose USCC is exactly the query
+ * (a code is looked up whole, never by its start, and never shown: issue 12, item 9).
+ */
 export async function searchOrganisations(db: DB, query: string): Promise<OrganisationHit[]> {
   const q = query.normalize("NFKC").trim();
   if (q.length < 2) return [];
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const code = q.toUpperCase();
   const rows = await db
     .selectFrom("organisations")
-    .select(["id", "legal_name_en", "legal_name_zh", "uscc", "parent_group"])
+    .select(["id", "legal_name_en", "legal_name_zh", "parent_group"])
     .where((eb) =>
       eb.or([
         sql<boolean>`legal_name_en like ${like} escape '\\'`,
         sql<boolean>`legal_name_zh like ${like} escape '\\'`,
         sql<boolean>`parent_group like ${like} escape '\\'`,
-        eb("uscc", "like", `${q.toUpperCase().replace(/[\\%_]/g, "")}%`),
+        ...(WHOLE_CODE.test(code) ? [eb("uscc", "=", code)] : []),
       ]),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("proposals")
+          .innerJoin("calls", "calls.id", "proposals.call_id")
+          .select("proposals.id")
+          .whereRef("proposals.organisation_id", "=", "organisations.id")
+          .where("proposals.status", "in", [...CONFLICT_SEARCH_SCOPE.proposalStatuses])
+          .where("calls.status", "in", [...CONFLICT_SEARCH_SCOPE.callStatuses]),
+      ),
     )
     .orderBy("legal_name_en")
     .limit(25)
@@ -55,7 +75,6 @@ export async function searchOrganisations(db: DB, query: string): Promise<Organi
     id: r.id,
     legalNameEn: r.legal_name_en,
     legalNameZh: r.legal_name_zh,
-    uscc: r.uscc,
     parentGroup: r.parent_group,
   }));
 }

@@ -9,13 +9,14 @@ import { isEditableDraft } from "~/domain/proposal-lifecycle";
 import type { ProposalColumns } from "~/models/proposal-lifecycle.server";
 import { writeAudit } from "~/models/audit.server";
 import { usdEquivalent } from "~/models/exchange-rates.server";
-import { getProfileForUser, saveProfile, UsccTakenError } from "~/models/organisations.server";
+import { getProfileForUser, saveProfile } from "~/models/organisations.server";
 import { parseStep, type Answers, type QuestionStepId } from "~/schemas";
 import { usccStatus } from "~/schemas/organisation";
 import { nowIso, type DB } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
 
 export type ProposalErrorCode =
-  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "usccTaken";
+  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "tooManyDrafts";
 
 /** A refused change; nothing was written. */
 export class ProposalError extends Error {
@@ -38,7 +39,26 @@ function auditBase(actor: Pick<Actor, "id"> & Partial<Actor>) {
   };
 }
 
-/** Starts a draft for `ownerId` in an open call, pre-filled with their company profile. */
+/**
+ * Drafts an applicant may hold at once in calls that are still open (MAX_DRAFTS_PER_ACCOUNT):
+ * each draft carries its own 100 MB of documents (issue 12, item 3). Drafts in calls that have
+ * closed can no longer change or take files, so they do not count.
+ */
+async function countOpenDrafts(trx: DB, ownerId: number, now: string): Promise<number> {
+  const drafts = await trx
+    .selectFrom("proposals")
+    .innerJoin("calls", "calls.id", "proposals.call_id")
+    .select(["calls.status", "calls.opens_at", "calls.closes_at"])
+    .where("proposals.owner_id", "=", ownerId)
+    .where("proposals.status", "=", "draft")
+    .execute();
+  return drafts.filter((call) => isCallOpen(call, now)).length;
+}
+
+/**
+ * Starts a draft for `ownerId` in an open call, pre-filled with their company profile; refused
+ * (tooManyDrafts) when the applicant already holds MAX_DRAFTS_PER_ACCOUNT drafts in open calls.
+ */
 export async function createDraft(
   db: DB,
   input: { callId: number; ownerId: number; actor?: Actor },
@@ -52,6 +72,8 @@ export async function createDraft(
       .where("id", "=", input.callId)
       .executeTakeFirst();
     if (!call || !isCallOpen(call, now)) throw new ProposalError("callNotOpen");
+    if ((await countOpenDrafts(trx, input.ownerId, now)) >= getEnv().MAX_DRAFTS_PER_ACCOUNT)
+      throw new ProposalError("tooManyDrafts");
     const profile = await getProfileForUser(trx, input.ownerId);
     const proposal = await trx
       .insertInto("proposals")
@@ -204,7 +226,8 @@ const MONEY_FIELDS: Partial<Record<QuestionStepId, string[]>> = {
  * In one transaction: re-checks ownership, draft status and deadline; stores the answers with the
  * USD equivalent (and the rate, its date and source) beside each money value; updates the
  * denormalised columns and the resume point; on a complete organisation step updates the company
- * profile (USCC unique across companies; a check-character failure flags the proposal).
+ * profile (a code another company claims is saved too, the clash left to officials and an
+ * administrator; a check-character failure flags the proposal).
  */
 export async function saveStepAnswers(
   db: DB,
@@ -220,104 +243,95 @@ export async function saveStepAnswers(
   now: string = nowIso(),
 ): Promise<{ answers: Answers }> {
   const actor = input.actor ?? { id: input.ownerId };
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const proposal = await getOwnedProposal(trx, input.proposalId, input.ownerId);
-      if (!proposal) throw new ProposalError("notFound");
-      const refused = draftEditable(proposal, now);
-      if (refused) throw new ProposalError(refused);
+  return db.transaction().execute(async (trx) => {
+    const proposal = await getOwnedProposal(trx, input.proposalId, input.ownerId);
+    if (!proposal) throw new ProposalError("notFound");
+    const refused = draftEditable(proposal, now);
+    if (refused) throw new ProposalError(refused);
 
-      const data: Answers = { ...input.data };
-      // A USCC is a code: kept in upper case whatever the keyboard did (the check is case-blind).
-      if (input.step === "organisation" && typeof data.uscc === "string")
-        data.uscc = data.uscc.toUpperCase();
-      for (const key of MONEY_FIELDS[input.step] ?? []) {
-        const value = data[key];
-        if (value && typeof value === "object" && !Array.isArray(value)) {
-          const { amount, currency } = value as Record<string, unknown>;
-          const usd = await usdEquivalent(trx, { amount, currency });
-          data[key] = usd ? { amount, currency, ...usd } : { amount, currency };
-        }
+    const data: Answers = { ...input.data };
+    // A USCC is a code: kept in upper case whatever the keyboard did (the check is case-blind).
+    if (input.step === "organisation" && typeof data.uscc === "string")
+      data.uscc = data.uscc.toUpperCase();
+    for (const key of MONEY_FIELDS[input.step] ?? []) {
+      const value = data[key];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        const { amount, currency } = value as Record<string, unknown>;
+        const usd = await usdEquivalent(trx, { amount, currency });
+        data[key] = usd ? { amount, currency, ...usd } : { amount, currency };
       }
+    }
 
-      const before = await trx
-        .selectFrom("proposal_answers")
-        .select(["data_json", "complete"])
+    const before = await trx
+      .selectFrom("proposal_answers")
+      .select(["data_json", "complete"])
+      .where("proposal_id", "=", proposal.id)
+      .where("step", "=", input.step)
+      .executeTakeFirst();
+    const dataJson = JSON.stringify(data);
+    if (before) {
+      await trx
+        .updateTable("proposal_answers")
+        .set({ data_json: dataJson, complete: input.complete ? 1 : 0, updated_at: now })
         .where("proposal_id", "=", proposal.id)
         .where("step", "=", input.step)
-        .executeTakeFirst();
-      const dataJson = JSON.stringify(data);
-      if (before) {
-        await trx
-          .updateTable("proposal_answers")
-          .set({ data_json: dataJson, complete: input.complete ? 1 : 0, updated_at: now })
-          .where("proposal_id", "=", proposal.id)
-          .where("step", "=", input.step)
-          .execute();
-      } else {
-        await trx
-          .insertInto("proposal_answers")
-          .values({
-            proposal_id: proposal.id,
+        .execute();
+    } else {
+      await trx
+        .insertInto("proposal_answers")
+        .values({
+          proposal_id: proposal.id,
+          step: input.step,
+          data_json: dataJson,
+          complete: input.complete ? 1 : 0,
+          updated_at: now,
+        })
+        .execute();
+    }
+
+    // Never the status: that is the lifecycle's (models/proposal-lifecycle.server.ts).
+    const update: ProposalColumns = { last_step: input.lastStep, updated_at: now };
+    const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    if (input.step === "project") {
+      update.title = s(data.title);
+      const tracks = Array.isArray(data.tracks) ? data.tracks : s(data.tracks) ? [data.tracks] : [];
+      update.tracks = tracks.length ? tracks.join(",") : null;
+    }
+    if (input.step === "organisation") {
+      update.company_en = s(data.legalNameEn);
+      update.company_zh = s(data.legalNameZh);
+      update.uscc_needs_check = usccStatus(data) === "checkFailed" ? 1 : 0;
+      if (input.complete) {
+        const org = await saveProfile(trx, input.ownerId, data);
+        update.organisation_id = org.organisationId;
+      }
+    }
+    if (input.step === "investment") {
+      const capex = (data.capex ?? {}) as Record<string, unknown>;
+      update.investment_amount = s(capex.amount);
+      update.investment_currency = s(capex.currency) as Currency | null;
+      update.investment_usd_cents = typeof capex.usdCents === "number" ? capex.usdCents : null;
+    }
+    await trx.updateTable("proposals").set(update).where("id", "=", proposal.id).execute();
+
+    await writeAudit(trx, {
+      ...auditBase(actor),
+      action: input.complete ? "proposal.step.complete" : "proposal.step.draft",
+      entityType: "proposal",
+      entityId: proposal.id,
+      callId: proposal.call_id,
+      proposalId: proposal.id,
+      before: before
+        ? {
             step: input.step,
-            data_json: dataJson,
-            complete: input.complete ? 1 : 0,
-            updated_at: now,
-          })
-          .execute();
-      }
-
-      // Never the status: that is the lifecycle's (models/proposal-lifecycle.server.ts).
-      const update: ProposalColumns = { last_step: input.lastStep, updated_at: now };
-      const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-      if (input.step === "project") {
-        update.title = s(data.title);
-        const tracks = Array.isArray(data.tracks)
-          ? data.tracks
-          : s(data.tracks)
-            ? [data.tracks]
-            : [];
-        update.tracks = tracks.length ? tracks.join(",") : null;
-      }
-      if (input.step === "organisation") {
-        update.company_en = s(data.legalNameEn);
-        update.company_zh = s(data.legalNameZh);
-        update.uscc_needs_check = usccStatus(data) === "checkFailed" ? 1 : 0;
-        if (input.complete) {
-          const org = await saveProfile(trx, input.ownerId, data);
-          update.organisation_id = org.organisationId;
-        }
-      }
-      if (input.step === "investment") {
-        const capex = (data.capex ?? {}) as Record<string, unknown>;
-        update.investment_amount = s(capex.amount);
-        update.investment_currency = s(capex.currency) as Currency | null;
-        update.investment_usd_cents = typeof capex.usdCents === "number" ? capex.usdCents : null;
-      }
-      await trx.updateTable("proposals").set(update).where("id", "=", proposal.id).execute();
-
-      await writeAudit(trx, {
-        ...auditBase(actor),
-        action: input.complete ? "proposal.step.complete" : "proposal.step.draft",
-        entityType: "proposal",
-        entityId: proposal.id,
-        callId: proposal.call_id,
-        proposalId: proposal.id,
-        before: before
-          ? {
-              step: input.step,
-              complete: before.complete === 1,
-              data: JSON.parse(before.data_json),
-            }
-          : { step: input.step, complete: false, data: null },
-        after: { step: input.step, complete: input.complete, data },
-      });
-      return { answers: data };
+            complete: before.complete === 1,
+            data: JSON.parse(before.data_json),
+          }
+        : { step: input.step, complete: false, data: null },
+      after: { step: input.step, complete: input.complete, data },
     });
-  } catch (error) {
-    if (error instanceof UsccTakenError) throw new ProposalError("usccTaken");
-    throw error;
-  }
+    return { answers: data };
+  });
 }
 
 export { endsApplication };

@@ -86,7 +86,7 @@ export async function refreshProposalScores(
     const criteria = await loadCallCriteria(trx, call.id);
     for (let i = 0; i < list.length; i += CHUNK)
       await refreshInCall(trx, call, list.slice(i, i + CHUNK), criteria);
-    await bumpVersion(trx, call.id);
+    await logChanges(trx, call.id, await bumpVersion(trx, call.id), list);
   }
 }
 
@@ -120,7 +120,14 @@ export async function rebuildCallScores(trx: DB, callId: number): Promise<void> 
   const criteria = await loadCallCriteria(trx, callId);
   for (let i = 0; i < ids.length; i += CHUNK)
     await refreshInCall(trx, call, ids.slice(i, i + CHUNK), criteria);
-  await bumpVersion(trx, callId);
+  // Every row may have changed: a ranking kept from before this version is read again whole.
+  const version = await bumpVersion(trx, callId);
+  await trx.deleteFrom("score_changes").where("call_id", "=", callId).execute();
+  await trx
+    .updateTable("call_score_state")
+    .set({ log_from_version: version })
+    .where("call_id", "=", callId)
+    .execute();
 }
 
 /** Rebuilds every call that migration 0008 (or anything else) marked; returns their ids. */
@@ -135,12 +142,48 @@ export async function rebuildMarkedCalls(db: DB): Promise<number[]> {
   return marked.map((m) => m.call_id);
 }
 
-async function bumpVersion(trx: DB, callId: number): Promise<void> {
-  await trx
+/** Bumps calls.scores_version (locking the call's row) and returns the new version. */
+async function bumpVersion(trx: DB, callId: number): Promise<number> {
+  const row = await trx
     .updateTable("calls")
     .set((eb) => ({ scores_version: eb("scores_version", "+", 1) }))
     .where("id", "=", callId)
-    .execute();
+    .returning("scores_version")
+    .executeTakeFirstOrThrow();
+  return row.scores_version;
+}
+
+/** Versions of the change log kept per call; a ranking older than that is read again whole. */
+const LOG_VERSIONS = 1000;
+
+/** Records which proposals this version changed, and prunes the log to its last versions. */
+async function logChanges(
+  trx: DB,
+  callId: number,
+  version: number,
+  ids: readonly number[],
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK)
+    await trx
+      .insertInto("score_changes")
+      .values(
+        ids.slice(i, i + CHUNK).map((proposal_id) => ({ call_id: callId, version, proposal_id })),
+      )
+      .execute();
+  if (version % 100 === 0) {
+    const from = version - LOG_VERSIONS;
+    await trx
+      .deleteFrom("score_changes")
+      .where("call_id", "=", callId)
+      .where("version", "<=", from)
+      .execute();
+    await trx
+      .updateTable("call_score_state")
+      .set({ log_from_version: from })
+      .where("call_id", "=", callId)
+      .where("log_from_version", "<", from)
+      .execute();
+  }
 }
 
 interface Delta {
@@ -331,14 +374,35 @@ interface SumsRow {
 const sumsOf = (r: SumsRow | undefined): IntegerSums =>
   r ? { n: r.review_count, sum: r.total_sum, sumSq: r.total_sum_sq } : { n: 0, sum: 0, sumSq: 0 };
 
-/** Reads the compact state once and derives the ranking (see the module comment). */
-async function buildRanking(db: DB, callId: number): Promise<CallRanking | null> {
+/** One proposal's part of the compact state: what ranking it needs. */
+interface StateEntry {
+  entry: Omit<RankEntry, "calibratedScore">;
+  totals: { reviewerId: number; totalNum: number | null }[];
+}
+
+/** The compact state of a call at one version, kept to bring the next version's up to date. */
+interface RankState {
+  version: number;
+  entries: Map<number, StateEntry>;
+}
+
+/**
+ * Reads the compact state and derives the ranking (see the module comment). With the state of an
+ * earlier version whose changes the log still holds, only the proposals changed since are read
+ * again (a review changes one proposal's rows; the calibration sums are read whole, they are
+ * small); otherwise every row of the call is read.
+ */
+async function buildRanking(
+  db: DB,
+  callId: number,
+  base?: RankState,
+): Promise<{ ranking: CallRanking; state: RankState } | null> {
   const call = await db.selectFrom("calls").selectAll().where("id", "=", callId).executeTakeFirst();
   if (!call) return null;
   const params = paramsOf(call);
   const callSums = await db
     .selectFrom("call_score_state")
-    .select(["review_count", "total_sum", "total_sum_sq"])
+    .select(["review_count", "total_sum", "total_sum_sq", "log_from_version"])
     .where("call_id", "=", callId)
     .executeTakeFirst();
   const reviewerSums = await db
@@ -352,53 +416,39 @@ async function buildRanking(db: DB, callId: number): Promise<CallRanking | null>
     params,
   );
   const cal = indexCalibration(calibration);
-  const totals = await db
-    .selectFrom("review_totals")
-    .select(["proposal_id", "reviewer_id", "total_num"])
-    .where("call_id", "=", callId)
-    .where("total_num", "is not", null)
-    .orderBy("proposal_id")
-    .orderBy("reviewer_id")
-    .execute();
-  const rows = await db
-    .selectFrom("proposal_scores")
-    .select([
-      "proposal_id",
-      "score_num",
-      "score_den",
-      "tie_break_json",
-      "submitted_at",
-      "reference",
-    ])
-    .where("call_id", "=", callId)
-    .orderBy("proposal_id")
-    .execute();
-  // totals and rows both in proposal id order: one pass.
-  const entries: RankEntry[] = [];
-  let t = 0;
-  for (const r of rows) {
-    while (t < totals.length && totals[t]!.proposal_id < r.proposal_id) t++;
-    const own: { reviewerId: number; totalNum: number | null }[] = [];
-    while (t < totals.length && totals[t]!.proposal_id === r.proposal_id) {
-      own.push({ reviewerId: totals[t]!.reviewer_id, totalNum: totals[t]!.total_num });
-      t++;
-    }
-    const tie = JSON.parse(r.tie_break_json) as ([number, number] | null)[];
-    entries.push({
-      id: r.proposal_id,
-      reference: r.reference,
-      submittedAt: r.submitted_at,
-      scoreExact:
-        r.score_num === null || r.score_den === null
-          ? null
-          : { num: r.score_num, den: r.score_den },
-      calibratedScore: calibratedScoreOf(own, cal),
-      tieBreak: tie.map((x) => (x ? { num: x[0], den: x[1] } : null)),
-    });
+
+  let entries: Map<number, StateEntry>;
+  const usable =
+    base &&
+    callSums &&
+    base.version >= callSums.log_from_version &&
+    base.version <= call.scores_version;
+  if (usable) {
+    const changed = (
+      await db
+        .selectFrom("score_changes")
+        .select("proposal_id")
+        .distinct()
+        .where("call_id", "=", callId)
+        .where("version", ">", base.version)
+        .execute()
+    ).map((r) => r.proposal_id);
+    entries = new Map(base.entries);
+    for (const id of changed) entries.delete(id);
+    for (let i = 0; i < changed.length; i += CHUNK)
+      await readEntries(db, callId, changed.slice(i, i + CHUNK), entries);
+    rankingBuilds.incremental++;
+  } else {
+    entries = new Map();
+    await readEntries(db, callId, null, entries);
   }
-  const { byRaw, byCalibrated } = rankEntries(entries);
+
+  const ranked: RankEntry[] = [];
+  for (const { entry, totals } of entries.values())
+    ranked.push({ ...entry, calibratedScore: calibratedScoreOf(totals, cal) });
+  const { byRaw, byCalibrated } = rankEntries(ranked);
   const byId = new Map<number, RankedProposal>();
-  for (const e of entries)
+  for (const e of ranked)
     byId.set(e.id, {
       proposalId: e.id,
       rankRaw: 0,
@@ -408,24 +458,90 @@ async function buildRanking(db: DB, callId: number): Promise<CallRanking | null>
   byRaw.forEach((e, i) => (byId.get(e.id)!.rankRaw = i + 1));
   byCalibrated.forEach((e, i) => (byId.get(e.id)!.rankCalibrated = i + 1));
   return {
-    callId,
-    version: call.scores_version,
-    byRaw: byRaw.map((e) => e.id),
-    byCalibrated: byCalibrated.map((e) => e.id),
-    byId,
-    calibration,
-    params,
+    ranking: {
+      callId,
+      version: call.scores_version,
+      byRaw: byRaw.map((e) => e.id),
+      byCalibrated: byCalibrated.map((e) => e.id),
+      byId,
+      calibration,
+      params,
+    },
+    state: { version: call.scores_version, entries },
   };
 }
 
-/** Per database instance, per call: the latest ranking (or its build in progress). */
-const rankingCache = new WeakMap<
-  object,
-  Map<number, { version: number; promise: Promise<CallRanking | null> }>
->();
+/** Reads the given proposals' rows (all the call's when null) into `into`. */
+async function readEntries(
+  db: DB,
+  callId: number,
+  ids: readonly number[] | null,
+  into: Map<number, StateEntry>,
+): Promise<void> {
+  let totals = db
+    .selectFrom("review_totals")
+    .select(["proposal_id", "reviewer_id", "total_num"])
+    .where("call_id", "=", callId)
+    .where("total_num", "is not", null);
+  let rows = db
+    .selectFrom("proposal_scores")
+    .select([
+      "proposal_id",
+      "score_num",
+      "score_den",
+      "tie_break_json",
+      "submitted_at",
+      "reference",
+    ])
+    .where("call_id", "=", callId);
+  if (ids) {
+    totals = totals.where("proposal_id", "in", [...ids]);
+    rows = rows.where("proposal_id", "in", [...ids]);
+  }
+  const totalRows = await totals.orderBy("proposal_id").orderBy("reviewer_id").execute();
+  // totals and rows both in proposal id order: one pass.
+  let t = 0;
+  for (const r of await rows.orderBy("proposal_id").execute()) {
+    while (t < totalRows.length && totalRows[t]!.proposal_id < r.proposal_id) t++;
+    const own: StateEntry["totals"] = [];
+    while (t < totalRows.length && totalRows[t]!.proposal_id === r.proposal_id) {
+      own.push({ reviewerId: totalRows[t]!.reviewer_id, totalNum: totalRows[t]!.total_num });
+      t++;
+    }
+    const tie = JSON.parse(r.tie_break_json) as ([number, number] | null)[];
+    into.set(r.proposal_id, {
+      entry: {
+        id: r.proposal_id,
+        reference: r.reference,
+        submittedAt: r.submitted_at,
+        scoreExact:
+          r.score_num === null || r.score_den === null
+            ? null
+            : { num: r.score_num, den: r.score_den },
+        tieBreak: tie.map((x) => (x ? { num: x[0], den: x[1] } : null)),
+      },
+      totals: own,
+    });
+  }
+}
 
-/** How many rankings were built (not served from memory): for tests and the benchmark. */
-export const rankingBuilds = { count: 0 };
+interface Kept {
+  version: number;
+  promise: Promise<CallRanking | null>;
+  /** The state the ranking was derived from, once built. */
+  state?: RankState;
+  /** Until then, the state its build started from (for a build that starts meanwhile). */
+  base?: RankState;
+}
+
+/** Per database instance, per call: the latest ranking (or its build in progress). */
+const rankingCache = new WeakMap<object, Map<number, Kept>>();
+
+/**
+ * How many rankings were built (not served from memory), and how many of those reread only the
+ * proposals changed since the one before: for tests and the benchmark.
+ */
+export const rankingBuilds = { count: 0, incremental: 0 };
 
 /**
  * The call's ranking, derived on read (see the module comment). Null when there is no such call.
@@ -434,7 +550,7 @@ export const rankingBuilds = { count: 0 };
 export async function callRanking(db: DB, callId: number): Promise<CallRanking | null> {
   if (db.isTransaction) {
     rankingBuilds.count++;
-    return buildRanking(db, callId);
+    return (await buildRanking(db, callId))?.ranking ?? null;
   }
   const version = await readVersion(db, callId);
   if (version === null) return null;
@@ -442,31 +558,36 @@ export async function callRanking(db: DB, callId: number): Promise<CallRanking |
   if (!perDb) rankingCache.set(db, (perDb = new Map()));
   const kept = perDb.get(callId);
   if (kept && kept.version === version) return kept.promise;
-  const promise = buildConsistent(db, callId);
-  const entry = { version, promise };
+  const base = kept?.state ?? kept?.base;
+  const built = buildConsistent(db, callId, base);
+  const entry: Kept = { version, base, promise: built.then((b) => b?.ranking ?? null) };
   perDb.set(callId, entry);
-  promise.then(
-    (r) => {
+  built.then(
+    (b) => {
       // Keyed by the version it was read at (a change may have committed during the build).
-      if (r) entry.version = r.version;
+      if (b) {
+        entry.version = b.state.version;
+        entry.state = b.state;
+        entry.base = undefined;
+      }
     },
     () => {
       if (perDb.get(callId) === entry) perDb.delete(callId);
     },
   );
-  return promise;
+  return entry.promise;
 }
 
 /**
  * The compact state is read in one read transaction, so every statement sees the same commit and
  * the ranking carries exactly the version it was computed from (the process's other queries wait
- * for it on the one connection: tens of milliseconds at 10,000 proposals).
+ * for it on the one connection).
  */
-async function buildConsistent(db: DB, callId: number): Promise<CallRanking | null> {
+function buildConsistent(db: DB, callId: number, base: RankState | undefined) {
   rankingBuilds.count++;
   // An export's snapshot connection is already inside its one read transaction.
-  if (isReadSnapshot(db)) return buildRanking(db, callId);
-  return db.transaction().execute((trx) => buildRanking(trx, callId));
+  if (isReadSnapshot(db)) return buildRanking(db, callId, base);
+  return db.transaction().execute((trx) => buildRanking(trx, callId, base));
 }
 
 /** What the breakdown of one proposal needs from its call's scoring. */

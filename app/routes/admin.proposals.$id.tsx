@@ -8,7 +8,7 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { ExcludedReviewsNotice } from "~/components/excluded-reviews";
-import { ErrorSummary, Select, TextArea } from "~/components/form";
+import { Choices, ErrorSummary, Select, TextArea } from "~/components/form";
 import { ProposalSummary, type AnswersByStep } from "~/components/proposal-summary";
 import { ReviewReadOnly } from "~/components/scoring-form";
 import { listDocuments } from "~/models/attachments.server";
@@ -20,6 +20,8 @@ import {
   unassignReviewer,
 } from "~/models/assignments.server";
 import { askClarification, listClarifications } from "~/models/clarifications.server";
+import { resolveUsccClaim, usccClaim } from "~/models/organisations.server";
+import { actorFrom } from "~/domain/command";
 import {
   conflictedUsersByProposal,
   excludedReviews,
@@ -58,18 +60,19 @@ async function proposalFor(request: Request, id: number) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db, proposal } = await proposalFor(request, Number(params.id));
+  const { db, user, proposal } = await proposalFor(request, Number(params.id));
   const versionId = await criteriaVersionFor(db, proposal);
   const criteria = versionId
     ? applicableCriteria(await listCriteria(db, versionId), proposal.tracks)
     : [];
-  const [answers, documents, assignments, reviewers, reviews, thread] = await Promise.all([
+  const [answers, documents, assignments, reviewers, reviews, thread, claim] = await Promise.all([
     getProposalAnswers(db, proposal),
     listDocuments(db, proposal.id),
     listProposalAssignments(db, proposal.id),
     listReviewers(db),
     listProposalReviews(db, proposal.id),
     listClarifications(db, proposal.id),
+    usccClaim(db, proposal.organisationId),
   ]);
   const conflicted =
     (await conflictedUsersByProposal(db, [proposal.id])).get(proposal.id) ?? new Set<number>();
@@ -99,6 +102,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     excluded,
     revisions,
     thread,
+    // Another company claims the same credit code (issue 12, item 8): officials see it, an
+    // administrator resolves it.
+    uscc:
+      claim && claim.state !== "sole"
+        ? { ...claim, organisationId: proposal.organisationId }
+        : null,
+    canResolveUscc: user.role === "admin",
   });
 }
 
@@ -156,6 +166,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { note: noteError, ...rest } = r.errors;
       return fail(noteError ? { ...rest, [field]: noteError } : rest);
     }
+    case "resolveUscc": {
+      const claim = await usccClaim(db, proposal.organisationId);
+      const holderId = Number(posted.holderId);
+      if (!claim || !claim.claimants.some((c) => c.id === holderId))
+        return fail({ holderId: msg("uscc.error.chooseHolder") });
+      const r = await resolveUsccClaim(db, actorFrom(user, context), {
+        holderId,
+        note: String(posted.usccNote ?? ""),
+        proposalId: proposal.id,
+      });
+      if (r.ok) return done("usccResolved");
+      if (r.status === 403) throw new Response("Forbidden", { status: 403 });
+      return fail(r.errors);
+    }
     case "ask": {
       const r = await askClarification(db, user, proposal.id, String(posted.question ?? ""), ctx);
       return r.ok ? done("asked") : fail(r.errors);
@@ -175,6 +199,15 @@ const DONE: Record<string, string> = {
   reassigned: "The proposal has been reassigned and the new reviewer e-mailed.",
   returned: "The review has been returned to its reviewer for rework.",
   asked: "Your question has been sent to the applicant.",
+  usccResolved: "The credit code dispute has been resolved and recorded in the audit log.",
+};
+
+const USCC_STATE: Record<string, string> = {
+  disputed:
+    "Another company claims the same credit code (USCC). An administrator must decide which company holds it.",
+  holder: "This company was confirmed as the holder of its credit code (USCC) in a dispute.",
+  rejected:
+    "Another company was confirmed as the holder of this credit code (USCC): this company's claim to it was rejected.",
 };
 
 export default function AdminProposal() {
@@ -214,6 +247,59 @@ export default function AdminProposal() {
         </div>
       ) : null}
       <ErrorSummary errors={actionData?.errors} />
+
+      {d.uscc ? (
+        <section className="card" aria-labelledby="uscc-title">
+          <h2 className="h2" id="uscc-title">
+            Credit code {d.uscc.uscc}
+          </h2>
+          <div
+            className={`notice ${d.uscc.state === "holder" ? "" : "notice--warning"}`}
+            role="status"
+          >
+            {USCC_STATE[d.uscc.state]}
+          </div>
+          <p>Companies claiming it:</p>
+          <ul className="list">
+            {d.uscc.claimants.map((c) => (
+              <li key={c.id}>
+                {[c.legalNameEn, c.legalNameZh].filter(Boolean).join(" / ")}
+                {c.id === d.uscc?.organisationId ? " (this proposal's company)" : ""}
+                {d.uscc?.resolution?.holderId === c.id ? " – confirmed holder" : ""}
+              </li>
+            ))}
+          </ul>
+          {d.uscc.resolution ? (
+            <p className="caption preserve-lines">
+              Last resolved by {d.uscc.resolution.resolvedBy} on{" "}
+              <DateTime iso={d.uscc.resolution.resolvedAt} />: {d.uscc.resolution.note}
+            </p>
+          ) : null}
+          {d.canResolveUscc ? (
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="resolveUscc" />
+              <Choices
+                name="holderId"
+                label="Which company holds this credit code?"
+                error={errorsFor("resolveUscc")?.holderId}
+                options={d.uscc.claimants.map((c) => ({
+                  value: String(c.id),
+                  label: [c.legalNameEn, c.legalNameZh].filter(Boolean).join(" / "),
+                }))}
+              />
+              <TextArea
+                name="usccNote"
+                label="What was checked (kept in the audit log)"
+                error={errorsFor("resolveUscc")?.usccNote}
+                rows={3}
+              />
+              <button type="submit" className="button">
+                Record the holder
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
 
       <h2 className="h2">Reviewers</h2>
       {active.length === 0 ? <p>No reviewer is assigned.</p> : null}

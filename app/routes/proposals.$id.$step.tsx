@@ -194,11 +194,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/proposals/${proposal.id}/${next}`);
   } catch (error) {
     if (error instanceof ProposalError) {
-      if (error.code === "usccTaken")
-        return data<ActionData>(
-          { values: input, errors: { uscc: msg("proposal.err.usccTaken") }, formKey },
-          { status: 400 },
-        );
       if (error.code === "notFound") notFound();
       return refuse(error.code, error.code === "deadlinePassed" ? 403 : 409);
     }

@@ -14,6 +14,7 @@ import {
   isDocumentKind,
   ruleFor,
   type DocumentKind,
+  type StorageProblem,
 } from "~/domain/documents";
 import { tracksOf } from "~/domain/proposal-steps";
 import { getTranslator, type MessageKey } from "~/i18n";
@@ -22,6 +23,7 @@ import {
   addDocuments,
   countByKind,
   listDocuments,
+  organisationStorageLabel,
   removeDocument,
   storedBytes,
 } from "~/models/attachments.server";
@@ -85,7 +87,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-function problemMessage(problem: UploadProblem, kind: DocumentKind, name: string): string {
+function problemMessage(
+  problem: UploadProblem | StorageProblem,
+  kind: DocumentKind,
+  name: string,
+): string {
   const rule = ruleFor(kind);
   switch (problem) {
     case "empty":
@@ -94,6 +100,8 @@ function problemMessage(problem: UploadProblem, kind: DocumentKind, name: string
       return msg("docs.err.tooLarge", { name });
     case "quota":
       return msg("docs.err.quota", { name });
+    case "organisationQuota":
+      return msg("docs.err.organisationQuota", { name, max: organisationStorageLabel() });
     case "tooMany":
       return msg("docs.err.tooMany", { max: rule.max });
     case "type":
@@ -159,7 +167,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       msg("docs.notice.uploaded", { names: added.added.map((a) => a.original_name).join(", ") }),
     );
   }
-  for (const r of parsed.rejected) {
+  for (const r of [...parsed.rejected, ...(added?.refused ?? [])]) {
     if (isDocumentKind(r.field) && !errors[r.field])
       errors[r.field] = problemMessage(r.problem, r.field, r.originalName);
   }

@@ -2,7 +2,7 @@
 // the call is open by the server's clock.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "~/components/date-time";
 import { getTranslator } from "~/i18n";
 import { actorFrom } from "~/domain/command";
@@ -10,6 +10,7 @@ import { getCallBySlug, isCallOpen } from "~/models/calls.server";
 import { getProfileForUser } from "~/models/organisations.server";
 import { createDraft, ProposalError } from "~/models/proposals.server";
 import { getDb } from "~/services/db.server";
+import { getEnv } from "~/services/env.server";
 import { requireRole } from "~/services/session.server";
 import { useLocale, useT } from "~/utils/use-t";
 
@@ -51,7 +52,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/proposals/${proposal.id}/eligibility`);
   } catch (error) {
     if (error instanceof ProposalError && error.code === "callNotOpen") {
-      return data({ refused: true }, { status: 403 });
+      return data({ refused: true, tooManyDrafts: null }, { status: 403 });
+    }
+    if (error instanceof ProposalError && error.code === "tooManyDrafts") {
+      return data(
+        { refused: true, tooManyDrafts: getEnv().MAX_DRAFTS_PER_ACCOUNT },
+        { status: 409 },
+      );
     }
     throw error;
   }
@@ -66,6 +73,7 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export default function NewProposalPage() {
   const d = useLoaderData<typeof loader>();
+  const tooManyDrafts = useActionData<typeof action>()?.tooManyDrafts ?? null;
   const t = useT();
   const locale = useLocale();
   const title = locale === "zh-Hans" ? d.call.titleZh : d.call.titleEn;
@@ -96,6 +104,15 @@ export default function NewProposalPage() {
         {t("proposal.new.deadline")} <DateTime iso={d.call.closesAt} />
       </p>
       {d.hasProfile ? <p>{t("proposal.new.profileNote")}</p> : null}
+      {tooManyDrafts ? (
+        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">{t("common.errorSummaryTitle")}</h2>
+          <p>{t("proposal.new.tooManyDrafts", { max: tooManyDrafts })}</p>
+          <p>
+            <a href="/proposals">{t("proposal.new.yourDrafts")}</a>
+          </p>
+        </div>
+      ) : null}
       <Form method="post">
         <button type="submit" className="button button--start">
           {t("proposal.new.start")}

@@ -14,7 +14,7 @@ import { fieldNames } from "~/domain/review-validation";
 import { isReviewable } from "~/domain/proposal-lifecycle";
 import { listDocuments } from "~/models/attachments.server";
 import { listClarifications } from "~/models/clarifications.server";
-import { can } from "~/domain/access";
+import { attestationView, can } from "~/domain/access";
 import { requireProposalAccess } from "~/models/access.server";
 import { declareConflict } from "~/models/conflicts.server";
 import {
@@ -69,11 +69,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     submittedAt: p.submittedAt,
     tracks: p.tracks,
   };
-  // Before the attestation only the company is shown: enough to judge a conflict, nothing more.
+  // Before the attestation only the company is shown: enough to judge a conflict, nothing more
+  // (the access policy's attestationView: not the title, tracks or status).
   if (!can(access, "viewContent")) {
     return data({
       stage: "attest" as const,
-      proposal: head,
+      proposal: attestationView(p),
       dueAt: access.assignment?.dueAt ?? null,
     });
   }
@@ -297,7 +298,7 @@ export default function ReviewProposal() {
       <span className="caption">
         {p.reference} · {p.callTitleEn}
       </span>
-      <h1 className="h1">{p.title ?? "Untitled proposal"}</h1>
+      <h1 className="h1">{loaderData.proposal.title ?? "Untitled proposal"}</h1>
       <p className="lead">{company}</p>
     </>
   );

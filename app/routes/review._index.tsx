@@ -76,7 +76,11 @@ export default function ReviewQueue() {
                     ) : null}
                   </td>
                   <td>{q.attestedAt ? q.title : "Confirm no conflict to open"}</td>
-                  <td>{t(`status.${q.proposalStatus}` as Parameters<typeof t>[0])}</td>
+                  <td>
+                    {q.proposalStatus
+                      ? t(`status.${q.proposalStatus}` as Parameters<typeof t>[0])
+                      : "—"}
+                  </td>
                   <td>
                     {!q.attestedAt
                       ? "Not started (conflict check needed)"

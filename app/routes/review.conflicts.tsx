@@ -112,7 +112,7 @@ export default function Conflicts() {
         <TextField
           name="q"
           label="Search companies by name or USCC"
-          hint="At least 2 characters: English or Chinese name, or the start of the 18-character USCC"
+          hint="At least 2 characters of the English or Chinese name or the parent group, or the whole 18-character USCC. Only companies with a proposal under review are listed."
           defaultValue={q}
         />
         <button type="submit" className="button button--secondary">
@@ -131,12 +131,7 @@ export default function Conflicts() {
             options={hits.map((h) => ({
               value: String(h.id),
               label: `${h.legalNameEn}${h.legalNameZh ? ` / ${h.legalNameZh}` : ""}`,
-              hint: [
-                h.uscc ? `USCC ${h.uscc}` : null,
-                h.parentGroup ? `Group: ${h.parentGroup}` : null,
-              ]
-                .filter(Boolean)
-                .join(" · "),
+              hint: h.parentGroup ? `Group: ${h.parentGroup}` : "",
             }))}
           />
           <TextArea

@@ -4,11 +4,17 @@
 // encoded message (msg()) or null. Those functions are reused by the conditional rules.
 import * as z from "zod/mini";
 import { isAmount, toMinorUnits } from "~/domain/money";
+import { hasForbiddenXmlChar } from "~/domain/xml-text";
 import { msg } from "~/utils/form";
 
 export type Check = (value: string) => string | null;
 
 export const REQUIRED = msg("validation.required");
+/**
+ * Every text field refuses what XML 1.0 forbids and Unicode noncharacters (domain/xml-text): such
+ * a character in a company name broke the official workbook (issue 12, item 6).
+ */
+export const FORBIDDEN_CHARACTERS = msg("validation.forbiddenCharacters");
 export const CHOOSE = msg("validation.choose");
 
 /**
@@ -122,7 +128,7 @@ export function amountCheck(opts: { positive?: boolean } = {}): Check {
 export function field(check: Check) {
   return z.string({ error: REQUIRED }).check(
     z.superRefine((v: string, ctx) => {
-      const m = check(v);
+      const m = hasForbiddenXmlChar(v) ? FORBIDDEN_CHARACTERS : check(v);
       if (m) ctx.addIssue({ code: "custom", message: m, input: v });
     }),
   );
@@ -134,7 +140,7 @@ export function optionalField(check: Check) {
     z.string().check(
       z.superRefine((v: string, ctx) => {
         if (!v) return;
-        const m = check(v);
+        const m = hasForbiddenXmlChar(v) ? FORBIDDEN_CHARACTERS : check(v);
         if (m) ctx.addIssue({ code: "custom", message: m, input: v });
       }),
     ),
@@ -142,7 +148,15 @@ export function optionalField(check: Check) {
 }
 
 /** A lenient string (validated by the step's conditional rules). */
-export const loose = () => z.optional(z.string());
+export const loose = () =>
+  z.optional(
+    z.string().check(
+      z.superRefine((v: string, ctx) => {
+        if (hasForbiddenXmlChar(v))
+          ctx.addIssue({ code: "custom", message: FORBIDDEN_CHARACTERS, input: v });
+      }),
+    ),
+  );
 
 export function choice<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: CHOOSE });

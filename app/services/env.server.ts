@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("CDA Investment Portal <no-reply@cda.gov.pk>"),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // Storage an applicant can claim (issue 12, item 3): drafts open at once per account, and the
+  // documents of all of a company's proposals together.
+  MAX_DRAFTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  MAX_ORGANISATION_STORAGE_MB: z.coerce.number().int().min(100).max(1_000_000).default(1024),
   /** Seconds between passes of the reminder scheduler (issue 15); 0 turns it off. */
   REMINDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /**

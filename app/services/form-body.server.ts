@@ -10,32 +10,47 @@ export const MAX_FORM_BYTES = 2 * 1024 * 1024;
 const UNREADABLE = "The form could not be read. Go back, reload the page and try again.";
 
 export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormData> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > maxBytes) throw new Response("The form is too large.", { status: 413 });
   const type = request.headers.get("Content-Type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i.test(type)) {
     throw new Response(UNREADABLE, { status: 400 });
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new Response("The form is too large.", { status: 413 });
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readBodyCapped(request, maxBytes);
   try {
-    return await new Response(Buffer.concat(chunks), {
+    return await new Response(new Uint8Array(body), {
       headers: { "Content-Type": type },
     }).formData();
   } catch {
     throw new Response(UNREADABLE, { status: 400 });
   }
+}
+
+/**
+ * The whole body of a request, refused with 413 as soon as it is known to be over `maxBytes`:
+ * from its Content-Length before a byte is read, or while it streams (a chunked body has no
+ * length), so at most `maxBytes` plus one chunk is ever held. A body that breaks off is a 400.
+ */
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > maxBytes) throw new Response("The form is too large.", { status: 413 });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        throw new Response(UNREADABLE, { status: 400 });
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new Response("The form is too large.", { status: 413 });
+      }
+      chunks.push(next.value);
+    }
+  }
+  return Buffer.concat(chunks);
 }

@@ -7,10 +7,16 @@
 //   rest of docs/security.md's list (HSTS only over https);
 // - the refusal of cross-site mutating requests (CSRF): browsers send Sec-Fetch-Site, and Origin
 //   on POSTs;
-// - one structured log line per request, with its id, status and time.
+// - one structured log line per request, with its id, status and time;
+// - a cap on every request body before it is read (issue 12, item 3): a declared length over the
+//   cap is refused with 413 at once, and a body without one (chunked) is cut off with 413 as soon
+//   as it passes the cap (limitedBody, which server.mjs hands to Remix instead of the raw stream).
 import crypto from "node:crypto";
+import { Transform, type Readable } from "node:stream";
 import type { AppLoadContext } from "@remix-run/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { MAX_FORM_BYTES } from "./form-body.server";
+import { MAX_UPLOAD_REQUEST_BYTES } from "./uploads.server";
 
 /** What the boundary keeps on `res.locals` for the handlers after it. */
 export interface BoundaryLocals {
@@ -78,6 +84,53 @@ export function isCrossSiteRequest(request: {
   }
 }
 
+/**
+ * The largest body a request may carry: a multipart form may carry a proposal's documents; any
+ * other body is a small form (readForm's limit). The routes' own readers hold smaller limits.
+ */
+export function bodyLimit(contentType: string | undefined): number {
+  return /^multipart\/form-data/i.test(contentType ?? "")
+    ? MAX_UPLOAD_REQUEST_BYTES
+    : MAX_FORM_BYTES;
+}
+
+/** 413, and the connection closed after it so that the rest of the body is never read. */
+function refuseTooLarge(res: Response): void {
+  res.setHeader("Connection", "close");
+  res.status(413).type("text/plain").send("The request is too large.");
+}
+
+/** Refuses a declared Content-Length over the limit before a byte of the body is read. */
+export const refuseLargeBody: RequestHandler = (req, res, next) => {
+  const declared = req.get("content-length");
+  if (declared !== undefined && Number(declared) > bodyLimit(req.get("content-type")))
+    return refuseTooLarge(res);
+  next();
+};
+
+/**
+ * The request's body as the handler reads it, cut off at bodyLimit while it streams (a chunked
+ * body declares no length): past the limit the 413 is sent at once, the request stops being read
+ * and the stream fails, so the handler never holds more than the limit.
+ */
+export function limitedBody(req: Request, res: Response): Readable {
+  const limit = bodyLimit(req.get("content-type"));
+  let seen = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen <= limit) return callback(null, chunk);
+      req.unpipe(counted);
+      req.pause();
+      if (!res.headersSent) refuseTooLarge(res);
+      callback(new Error("Request body too large"));
+    },
+  });
+  req.on("error", (error) => counted.destroy(error));
+  req.pipe(counted);
+  return counted;
+}
+
 /** The logger the boundary writes its request lines to (pino's shape). */
 export interface BoundaryLog {
   info(line: object, message: string): void;
@@ -86,7 +139,8 @@ export interface BoundaryLog {
 
 /**
  * The boundary as Express middleware, in order: request id, nonce and headers; the request log
- * line; the cross-site refusal (403, plain text, logged like any other answer).
+ * line; the cross-site refusal (403, plain text, logged like any other answer); the refusal of a
+ * declared body over the limit (413).
  */
 export function requestBoundary(log: BoundaryLog): RequestHandler[] {
   const identify: RequestHandler = (req, res, next) => {
@@ -124,7 +178,7 @@ export function requestBoundary(log: BoundaryLog): RequestHandler[] {
     if (!crossSite) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   };
-  return [identify, logLine, refuseCrossSite];
+  return [identify, logLine, refuseCrossSite, refuseLargeBody];
 }
 
 /** Remix's load context for a request that passed the boundary. */

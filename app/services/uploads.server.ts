@@ -13,10 +13,19 @@ import { pipeline } from "node:stream/promises";
 import { createCookie } from "@remix-run/node";
 import busboy from "busboy";
 import { fileTypeFromBuffer } from "file-type";
+import { MAX_PROPOSAL_BYTES } from "~/domain/documents";
 import { getEnv } from "./env.server";
+import { readBodyCapped } from "./form-body.server";
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-export const MAX_PROPOSAL_BYTES = 100 * 1024 * 1024;
+export { MAX_PROPOSAL_BYTES };
+/** The text fields of an upload form (and a url-encoded post to an upload route) fit in 1 MB. */
+const FIELDS_ROOM = 1024 * 1024;
+/**
+ * The largest request body any route accepts: an upload form holding a full proposal's quota,
+ * one file refused over it and the text fields. The request boundary refuses anything larger.
+ */
+export const MAX_UPLOAD_REQUEST_BYTES = MAX_PROPOSAL_BYTES + MAX_FILE_BYTES + FIELDS_ROOM;
 /** file-type reads at most this many bytes to recognise a format. */
 const SNIFF_BYTES = 4100;
 const MAX_NAME_CHARS = 120;
@@ -186,16 +195,23 @@ export async function parseUploadRequest(
   const maxFile = policy.maxFileBytes ?? MAX_FILE_BYTES;
   const maxTotal = policy.maxTotalBytes ?? MAX_PROPOSAL_BYTES;
   // Room for a full quota of files plus one refused file and the text fields.
-  const requestCap = maxTotal + maxFile + 1024 * 1024;
+  const requestCap = maxTotal + maxFile + FIELDS_ROOM;
   const contentType = request.headers.get("Content-Type") ?? "";
   const declaredLength = Number(request.headers.get("Content-Length") ?? "0");
   if (declaredLength > requestCap) throw new UploadRequestError(413, "Request body too large");
 
   if (!/^multipart\/form-data/i.test(contentType)) {
     if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
-      const text = await request.text();
-      if (text.length > 1024 * 1024) throw new UploadRequestError(413, "Form too large");
-      return { fields: new URLSearchParams(text), files: [], rejected: [] };
+      // A form without files is small: refused at 1 MB, read no further (issue 12, item 3).
+      let body: Buffer;
+      try {
+        body = await readBodyCapped(request, FIELDS_ROOM);
+      } catch (error) {
+        if (error instanceof Response)
+          throw new UploadRequestError(error.status === 413 ? 413 : 400, "Form too large");
+        throw error;
+      }
+      return { fields: new URLSearchParams(body.toString("utf8")), files: [], rejected: [] };
     }
     throw new UploadRequestError(400, "Expected a form");
   }

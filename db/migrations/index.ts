@@ -7,6 +7,8 @@ import * as m0007 from "./2026-11-28-0007-breakdown-results";
 import * as m0008 from "./2026-12-02-0008-score-read-model";
 import * as m0009 from "./2026-12-02-0009-drop-dead";
 import * as m0010 from "./2026-12-02-0010-conflict-snapshot";
+import * as m0011 from "./2026-12-02-0011-score-changes";
+import * as m0012 from "./2026-12-02-0012-uscc-claims";
 import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 
 // Imported statically so that migrations are bundled into the server build.
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0008-score-read-model": m0008,
   "2026-12-02-0009-drop-dead": m0009,
   "2026-12-02-0010-conflict-snapshot": m0010,
+  "2026-12-02-0011-score-changes": m0011,
+  "2026-12-02-0012-uscc-claims": m0012,
   "2026-12-02-0018-discussion-reminders": m0018,
 };
 

@@ -81,7 +81,8 @@ describe("the conflict wall holds for officials and admins", () => {
         cookie,
         params: { proposalId: String(proposal.id) },
       });
-      expect(reviewView.status).toBe(403);
+      // A conflict is answered exactly as "not yours": 404 (issue 12, item 9).
+      expect(reviewView.status).toBe(404);
       const download = await callLoader(attachmentRoute.loader, `/attachments/${document.id}`, {
         cookie,
         params: { id: String(document.id) },
@@ -91,18 +92,20 @@ describe("the conflict wall holds for officials and admins", () => {
         cookie,
         params: { id: String(proposal.id) },
       });
-      expect(page.status).toBe(403);
+      expect(page.status).toBe(404);
       const breakdown = await callLoader(
         breakdownPage.loader,
         `/board/${call.slug}/${proposal.id}`,
         { cookie, params: { slug: call.slug, proposalId: String(proposal.id) } },
       );
-      expect(breakdown.status).toBe(403);
+      expect(breakdown.status).toBe(404);
       for (const route of [auditPage, auditCsv]) {
         const filtered = await callLoader(route.loader, `/admin/audit?proposal=${proposal.id}`, {
           cookie,
         });
-        expect(filtered.status).toBe(403);
+        // Filtered to the walled proposal, the log answers as for one with no entries.
+        expect(filtered.status).toBe(200);
+        expect(JSON.stringify(filtered.data)).not.toContain(proposal.reference!);
       }
       // Unfiltered, the log leaves out every entry about the proposal.
       const log = await callLoader(auditPage.loader, "/admin/audit", { cookie });
@@ -119,7 +122,7 @@ describe("the conflict wall holds for officials and admins", () => {
         { intent: "return", reviewId: String(review.id), [`note${review.id}`]: "Redo it." },
         { cookie, params: { id: String(proposal.id) } },
       );
-      expect(returned.status).toBe(403);
+      expect(returned.status).toBe(404);
       const after = await db()
         .selectFrom("reviews")
         .select(["status", "revision"])
@@ -177,7 +180,7 @@ describe("conflicts are matched against the company as it was at submission", ()
       cookie: reviewer.cookie,
       params: { proposalId: String(draft.id) },
     });
-    expect(opened.status).toBe(403);
+    expect(opened.status).toBe(404);
     expect((await conflictedUsersByProposal(db(), [draft.id])).get(draft.id)).toEqual(
       new Set([reviewer.user.id]),
     );

@@ -441,7 +441,8 @@ describe("the board", () => {
       params: { ...params, proposalId: String(ids.Bravo) },
       cookie: conflicted.cookie,
     });
-    expect(b.status).toBe(403);
+    // Answered as for a proposal that is not theirs (issue 12, item 9).
+    expect(b.status).toBe(404);
   });
 
   it("brings its rows up to date when the one proposal's scores are refreshed, as a review's submission does", async () => {

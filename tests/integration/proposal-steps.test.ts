@@ -568,7 +568,8 @@ describe("the company profile", () => {
     expect(saved.complete).toBe(false); // address, city… still to answer
   });
 
-  it("a USCC already held by another company is refused with a clear message", async () => {
+  it("a USCC another company already claims is saved all the same, revealing nothing", async () => {
+    // Issue 12, item 8: the clash goes to officials (tests/integration/uscc-claims.test.ts).
     const a = await signedIn("applicant");
     const b = await signedIn("applicant");
     const pa = await startProposal(a.cookie);
@@ -577,16 +578,15 @@ describe("the company profile", () => {
       (await postStep(a.cookie, pa, "organisation", with_("organisation", { uscc: code }))).status,
     ).toBe(302);
     const pb = await startProposal(b.cookie);
-    // Typed in lower case by the second company: still the same code.
+    // Typed in lower case by the second company: stored as the same code.
     const res = await postStep(
       b.cookie,
       pb,
       "organisation",
       with_("organisation", { uscc: code.toLowerCase() }),
     );
-    expect(res.status).toBe(400);
-    expect(key(res.data.errors.uscc)).toBe("proposal.err.usccTaken");
-    expect((await loadAnswers(db, pb)).organisation).toBeUndefined();
+    expect(res.status).toBe(302);
+    expect((await loadAnswers(db, pb)).organisation?.data.uscc).toBe(code);
   });
 
   it("a USCC failing its check character is accepted and flagged; a malformed one is refused", async () => {

@@ -164,9 +164,11 @@ describe("who may open the review pages", () => {
     await assign(official.cookie, proposal.id, reviewer.user.id);
     const res = await callLoader(queuePage.loader, "/review", { cookie: reviewer.cookie });
     expect(res.data.queue).toHaveLength(1);
+    // Before the attestation: the company, not the title or the proposal's status (issue 12).
     expect(res.data.queue[0]).toMatchObject({
       proposalId: proposal.id,
-      proposalStatus: "under_review",
+      title: null,
+      proposalStatus: null,
       reviewStatus: null,
       attestedAt: null,
     });
@@ -515,7 +517,8 @@ describe("conflicts and assignment", () => {
       .executeTakeFirstOrThrow();
     const byUscc = await callLoader(
       conflictsPage.loader,
-      `/review/conflicts?q=${org.uscc!.slice(0, 16).toLowerCase()}`,
+      // The whole code, in any case; its start finds nothing (issue 12, item 9).
+      `/review/conflicts?q=${org.uscc!.toLowerCase()}`,
       {
         cookie: r!.cookie,
       },
@@ -533,12 +536,13 @@ describe("conflicts and assignment", () => {
     );
     expect(declared.status).toBe(302);
     expect(declared.location).toBe("/review/conflicts?declared=1");
-    expect((await load(r!.cookie, proposal.id)).status).toBe(403);
+    // Answered as "not yours" (404), like any proposal not assigned to them (issue 12, item 9).
+    expect((await load(r!.cookie, proposal.id)).status).toBe(404);
     const save = await post(r!.cookie, proposal.id, {
       intent: "submit",
       ...completeReview(criteria),
     });
-    expect(save.status).toBe(403);
+    expect(save.status).toBe(404);
     const queue = await callLoader(queuePage.loader, "/review", { cookie: r!.cookie });
     expect(queue.data.queue).toEqual([]);
     const list = await callLoader(conflictsPage.loader, "/review/conflicts", { cookie: r!.cookie });
@@ -595,7 +599,7 @@ describe("conflicts and assignment", () => {
       reason: "I advised this company last year.",
     });
     expect(res.status).toBe(302);
-    expect((await load(reviewer.cookie, proposal.id)).status).toBe(403);
+    expect((await load(reviewer.cookie, proposal.id)).status).toBe(404);
     const active = await db()
       .selectFrom("reviewer_assignments")
       .select("id")

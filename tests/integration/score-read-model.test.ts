@@ -169,6 +169,7 @@ class Rollback extends Error {}
 describe("the score read model after random sequences of changes", () => {
   for (const seed of [11, 2026]) {
     it(`equals the rules over the whole call and a rebuild after every step (seed ${seed})`, async () => {
+      const incrementalBefore = rankingBuilds.incremental;
       const rnd = mulberry32(seed).next;
       const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
       const db = getDb();
@@ -262,6 +263,8 @@ describe("the score read model after random sequences of changes", () => {
         }
         await expectConsistent(call.id, label);
       }
+      // The kept ranking was brought up to date from the change log along the way.
+      expect(rankingBuilds.incremental).toBeGreaterThan(incrementalBefore);
     });
   }
 });
@@ -360,5 +363,89 @@ describe("a conflict declared after a review was submitted", () => {
     const { result } = await scoreCall(db, await currentCall(call.id));
     expect(result.byId.get(p)?.reviewsSubmitted).toBe(1);
     await expectConsistent(call.id, "after the conflict");
+  });
+});
+
+describe("the kept ranking of a call", () => {
+  /** The ranking as a fresh build of the whole call gives it (inside a transaction: not kept). */
+  const fullBuild = (callId: number) =>
+    getDb()
+      .transaction()
+      .execute((trx) => callRanking(trx, callId));
+  const ranksOf = (r: Awaited<ReturnType<typeof callRanking>>) => ({
+    version: r!.version,
+    byRaw: r!.byRaw,
+    byCalibrated: r!.byCalibrated,
+    byId: [...r!.byId.values()].sort((a, b) => a.proposalId - b.proposalId),
+    calibration: r!.calibration,
+  });
+
+  it("is brought up to date from the change log, and read whole when the log cannot", async () => {
+    const db = getDb();
+    const { call, criteria } = await createCallWithCriteria({ minReviews: 1 });
+    await db
+      .updateTable("calls")
+      .set({ calibration_min_reviews: 1 })
+      .where("id", "=", call.id)
+      .execute();
+    const reviewers = await Promise.all(Array.from({ length: 3 }, () => createUser("reviewer")));
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await createSubmittedProposal(call.id)).proposal.id);
+    const rnd = mulberry32(7).next;
+    for (const id of ids.slice(0, 8)) await submitReview(criteria, id, reviewers[0]!.id, rnd);
+    await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
+    await callRanking(db, call.id); // kept: read whole
+
+    // Reviews change three proposals (and every calibrated score through the call's sums).
+    let incremental = rankingBuilds.incremental;
+    for (const id of ids.slice(5, 8)) await submitReview(criteria, id, reviewers[1]!.id, rnd);
+    const kept = await callRanking(db, call.id);
+    expect(rankingBuilds.incremental).toBe(incremental + 1);
+    expect(ranksOf(kept)).toStrictEqual(ranksOf(await fullBuild(call.id)));
+    const logged = await db
+      .selectFrom("score_changes")
+      .select("proposal_id")
+      .where("call_id", "=", call.id)
+      .execute();
+    expect(new Set(logged.map((r) => r.proposal_id))).toEqual(new Set(ids.slice(5, 8)));
+
+    // A proposal leaves the competition: its entry goes with it.
+    await withdrawProposal(db, {
+      proposalId: ids[6]!,
+      userId: (
+        await db
+          .selectFrom("proposals")
+          .select("owner_id")
+          .where("id", "=", ids[6]!)
+          .executeTakeFirstOrThrow()
+      ).owner_id,
+    });
+    const afterWithdrawal = await callRanking(db, call.id);
+    expect(afterWithdrawal!.byId.has(ids[6]!)).toBe(false);
+    expect(ranksOf(afterWithdrawal)).toStrictEqual(ranksOf(await fullBuild(call.id)));
+
+    // A rebuild from scratch: the log restarts, and a kept ranking is read whole.
+    incremental = rankingBuilds.incremental;
+    await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
+    expect(
+      await db.selectFrom("score_changes").selectAll().where("call_id", "=", call.id).execute(),
+    ).toEqual([]);
+    expect(ranksOf(await callRanking(db, call.id))).toStrictEqual(
+      ranksOf(await fullBuild(call.id)),
+    );
+    expect(rankingBuilds.incremental).toBe(incremental);
+
+    // A log pruned past the kept version: read whole, still right.
+    await submitReview(criteria, ids[9]!, reviewers[2]!.id, rnd);
+    const { scores_version } = await currentCall(call.id);
+    await db
+      .updateTable("call_score_state")
+      .set({ log_from_version: scores_version })
+      .where("call_id", "=", call.id)
+      .execute();
+    expect(ranksOf(await callRanking(db, call.id))).toStrictEqual(
+      ranksOf(await fullBuild(call.id)),
+    );
+    expect(rankingBuilds.incremental).toBe(incremental);
   });
 });

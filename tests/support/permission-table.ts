@@ -95,11 +95,14 @@ const officials = (allowed: Outcome): Row =>
 /** Admins only. */
 const adminOnly = (allowed: Outcome): Row =>
   row("forbidden", { visitor: "login", admin: allowed, adminConflicted: allowed });
-/** The conflict wall: an official or admin whose declared conflict covers the proposal gets 403. */
+/**
+ * The conflict wall: an official or admin whose declared conflict covers the proposal gets 404,
+ * exactly the answer for a proposal that is not theirs to see (issue 12, item 9).
+ */
 const walled = (r: Row): Row => ({
   ...r,
-  officialConflicted: "forbidden",
-  adminConflicted: "forbidden",
+  officialConflicted: "notFound",
+  adminConflicted: "notFound",
 });
 /** Any staff member. */
 const staff = (allowed: Outcome): Row =>
@@ -174,6 +177,7 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
       row("forbidden", {
         visitor: "login",
         reviewerUnassigned: "notFound",
+        reviewerConflicted: "notFound",
         official: "ok",
         admin: "ok",
       }),
@@ -182,6 +186,7 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
       row("forbidden", {
         visitor: "login",
         reviewerUnassigned: "notFound",
+        reviewerConflicted: "notFound",
         official: "invalid",
         admin: "invalid",
       }),
@@ -244,17 +249,22 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "reset-password.tsx": { loader: all("gone"), action: all("gone") },
   "review.$proposalId.tsx": {
     params: { proposalId: "submittedId" },
+    // A conflict is answered as "not yours" (404), for reviewers and officials alike.
     loader: row("forbidden", {
       visitor: "login",
       reviewerAssigned: "ok",
       reviewerUnassigned: "notFound",
+      reviewerConflicted: "notFound",
       official: "ok",
       admin: "ok",
+      officialConflicted: "notFound",
+      adminConflicted: "notFound",
     }),
     action: row("forbidden", {
       visitor: "login",
       reviewerAssigned: "invalid",
       reviewerUnassigned: "notFound",
+      reviewerConflicted: "notFound",
     }),
   },
   "review._index.tsx": { loader: staff("ok") },
@@ -310,6 +320,7 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
           visitor: "login",
           reviewerAssigned: "ok",
           reviewerUnassigned: "notFound",
+          reviewerConflicted: "notFound",
           official: "ok",
           admin: "ok",
         }),
@@ -319,6 +330,7 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
           visitor: "login",
           reviewerAssigned: "invalid",
           reviewerUnassigned: "notFound",
+          reviewerConflicted: "notFound",
           official: "invalid",
           admin: "invalid",
         }),
@@ -328,12 +340,14 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
   {
     file: "admin.audit.tsx",
     label: "filtered to A's submitted proposal",
-    entry: { query: "proposal=SUBMITTED_ID", loader: walled(officials("ok")) },
+    // Filtered to a walled proposal, the log answers as for a proposal with no entries.
+    entry: { query: "proposal=SUBMITTED_ID", loader: officials("ok") },
   },
   {
     file: "admin.audit[.csv].ts",
     label: "filtered to A's submitted proposal",
-    entry: { query: "proposal=SUBMITTED_ID", loader: walled(officials("ok")) },
+    // Filtered to a walled proposal, the log answers as for a proposal with no entries.
+    entry: { query: "proposal=SUBMITTED_ID", loader: officials("ok") },
   },
   {
     file: "proposals.$id._index.tsx",

@@ -51,7 +51,8 @@ describe("decideAccess", () => {
       const a = decideAccess(facts(role, { conflicted: true, assignment: { attested: true } }));
       expect(a.refusal).toBe("conflicted");
       expect(a.capabilities.size).toBe(0);
-      expect(refusalStatus(refusalFor(a, "view")!)).toBe(403);
+      // Answered exactly as "not yours" (issue 12, item 9).
+      expect(refusalStatus(refusalFor(a, "view")!)).toBe(404);
       expect(refusalStatus(refusalFor(a, "downloadDocument")!, true)).toBe(404);
     }
   });

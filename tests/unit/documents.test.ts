@@ -1,6 +1,12 @@
 // The document rules of fields.md §10: which kinds are required, how many of each, which types.
 import { describe, expect, it } from "vitest";
-import { documentProblems, documentRules, documentsTaskStatus, ruleFor } from "~/domain/documents";
+import {
+  admitFiles,
+  documentProblems,
+  documentRules,
+  documentsTaskStatus,
+  ruleFor,
+} from "~/domain/documents";
 
 const complete = {
   businessLicence: 1,
@@ -57,5 +63,39 @@ describe("document rules", () => {
     expect(documentsTaskStatus({ businessLicence: 1 }, [])).toBe("inProgress");
     expect(documentsTaskStatus(complete, [])).toBe("completed");
     expect(documentsTaskStatus(complete, ["tier4DataCentre"])).toBe("inProgress");
+  });
+});
+
+describe("admitFiles (issue 12, item 3)", () => {
+  const limits = {
+    maxFiles: (kind: string) => (kind === "other" ? 5 : 1),
+    maxProposalBytes: 100,
+    maxOrganisationBytes: 150,
+  };
+  const state = {
+    countsByKind: { other: 4, businessLicence: 1 },
+    replaceableBytesByKind: { businessLicence: 30 },
+    proposalBytes: 80,
+    organisationBytes: 120,
+  };
+  it("counts each file against what the ones before it took", () => {
+    const files = [
+      { kind: "other", sizeBytes: 5 },
+      { kind: "other", sizeBytes: 5 },
+      { kind: "businessLicence", sizeBytes: 40 },
+      { kind: "businessLicence", sizeBytes: 46 },
+    ];
+    const r = admitFiles(state, files, limits);
+    expect(r.accepted).toEqual([files[0], files[2]]);
+    expect(r.refused.map((x) => x.problem)).toEqual(["tooMany", "quota"]);
+  });
+  it("a replacement frees the bytes of the file it replaces; the company's limit applies", () => {
+    expect(
+      admitFiles(state, [{ kind: "businessLicence", sizeBytes: 50 }], limits).accepted,
+    ).toHaveLength(1);
+    expect(
+      admitFiles({ ...state, organisationBytes: 149 }, [{ kind: "other", sizeBytes: 2 }], limits)
+        .refused[0]?.problem,
+    ).toBe("organisationQuota");
   });
 });

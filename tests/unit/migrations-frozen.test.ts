@@ -21,6 +21,10 @@ const LANDED: Record<string, string> = {
     "05d22c3a717d6940818d975e9979200c27dae2dd37948e529e63c3b658260db2",
   "2026-12-02-0010-conflict-snapshot.ts":
     "26bcb613078ed81406bbdd8b3767ad771c6c1812737c3ad157a3dfe5307a092a",
+  "2026-12-02-0011-score-changes.ts":
+    "a6d01cf58daab21e75d1500ee9e25c3698cb7b4758fa8b240ad2ea5b226564a0",
+  "2026-12-02-0012-uscc-claims.ts":
+    "ad3551df2e728985648bc262c883523cbe780289fe6a86f5218b1bb99dedf52b",
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
 };

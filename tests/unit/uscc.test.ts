@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkUscc, usccCheckCharacter } from "~/domain/uscc";
+import { checkUscc, usccCheckCharacter, usccClaimState } from "~/domain/uscc";
 
 describe("USCC (GB 32100-2015)", () => {
   it("accepts the known-good codes", () => {
@@ -24,5 +24,17 @@ describe("USCC (GB 32100-2015)", () => {
     expect(checkUscc("9111000060003734IL")).toBe("invalid"); // I is not in the alphabet
     expect(checkUscc("91A10000600037341L")).toBe("invalid"); // positions 3-8 are digits
     expect(checkUscc("91110000600037341l")).toBe("invalid"); // callers upper-case first
+  });
+});
+
+describe("usccClaimState (issue 12, item 8)", () => {
+  it("sole, disputed until a resolution covers every claimant, then holder or rejected", () => {
+    expect(usccClaimState(1, [1], null)).toBe("sole");
+    expect(usccClaimState(1, [1, 2], null)).toBe("disputed");
+    const resolution = { holderId: 2, decided: [1, 2] };
+    expect(usccClaimState(1, [1, 2], resolution)).toBe("rejected");
+    expect(usccClaimState(2, [1, 2], resolution)).toBe("holder");
+    // A later claimant opens the dispute again.
+    expect(usccClaimState(2, [1, 2, 3], resolution)).toBe("disputed");
   });
 });

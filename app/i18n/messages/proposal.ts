@@ -43,6 +43,9 @@ export const en = {
   "proposal.new.closedBody":
     "The call is closed or has not opened yet. You can see the open calls on the home page.",
   "proposal.new.unknownCall": "Call not found",
+  "proposal.new.tooManyDrafts":
+    "You already have {max} draft proposals in open calls. Submit or withdraw one of them before you start another.",
+  "proposal.new.yourDrafts": "Go to your proposals",
   "proposal.task.title": "Your proposal",
   "proposal.task.intro": "Complete each section. You can save your answers and come back later.",
   "proposal.task.progress": "You have completed {done} of {total} sections.",
@@ -254,8 +257,6 @@ export const en = {
   "proposal.err.usccRequired": "Enter the Unified Social Credit Code",
   "proposal.err.usccFormat":
     "Enter the 18-character Unified Social Credit Code exactly as on the business licence",
-  "proposal.err.usccTaken":
-    "This Unified Social Credit Code is already registered to another company profile. Contact the CDA if this is your company.",
   "proposal.err.province": "Select a province from the list",
   "proposal.err.finalBelowPhase1": "The final IT load must be at least the phase 1 IT load",
   "proposal.err.useCasesMin": "Add at least one big data use case",
@@ -322,6 +323,9 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.new.closed": "该征集目前不接受提案",
   "proposal.new.closedBody": "该征集已截止或尚未开放。您可以在首页查看开放中的征集。",
   "proposal.new.unknownCall": "未找到该征集",
+  "proposal.new.tooManyDrafts":
+    "您在开放中的征集里已有 {max} 份提案草稿。请先提交或撤回其中一份，再开始新的提案。",
+  "proposal.new.yourDrafts": "前往我的提案",
   "proposal.task.title": "您的提案",
   "proposal.task.intro": "请完成每个部分。您可以保存答案，稍后再回来继续。",
   "proposal.task.progress": "您已完成 {total} 个部分中的 {done} 个。",
@@ -521,8 +525,6 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.err.nameZhHan": "请用汉字填写中文名称",
   "proposal.err.usccRequired": "请输入统一社会信用代码",
   "proposal.err.usccFormat": "请按营业执照准确输入 18 位统一社会信用代码",
-  "proposal.err.usccTaken":
-    "该统一社会信用代码已被其他公司资料使用。如果这是您的公司，请联系首都发展局。",
   "proposal.err.province": "请从列表中选择省份",
   "proposal.err.finalBelowPhase1": "最终 IT 负载不得小于一期 IT 负载",
   "proposal.err.useCasesMin": "请至少添加一个大数据应用场景",

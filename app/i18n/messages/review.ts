@@ -9,6 +9,11 @@ export const en = {
   "review.error.organisation": "Select a company from the search results",
   "review.error.conflictTarget": "Select a company or enter a parent group",
   "review.error.notFound": "This proposal or review could not be found",
+  "uscc.error.adminOnly": "Only an administrator can resolve a disputed credit code",
+  "uscc.error.chooseHolder": "Select the company that holds the credit code",
+  "uscc.error.note":
+    "Explain the decision in 10 to 2000 characters (what was checked, for the audit log)",
+  "uscc.error.notDisputed": "No other company claims this credit code: there is nothing to resolve",
   "review.error.notReviewable":
     "This proposal cannot be reviewed in its current status (it is withdrawn or already decided)",
   "review.error.notAReviewer": "Select an enabled reviewer",
@@ -44,6 +49,10 @@ export const zh: Record<keyof typeof en, string> = {
   "review.error.organisation": "请从搜索结果中选择一家公司",
   "review.error.conflictTarget": "请选择一家公司或填写母集团",
   "review.error.notFound": "找不到此提案或评审",
+  "uscc.error.adminOnly": "只有管理员可以处理有争议的统一社会信用代码",
+  "uscc.error.chooseHolder": "请选择持有该统一社会信用代码的公司",
+  "uscc.error.note": "请用 10 至 2000 个字符说明此决定（核查了哪些内容，供审计日志记录）",
+  "uscc.error.notDisputed": "没有其他公司使用此统一社会信用代码，无需处理",
   "review.error.notReviewable": "此提案当前状态下不能评审（已撤回或已作出决定）",
   "review.error.notAReviewer": "请选择一位已启用的评审人",
   "review.error.chooseReviewer": "请选择评审人",

@@ -49,6 +49,8 @@ export const en = {
   "docs.err.typePdf": "The selected file “{name}” must be a PDF",
   "docs.err.typePdfImage": "The selected file “{name}” must be a PDF, JPEG or PNG",
   "docs.err.tooMany": "You can upload up to {max} files here: remove one first",
+  "docs.err.organisationQuota":
+    "“{name}” was not uploaded: your company's proposals already store close to {max} of documents. Remove documents you no longer need from your drafts",
   "docs.err.noFile": "Select a file to upload",
   "docs.err.request":
     "The files could not be received. Try again, choosing fewer or smaller files.",
@@ -214,6 +216,8 @@ export const zh: Record<keyof typeof en, string> = {
   "docs.err.typePdf": "所选文件“{name}”必须是 PDF 文件",
   "docs.err.typePdfImage": "所选文件“{name}”必须是 PDF、JPEG 或 PNG 文件",
   "docs.err.tooMany": "此处最多可上传 {max} 个文件：请先删除一个",
+  "docs.err.organisationQuota":
+    "文件“{name}”未上传：贵公司各提案的文件总量已接近 {max}。请从草稿中删除不再需要的文件",
   "docs.err.noFile": "请选择要上传的文件",
   "docs.err.request": "未能接收文件。请重试，并选择较少或较小的文件。",
   "docs.err.missing.businessLicence": "请上传营业执照",

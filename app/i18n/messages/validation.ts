@@ -13,6 +13,8 @@ export const en = {
   "validation.between": "Enter a number between {min} and {max}",
   "validation.date": "Enter a real date",
   "validation.mustAccept": "You must confirm this to continue",
+  "validation.forbiddenCharacters":
+    "Remove the invisible or control characters from this answer (they were probably pasted with the text)",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -29,4 +31,6 @@ export const zh: Record<keyof typeof en, string> = {
   "validation.between": "请输入 {min} 到 {max} 之间的数字",
   "validation.date": "请输入有效日期",
   "validation.mustAccept": "您必须确认此项才能继续",
+  "validation.forbiddenCharacters":
+    "请删除此项中的不可见字符或控制字符（可能是随文字一起粘贴进来的）",
 };

@@ -14,6 +14,7 @@
 // zone). Header rows are bold and frozen; columns have widths.
 import type { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
+import { stripForbiddenXmlChars } from "~/domain/xml-text";
 import type { SessionUser } from "~/services/session.server";
 import type { DB } from "~/services/db.server";
 import {
@@ -49,7 +50,11 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
   );
   return {
     add(values: (string | number | null)[]) {
-      const row = ws.addRow(values);
+      // Every text cell passes here: a character XML 1.0 forbids (or a noncharacter) would make
+      // the workbook unreadable, whatever row it came from (domain/xml-text, issue 12 item 6).
+      const row = ws.addRow(
+        values.map((v) => (typeof v === "string" ? stripForbiddenXmlChars(v) : v)),
+      );
       for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = shared[i]!;
       row.commit();
     },
