@@ -28,11 +28,20 @@ const vite = production
 const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 const build = await loadBuild();
-const { prepare, getLogger, isProduction, requestBoundary, loadContextFor, limitedBody } =
-  build.entry.module;
+const {
+  prepare,
+  getLogger,
+  isProduction,
+  requestBoundary,
+  loadContextFor,
+  limitedBody,
+  startBackgroundJobs,
+} = build.entry.module;
 
 await prepare();
 const log = getLogger();
+// The reminder scheduler (issue 15) runs in this process; stopped at shutdown.
+const stopBackgroundJobs = startBackgroundJobs();
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 
@@ -132,6 +141,7 @@ server.listen(port, host, () => {
 
 function shutdown(signal) {
   log.info({ signal }, "shutting down");
+  void stopBackgroundJobs();
   server.close(() => process.exit(0));
   void vite?.close();
   setTimeout(() => process.exit(0), 5000).unref();

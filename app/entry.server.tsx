@@ -9,6 +9,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import "~/i18n/catalog.server";
 import { seedDemoIfEmpty } from "~db/seed";
+import { startReminderScheduler } from "~/models/reminders.server";
 import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
@@ -43,6 +44,31 @@ export async function prepare(): Promise<void> {
     if (seeded) log.info("empty database: demo data seeded");
   }
   log.info({ database: env.DATABASE_PATH }, "database ready");
+}
+
+/**
+ * Called by server.mjs once the database is ready: the reminder scheduler (issue 15), in this
+ * process. Returns what stops it at shutdown. Reminders are written at most once each whatever
+ * runs them (mail_outbox.idempotency_key), so several processes may run it.
+ */
+export function startBackgroundJobs(): () => Promise<void> {
+  const env = getEnv();
+  const log = getLogger();
+  if (!env.REMINDER_INTERVAL_SECONDS) {
+    log.info("reminder scheduler off (REMINDER_INTERVAL_SECONDS=0)");
+    return async () => undefined;
+  }
+  const fixed = env.REMINDER_CLOCK ? new Date(env.REMINDER_CLOCK) : null;
+  log.info(
+    { intervalSeconds: env.REMINDER_INTERVAL_SECONDS, clock: env.REMINDER_CLOCK ?? "real" },
+    "reminder scheduler started",
+  );
+  return startReminderScheduler({
+    db: getDb(),
+    now: () => (fixed ? new Date(fixed) : new Date()),
+    intervalMs: env.REMINDER_INTERVAL_SECONDS * 1000,
+    log,
+  });
 }
 
 const ABORT_DELAY = 5_000;

@@ -309,6 +309,17 @@ export interface ModerationsTable {
    * Written only by the score read model (app/models/score-read-model.server.ts).
    */
   lapsed_at: string | null;
+  /** A disagreement note settled in the discussion: the comment it points to (migration 0018). */
+  comment_id: number | null;
+}
+
+/** One comment of a proposal's staff discussion (migration 0018); never shown to applicants. */
+export interface DiscussionCommentsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  author_id: number;
+  body: string;
+  created_at: CreatedAt;
 }
 
 export interface DecisionsTable {
@@ -345,6 +356,10 @@ export interface MailOutboxTable {
   error: string | null;
   created_at: CreatedAt;
   sent_at: string | null;
+  /** Unique when set: a reminder's key, so that it is never written twice (migration 0018). */
+  idempotency_key: string | null;
+  /** The user the message was written to, when it is one (reminders; migration 0018). */
+  recipient_id: number | null;
 }
 
 export interface AuditLogTable {
@@ -453,6 +468,7 @@ export interface Database {
   review_scores: ReviewScoresTable;
   review_revisions: ReviewRevisionsTable;
   moderations: ModerationsTable;
+  discussion_comments: DiscussionCommentsTable;
   decisions: DecisionsTable;
   exchange_rates: ExchangeRatesTable;
   mail_outbox: MailOutboxTable;

@@ -11,6 +11,8 @@ export interface HistogramProps {
   scoreLabel: string;
   /** Unique within the page (used for SVG ids). */
   id: string;
+  /** A score to draw a line at (the call's qualifying score), with its words. */
+  threshold?: { score: number; label: string } | null;
 }
 
 const WIDTH = 560;
@@ -25,7 +27,14 @@ export function highlightBin(score: number | null | undefined, binCount: number)
   return Math.min(binCount - 1, Math.max(0, Math.floor(score / (100 / binCount))));
 }
 
-export function ScoreHistogram({ bins, unscored, highlight, scoreLabel, id }: HistogramProps) {
+export function ScoreHistogram({
+  bins,
+  unscored,
+  highlight,
+  scoreLabel,
+  id,
+  threshold,
+}: HistogramProps) {
   const max = Math.max(1, ...bins.map((b) => b.count));
   const plotW = WIDTH - LEFT - RIGHT;
   const plotH = HEIGHT - TOP - BOTTOM;
@@ -50,7 +59,8 @@ export function ScoreHistogram({ bins, unscored, highlight, scoreLabel, id }: Hi
             (marked !== null
               ? `; this proposal is in the band ${range(bins[marked]!, marked)}`
               : "") +
-            (unscored ? `; ${unscored} not yet scored` : "")}
+            (unscored ? `; ${unscored} not yet scored` : "") +
+            (threshold ? `; a line marks the ${threshold.label}` : "")}
         </desc>
         <defs>
           <pattern
@@ -122,6 +132,25 @@ export function ScoreHistogram({ bins, unscored, highlight, scoreLabel, id }: Hi
             </g>
           );
         })}
+        {threshold && Number.isFinite(threshold.score) ? (
+          <g className="histogram__threshold">
+            <line
+              x1={LEFT + (Math.min(100, Math.max(0, threshold.score)) / 100) * plotW}
+              y1={TOP - 14}
+              x2={LEFT + (Math.min(100, Math.max(0, threshold.score)) / 100) * plotW}
+              y2={TOP + plotH}
+              className="histogram__threshold-line"
+            />
+            <text
+              x={LEFT + (Math.min(100, Math.max(0, threshold.score)) / 100) * plotW}
+              y={TOP - 18}
+              textAnchor={threshold.score > 70 ? "end" : "middle"}
+              className="histogram__threshold-label"
+            >
+              {threshold.label}
+            </text>
+          </g>
+        ) : null}
         <text x={LEFT + plotW / 2} y={HEIGHT - 4} textAnchor="middle" className="histogram__tick">
           {`${scoreLabel} (0–100)`}
         </text>
@@ -130,6 +159,7 @@ export function ScoreHistogram({ bins, unscored, highlight, scoreLabel, id }: Hi
         {`${scoreLabel}: ${total} scored proposals`}
         {unscored ? `, ${unscored} not yet scored` : ""}
         {marked !== null ? `. Hatched bar: this proposal (${highlight!.toFixed(2)}).` : "."}
+        {threshold ? ` Dashed line: ${threshold.label}.` : ""}
       </figcaption>
       <details className="histogram__data">
         <summary>Show the numbers as a table</summary>

@@ -34,6 +34,11 @@ export const CAPABILITIES = [
   "export",
   /** The applicant's own actions: edit the draft, withdraw, answer clarifications, receipt. */
   "own",
+  /**
+   * Read and post in the proposal's staff discussion (issue 15): officials, and reviewers who are
+   * assigned, attested and have submitted their own review. Never applicants.
+   */
+  "discuss",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -41,8 +46,11 @@ export interface AccessFacts {
   user: { id: number; role: AccessRole };
   /** null: no such proposal. */
   proposal: { id: number; ownerId: number; status: string } | null;
-  /** The user's active assignment to the proposal (reviewers), if any. */
-  assignment: { attested: boolean } | null;
+  /**
+   * The user's active assignment to the proposal (reviewers), if any; `reviewSubmitted`: their own
+   * review of it is submitted (not a draft, not returned for rework).
+   */
+  assignment: { attested: boolean; reviewSubmitted?: boolean } | null;
   /** A conflict declared by the user covers the proposal (snapshot rule, see conflictTarget). */
   conflicted: boolean;
 }
@@ -72,6 +80,7 @@ const OFFICIAL_CAPS: readonly Capability[] = [
   "manage",
   "readAudit",
   "export",
+  "discuss",
 ];
 const OWNER_CAPS: readonly Capability[] = ["view", "viewContent", "downloadDocument", "own"];
 const ATTESTED_REVIEWER_CAPS: readonly Capability[] = [
@@ -105,11 +114,13 @@ export function decideAccess(facts: AccessFacts): Access {
   // A reviewer sees only what is actively assigned to them; before the attestation only the
   // company (enough to judge a conflict) and the attestation itself.
   if (!facts.assignment) return none("notFound");
-  return {
-    relation: "reviewer",
-    capabilities: new Set(facts.assignment.attested ? ATTESTED_REVIEWER_CAPS : ["view", "attest"]),
-    refusal: null,
-  };
+  const caps: Capability[] = facts.assignment.attested
+    ? [...ATTESTED_REVIEWER_CAPS]
+    : ["view", "attest"];
+  // The discussion opens to a reviewer once their own review is in, as colleagues' reviews do:
+  // nobody is swayed before scoring.
+  if (facts.assignment.attested && facts.assignment.reviewSubmitted) caps.push("discuss");
+  return { relation: "reviewer", capabilities: new Set(caps), refusal: null };
 }
 
 /** Whether the access holds a capability. */

@@ -16,6 +16,7 @@ import * as session from "./messages/session";
 import * as decision from "./messages/decision";
 import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
+import * as staffWork from "./messages/staff-work";
 
 const AREAS = [
   common,
@@ -30,6 +31,7 @@ const AREAS = [
   decision,
   security,
   scoring,
+  staffWork,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

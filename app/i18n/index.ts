@@ -11,6 +11,7 @@ import type * as session from "./messages/session";
 import type * as decision from "./messages/decision";
 import type * as security from "./messages/security";
 import type * as scoring from "./messages/scoring";
+import type * as staffWork from "./messages/staff-work";
 
 // Each area of the portal keeps its words in its own file under messages/, English first; the
 // Chinese object is typed Record<keyof typeof en, string>, so a missing key fails the typecheck,
@@ -33,7 +34,8 @@ export type MessageKey =
   | keyof typeof session.en
   | keyof typeof decision.en
   | keyof typeof security.en
-  | keyof typeof scoring.en;
+  | keyof typeof scoring.en
+  | keyof typeof staffWork.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

@@ -159,10 +159,19 @@ export async function getProposalAccess(
     proposal && user.role === "reviewer"
       ? await db
           .selectFrom("reviewer_assignments")
-          .select(["id", "attested_at", "due_at"])
+          .select(["id", "proposal_id", "attested_at", "due_at"])
           .where("proposal_id", "=", proposal.id)
           .where("reviewer_id", "=", user.id)
           .where("unassigned_at", "is", null)
+          .executeTakeFirst()
+      : undefined;
+  const ownReview =
+    assignment && assignment.attested_at !== null
+      ? await db
+          .selectFrom("reviews")
+          .select("status")
+          .where("proposal_id", "=", assignment.proposal_id)
+          .where("reviewer_id", "=", user.id)
           .executeTakeFirst()
       : undefined;
   const conflicted = proposal && staff ? await isConflicted(db, user.id, proposal.id) : false;
@@ -171,7 +180,12 @@ export async function getProposalAccess(
     proposal: proposal
       ? { id: proposal.id, ownerId: proposal.owner_id, status: proposal.status }
       : null,
-    assignment: assignment ? { attested: assignment.attested_at !== null } : null,
+    assignment: assignment
+      ? {
+          attested: assignment.attested_at !== null,
+          reviewSubmitted: ownReview?.status === "submitted",
+        }
+      : null,
     conflicted,
   });
   return {

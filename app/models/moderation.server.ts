@@ -28,6 +28,8 @@ export async function recordModeration(
     proposalId: number;
     kind: "gate_decision" | "disagreement_note";
     values: Record<string, unknown>;
+    /** A disagreement settled in the discussion: the comment it points to (issue 15). */
+    commentId?: number | null;
     actor: { id: number; email: string };
     requestId?: string | null;
     ip?: string | null;
@@ -71,6 +73,17 @@ export async function recordModeration(
       .execute();
     const find = (key: string, kind: "scored" | "gate") =>
       criteria.find((c) => c.key === key && c.kind === kind);
+    const commentId = input.kind === "disagreement_note" ? (input.commentId ?? null) : null;
+    if (commentId !== null) {
+      const comment = await trx
+        .selectFrom("discussion_comments")
+        .select("id")
+        .where("id", "=", commentId)
+        .where("proposal_id", "=", proposal.id)
+        .executeTakeFirst();
+      if (!comment)
+        return { ok: false, errors: { commentId: msg("validation.choose") }, status: 400 };
+    }
     let row: {
       criterion_id: number | null;
       gate_pass: number | null;
@@ -128,6 +141,7 @@ export async function recordModeration(
         official_id: input.actor.id,
         created_at: new Date().toISOString(),
         decided_review_ids: JSON.stringify(own.countingReviewIds),
+        comment_id: commentId,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -145,6 +159,7 @@ export async function recordModeration(
         gatePass: row.gate_pass === null ? null : row.gate_pass === 1,
         note: row.note,
         decidedReviewIds: own.countingReviewIds,
+        ...(commentId !== null ? { commentId } : {}),
       },
       ip: input.ip ?? null,
       requestId: input.requestId ?? null,

@@ -32,6 +32,7 @@ import {
   reviewTotalNum,
   tieBreakKeys,
   type CalibrationSummary,
+  type Flag,
   type IntegerSums,
   type ProposalResult,
   type RankEntry,
@@ -698,4 +699,80 @@ export async function proposalScoring(
       withheld: scoped.withheld,
     };
   }
+}
+
+// ---------------------------------------------------------------- small reads (issue 15)
+
+/**
+ * One proposal's flags as the read model holds them (resolved ones included), or null when the
+ * proposal is not in the competition: what the discussion offers an official to settle.
+ */
+export async function proposalFlags(db: DB, proposalId: number): Promise<Flag[] | null> {
+  const row = await db
+    .selectFrom("proposal_scores")
+    .select("flags_json")
+    .where("proposal_id", "=", proposalId)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.flags_json) as Flag[]) : null;
+}
+
+/** A call's board in numbers, for the officials' home. */
+export interface CallBoardCounts {
+  callId: number;
+  /** Proposals in the competition (submitted and not withdrawn). */
+  submitted: number;
+  /** …with at least the call's minimum number of counting reviews. */
+  fullyReviewed: number;
+  /** …with an unresolved flag. */
+  flagged: number;
+  qualifying: number;
+  /** …with a recorded decision. */
+  decided: number;
+}
+
+/**
+ * Counts per call from the read model's rows, leaving out the proposals the reader is walled off
+ * from (`hidden`: their declared conflicts), as the board does.
+ */
+export async function callBoardCounts(
+  db: DB,
+  callIds: readonly number[],
+  hidden: readonly number[] = [],
+): Promise<Map<number, CallBoardCounts>> {
+  const out = new Map<number, CallBoardCounts>();
+  if (!callIds.length) return out;
+  let q = db
+    .selectFrom("proposal_scores as ps")
+    .leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id")
+    .select((eb) => [
+      "ps.call_id",
+      eb.fn.countAll<number>().as("submitted"),
+      sql<number>`sum(ps.reviews_submitted >= ps.reviews_required)`.as("fullyReviewed"),
+      sql<number>`sum(ps.flagged)`.as("flagged"),
+      sql<number>`sum(ps.qualifies)`.as("qualifying"),
+      sql<number>`count(d.proposal_id)`.as("decided"),
+    ])
+    .where("ps.call_id", "in", [...callIds])
+    .groupBy("ps.call_id");
+  if (hidden.length) q = q.where("ps.proposal_id", "not in", [...hidden]);
+  for (const r of await q.execute())
+    out.set(r.call_id, {
+      callId: r.call_id,
+      submitted: Number(r.submitted),
+      fullyReviewed: Number(r.fullyReviewed ?? 0),
+      flagged: Number(r.flagged ?? 0),
+      qualifying: Number(r.qualifying ?? 0),
+      decided: Number(r.decided ?? 0),
+    });
+  for (const id of callIds)
+    if (!out.has(id))
+      out.set(id, {
+        callId: id,
+        submitted: 0,
+        fullyReviewed: 0,
+        flagged: 0,
+        qualifying: 0,
+        decided: 0,
+      });
+  return out;
 }

@@ -4,6 +4,10 @@ import { useLoaderData } from "@remix-run/react";
 import type { Role } from "~db/schema";
 import { requireRole } from "~/models/access.server";
 import { OFFICIAL_ROLES } from "~/services/session.server";
+// Issue 15 (i15b): the officials' home lists each call's board with its counts.
+import { CallBoards } from "~/components/call-boards";
+import { listCallBoards } from "~/models/official-home.server";
+import { getDb } from "~/services/db.server";
 
 // The staff administration hub (officials and admins). English only, like every staff page.
 // To add your page: append an entry below, with the roles that may open it (the page itself must
@@ -45,6 +49,13 @@ const ADMIN_LINKS: readonly AdminLink[] = [
     roles: ["admin"],
   },
   {
+    href: "/review/reminders",
+    title: "Reminders sent to you",
+    description:
+      "The e-mails the portal sent you about overdue reviews in your calls. Every reminder to every reviewer is in the mail outbox.",
+    roles: ["official", "admin"],
+  },
+  {
     href: "/admin/audit",
     title: "Audit log",
     description:
@@ -61,6 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, OFFICIAL_ROLES);
   return data({
     name: user.display_name,
+    boards: await listCallBoards(getDb(), user.id),
     links: ADMIN_LINKS.filter((l) => l.roles.includes(user.role)).map(
       ({ href, title, description }) => ({ href, title, description }),
     ),
@@ -68,18 +80,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function AdminHub() {
-  const { name, links } = useLoaderData<typeof loader>();
+  const { name, links, boards } = useLoaderData<typeof loader>();
   return (
     <div lang="en">
       <h1>Administration</h1>
       <p className="lead">Signed in as {name}.</p>
+      {/* Issue 15 (i15b): the boards first, the officials' daily work. */}
+      <CallBoards boards={boards} />
+      <h2 className="h2">Administration tasks</h2>
       {links.length ? (
         <ul className="card-list">
           {links.map((l) => (
             <li key={l.href} className="card">
-              <h2 className="h3">
+              <h3 className="h3">
                 <a href={l.href}>{l.title}</a>
-              </h2>
+              </h3>
               <p>{l.description}</p>
             </li>
           ))}

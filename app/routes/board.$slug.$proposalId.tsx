@@ -43,6 +43,9 @@ import { getDb } from "~/services/db.server";
 import { OFFICIAL_ROLES } from "~/services/session.server";
 import { formDataToObject, type FieldErrors } from "~/utils/form";
 import { readForm } from "~/services/form-body.server";
+// Issue 15 (i15b): the staff discussion on the breakdown.
+import { DiscussionPanel } from "~/components/discussion-panel";
+import { listDiscussion } from "~/models/discussion.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -70,10 +73,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!breakdown) throw new Response("Not Found", { status: 404 });
   const excluded = await excludedReviews(db, proposalId);
   const url = new URL(request.url);
+  // Issue 15 (i15b): officials hold "discuss" wherever they hold "viewReviews".
+  const discussion = await listDiscussion(db, proposalId, { forOfficial: true });
+  const here = new URL(url);
+  for (const k of ["saved", "discussion"]) here.searchParams.delete(k);
   return data({
     call: { slug: call.slug, titleEn: call.title_en, status: call.status },
     breakdown,
     excluded,
+    discussion,
+    discussionPath: `${here.pathname}${here.search}`,
     decisionsOpen: decisionsOpen(call),
     back: `/board/${call.slug}${boardSearch(parseBoardQuery(url.searchParams), { page: 1 })}`,
     saved: url.searchParams.get("saved"),
@@ -149,6 +158,7 @@ function reasonText(r: NotQualifiedReason): string {
 export default function BreakdownPage() {
   const { call, breakdown, excluded, decisionsOpen, back, saved, params } =
     useLoaderData<typeof loader>();
+  const { discussion, discussionPath } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as
     | {
         intent: "decision" | "gate" | "note" | "creditCode";
@@ -185,7 +195,7 @@ export default function BreakdownPage() {
     <div className="breakdown">
       <p>
         <Link to={back} className="back-link">
-          ← Back to the ranking board
+          Back to the ranking board
         </Link>
       </p>
       {saved && SAVED[saved] ? (
@@ -622,6 +632,13 @@ export default function BreakdownPage() {
           </button>
         </Form>
       ) : null}
+
+      {/* Issue 15 (i15b): the staff discussion. */}
+      <DiscussionPanel
+        discussion={discussion}
+        returnTo={discussionPath}
+        canSettle={decisionsOpen}
+      />
 
       <h2 className="h2">Score distribution in this call</h2>
       <ScoreHistogram

@@ -10,7 +10,9 @@ import {
   STATUS_LABELS,
   TRACK_LABELS,
 } from "~/utils/board-labels";
-import { ScoreHistogram } from "~/components/score-histogram";
+import { BoardDistribution } from "~/components/board-distribution";
+import { BoardDensity } from "~/components/board-density";
+import { ExportProgress } from "~/components/export-progress";
 import { formatScore } from "~/domain/scoring";
 import {
   boardSearch,
@@ -48,7 +50,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await listBoard(db, call, user.id, query, PAGE_SIZE, { hidden });
   const histogram = await scoreHistogram(db, call.id, query.score, hidden);
   return data({
-    call: { slug: call.slug, titleEn: call.title_en, titleZh: call.title_zh, status: call.status },
+    call: {
+      slug: call.slug,
+      titleEn: call.title_en,
+      titleZh: call.title_zh,
+      status: call.status,
+      // Issue 15 (i15b): drawn on the distribution.
+      qualifyingScore: call.qualifying_score,
+    },
     query,
     page: { ...page, rows: page.rows.map(toRowView) },
     histogram,
@@ -173,6 +182,13 @@ export default function Board() {
       <p lang="zh-Hans" className="lead">
         {call.titleZh}
       </p>
+      {/* Issue 15 (i15b): the distribution at the top, with the qualifying score drawn on it. */}
+      <BoardDistribution
+        bins={histogram.bins}
+        unscored={histogram.unscored}
+        scoreLabel={query.score === "raw" ? "Raw score" : "Calibrated score"}
+        qualifyingScore={call.qualifyingScore}
+      />
       <p className="notice" id="board-order">
         Ranked by <strong>{scoreName}</strong>
         {query.score === "calibrated"
@@ -281,6 +297,9 @@ export default function Board() {
           PDF shortlist report
         </a>
       </p>
+      {/* Issue 15 (i15b): progress while an export is prepared; the rows' density. */}
+      <ExportProgress count={page.total} linksSelector=".board-exports" />
+      <BoardDensity />
 
       <div className="table-wrap board-table-wrap">
         <table className="board-table" aria-describedby="board-order">
@@ -398,14 +417,6 @@ export default function Board() {
           </ul>
         </nav>
       ) : null}
-
-      <h2 className="h2">Score distribution</h2>
-      <ScoreHistogram
-        id="board-histogram"
-        bins={histogram.bins}
-        unscored={histogram.unscored}
-        scoreLabel={query.score === "raw" ? "Raw score" : "Calibrated score"}
-      />
     </div>
   );
 }

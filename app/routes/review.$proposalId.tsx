@@ -45,6 +45,9 @@ import { formDataToObject, getAt, type FieldErrors } from "~/utils/form";
 import { useLocale, useT } from "~/utils/use-t";
 import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
+// Issue 15 (i15b): the staff discussion, shown to whoever holds "discuss".
+import { DiscussionPanel } from "~/components/discussion-panel";
+import { listDiscussion } from "~/models/discussion.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Review ${data?.proposal.reference ?? ""} – CDA Investment Proposal Portal` },
@@ -96,6 +99,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: d.original_name,
     size: d.size_bytes,
   }));
+  // Issue 15 (i15b): the discussion, for officials and reviewers whose own review is in.
+  const discussion = can(access, "discuss")
+    ? await listDiscussion(db, proposalId, { forOfficial: can(access, "moderate") })
+    : null;
   if (can(access, "viewReviews")) {
     const reviews = (await listProposalReviews(db, proposalId)).filter(
       (r) => r.status === "submitted",
@@ -108,6 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       documents: docs,
       thread,
       reviews,
+      discussion,
     });
   }
   const own = await getOwnReview(db, proposalId, user.id);
@@ -126,6 +134,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     own,
     colleagues,
     revisions,
+    discussion,
   });
 }
 
@@ -360,6 +369,14 @@ export default function ReviewProposal() {
           <div className="review-layout__form">
             <h2 className="h2">Submitted reviews</h2>
             <Colleagues reviews={loaderData.reviews} criteria={loaderData.criteria} />
+            {/* Issue 15 (i15b): the staff discussion. */}
+            {loaderData.discussion ? (
+              <DiscussionPanel
+                discussion={loaderData.discussion}
+                returnTo={`/review/${p.id}`}
+                canSettle
+              />
+            ) : null}
           </div>
         </div>
       </>
@@ -459,6 +476,10 @@ export default function ReviewProposal() {
             </>
           ) : null}
           <Revisions revisions={loaderData.revisions} criteria={loaderData.criteria} />
+          {/* Issue 15 (i15b): the staff discussion, below the reviewer's own submitted review. */}
+          {loaderData.discussion ? (
+            <DiscussionPanel discussion={loaderData.discussion} returnTo={`/review/${p.id}`} />
+          ) : null}
         </div>
       </div>
     </div>

@@ -50,6 +50,13 @@ const EnvSchema = z.object({
         }),
       ),
     ),
+  /** Seconds between passes of the reminder scheduler (issue 15); 0 turns it off. */
+  REMINDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /**
+   * The instant the reminder scheduler takes as "now" (ISO 8601), for tests and demonstrations;
+   * unset: the real clock.
+   */
+  REMINDER_CLOCK: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

@@ -272,6 +272,99 @@ Questions about this decision: {contact}`,
 如对本决定有疑问，请联系：{contact}`,
     },
   }),
+
+  // Issue 15: the staff discussion of a proposal, and reminders of due reviews.
+  discussion_comment: template({
+    vars: ["name", "author", "reference", "title", "link"],
+    en: {
+      subject: "New comment in the discussion of proposal {reference}",
+      text: `Dear {name},
+
+{author} has posted a comment in the reviewers' discussion of proposal {reference} ("{title}"). The discussion is open to the proposal's reviewers who have submitted their review, and to officials; applicants never see it.
+
+Read and reply:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "提案 {reference} 的讨论中有新评论",
+      text: `{name}，您好：
+
+{author} 在提案 {reference}（“{title}”）的评审讨论中发表了评论。该讨论仅对已提交评审意见的本提案评审人员和官员开放，申请人永远看不到。
+
+阅读并回复：
+
+{link}`,
+    },
+  }),
+
+  reminder_review_due_soon: template({
+    vars: ["name", "reference", "company", "call", "due", "link"],
+    en: {
+      subject: "Reminder: your review of {reference} is due by {due}",
+      text: `Dear {name},
+
+This is a reminder that your review of proposal {reference} ({company}) in the call "{call}" is due by {due} (Pakistan time), and it has not been submitted yet.
+
+Open the proposal to finish and submit your review:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "提醒：您对 {reference} 的评审应于 {due} 前提交",
+      text: `{name}，您好：
+
+特此提醒：您对征集“{call}”中提案 {reference}（{company}）的评审应于 {due}（巴基斯坦时间）前提交，目前尚未提交。
+
+请打开提案完成并提交您的评审：
+
+{link}`,
+    },
+  }),
+
+  reminder_review_overdue: template({
+    vars: ["name", "reference", "company", "call", "due", "link"],
+    en: {
+      subject: "Overdue: your review of {reference} was due {due}",
+      text: `Dear {name},
+
+Your review of proposal {reference} ({company}) in the call "{call}" was due by {due} (Pakistan time) and has not been submitted. Please submit it as soon as you can, or tell the call's officials if you cannot.
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "已逾期：您对 {reference} 的评审应于 {due} 前提交",
+      text: `{name}，您好：
+
+您对征集“{call}”中提案 {reference}（{company}）的评审应于 {due}（巴基斯坦时间）前提交，但尚未提交。请尽快提交；如无法完成，请告知该征集的官员。
+
+{link}`,
+    },
+  }),
+
+  reminder_call_overdue: template({
+    vars: ["name", "call", "count", "reviewers", "link"],
+    en: {
+      subject: 'Overdue reviews in the call "{call}": {count}',
+      text: `Dear {name},
+
+{count} review(s) in the call "{call}" are past their due date and not submitted. Reviewers with overdue reviews: {reviewers}.
+
+You may remind them, reassign the proposals, or extend the due dates on the call's assignments page:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "征集“{call}”中有逾期评审：{count} 份",
+      text: `{name}，您好：
+
+征集“{call}”中有 {count} 份评审已过截止日期且尚未提交。有逾期评审的评审人员：{reviewers}。
+
+您可以在该征集的分配页面提醒他们、重新分配提案或延长截止日期：
+
+{link}`,
+    },
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

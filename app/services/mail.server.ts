@@ -22,6 +22,8 @@ export interface SendMailInput<N extends MailTemplateName> {
   template: N;
   locale: Locale;
   vars: MailVars<N>;
+  /** The user it is written to, when it is one (reviewers read their reminders by it). */
+  recipientId?: number | null;
 }
 
 export interface SentMail {
@@ -136,7 +138,7 @@ export async function sendMail<N extends MailTemplateName>(
 
 async function insertOutbox(
   db: DB,
-  input: Pick<SendMailInput<MailTemplateName>, "to" | "template" | "locale">,
+  input: Pick<SendMailInput<MailTemplateName>, "to" | "template" | "locale" | "recipientId">,
   m: {
     subject: string;
     text: string;
@@ -156,6 +158,7 @@ async function insertOutbox(
       status: m.status,
       error: m.error,
       sent_at: m.sentAt,
+      recipient_id: input.recipientId ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -180,6 +183,90 @@ export async function storeMailInTransaction<N extends MailTemplateName>(
     recipientVerified,
   });
   return insertOutbox(trx, input, { subject, text, status: "stored", error: null, sentAt: null });
+}
+
+/**
+ * Writes a message at most once for its idempotency key (a reminder's), whoever calls and however
+ * often: the row is claimed first (the key is unique in mail_outbox; a second insert is ignored),
+ * then, with SMTP configured, sent and its status updated. Returns null when the key was already
+ * taken. A crash between the claim and the send leaves the message stored but unsent: at most
+ * once, never twice.
+ */
+export async function sendMailOnce<N extends MailTemplateName>(
+  db: DB,
+  key: string,
+  input: SendMailInput<N>,
+): Promise<SentMail | null> {
+  const env = getEnv();
+  const { subject, text } = renderMail(input.template, input.locale, input.vars);
+  const claimed = await db
+    .insertInto("mail_outbox")
+    .values({
+      to_address: input.to,
+      subject,
+      text_body: text,
+      template: input.template,
+      locale: input.locale,
+      status: "stored",
+      recipient_id: input.recipientId ?? null,
+      idempotency_key: key,
+    })
+    .onConflict((oc) =>
+      oc.column("idempotency_key").where("idempotency_key", "is not", null).doNothing(),
+    )
+    .returning("id")
+    .executeTakeFirst();
+  if (!claimed) return null;
+  let status: SentMail["status"] = "stored";
+  if (env.SMTP_URL) {
+    let error: string | null = null;
+    try {
+      await getTransport(env.SMTP_URL).sendMail({
+        from: env.MAIL_FROM,
+        to: input.to,
+        subject,
+        text,
+      });
+      status = "sent";
+    } catch (err) {
+      status = "failed";
+      error = err instanceof Error ? err.message : String(err);
+      getLogger().error({ err, template: input.template }, "mail send failed");
+    }
+    await db
+      .updateTable("mail_outbox")
+      .set({ status, error, sent_at: status === "sent" ? nowIso() : null })
+      .where("id", "=", claimed.id)
+      .execute();
+  }
+  return { id: claimed.id, status, subject, text };
+}
+
+/** The messages written to one user (newest first), e.g. a reviewer's reminders. */
+export async function listMailTo(
+  db: DB,
+  recipientId: number,
+  templates: readonly string[],
+  { limit = 100 } = {},
+) {
+  if (!templates.length) return [];
+  return db
+    .selectFrom("mail_outbox")
+    .select(["id", "subject", "text_body", "template", "status", "created_at"])
+    .where("recipient_id", "=", recipientId)
+    .where("template", "in", [...templates])
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * An absolute link for an e-mail: PUBLIC_URL when configured (behind a proxy the request's own
+ * origin may be internal), otherwise the origin the request came to.
+ */
+export function absoluteUrl(request: Request, path: string): string {
+  const base = getEnv().PUBLIC_URL ?? new URL(request.url).origin;
+  return new URL(path.replace(/^\/+/, ""), base.endsWith("/") ? base : `${base}/`).toString();
 }
 
 export async function listOutbox(db: DB, { limit = 50, offset = 0 } = {}) {

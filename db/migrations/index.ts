@@ -13,6 +13,7 @@ import * as m0013 from "./2026-12-02-0013-staff-security";
 import * as m0016 from "./2026-12-02-0016-redact-outbox-links";
 import * as m0014 from "./2026-12-02-0014-moderation-basis";
 import * as m0015 from "./2026-12-02-0015-decision-overrides";
+import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0016-redact-outbox-links": m0016,
   "2026-12-02-0014-moderation-basis": m0014,
   "2026-12-02-0015-decision-overrides": m0015,
+  "2026-12-02-0018-discussion-reminders": m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -22,6 +22,7 @@ import {
   type RouteEntry,
   type World,
   REVIEW_COMMENT,
+  DISCUSSION_COMMENT,
 } from "../support/permission-table";
 import { resetEnvCache } from "~/services/env.server";
 import { BASE } from "../support/remix";
@@ -164,7 +165,12 @@ function orderedActors(row: Record<Actor, Outcome>): Actor[] {
 
 /** What identifies reviewers and their work: never on an applicant's page. */
 function reviewerSecrets(): string[] {
-  return [people.reviewerAssigned.email, people.reviewerConflicted.email, REVIEW_COMMENT];
+  return [
+    people.reviewerAssigned.email,
+    people.reviewerConflicted.email,
+    REVIEW_COMMENT,
+    DISCUSSION_COMMENT,
+  ];
 }
 
 /** Every route with its table entry, then the variants (same route, other data). */

@@ -69,6 +69,7 @@ export type ParamSource =
   | "callSlug"
   | "submittedId"
   | "draftId"
+  | "discussedId"
   | "attachmentId"
   | "draftAttachmentId"
   | "outboxId"
@@ -172,6 +173,30 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "board.$slug.export[.xlsx].ts": { params: { slug: "callSlug" }, loader: officials("ok") },
   "calls.$slug._index.tsx": { params: { slug: "callSlug" }, loader: all("ok") },
   "calls.$slug.criteria.tsx": { params: { slug: "callSlug" }, loader: all("ok") },
+  // The staff discussion (issue 15): officials, and reviewers whose own review is submitted (the
+  // assigned reviewer's is a draft here; see the variant below). Never applicants; the conflict
+  // wall holds for every staff role.
+  "discussion.$proposalId.tsx": {
+    params: { proposalId: "submittedId" },
+    loader: walled(
+      row("forbidden", {
+        visitor: "login",
+        reviewerUnassigned: "notFound",
+        reviewerConflicted: "notFound",
+        official: "ok",
+        admin: "ok",
+      }),
+    ),
+    action: walled(
+      row("forbidden", {
+        visitor: "login",
+        reviewerUnassigned: "notFound",
+        reviewerConflicted: "notFound",
+        official: "invalid",
+        admin: "invalid",
+      }),
+    ),
+  },
   "forgot-password.tsx": { action: all("invalid") },
   "healthz.ts": { loader: all("ok") },
   "i18n.$locale[.json].ts": { params: { locale: "locale" }, loader: all("ok") },
@@ -251,6 +276,8 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   },
   "review._index.tsx": { loader: staff("ok") },
   "review.conflicts.tsx": { loader: staff("ok"), action: staff("invalid") },
+  // The reminders sent to the signed-in staff member (issue 15).
+  "review.reminders.tsx": { loader: staff("ok") },
   "session.keep-alive.ts": { action: row("ok", { visitor: "unauthorised" }) },
   "verify-email._index.tsx": { loader: all("gone"), action: all("gone") },
   "verify-email.resend.tsx": { action: all("invalid") },
@@ -288,6 +315,33 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
         officialConflicted: "forbidden",
         adminConflicted: "forbidden",
       }),
+    },
+  },
+  {
+    file: "discussion.$proposalId.tsx",
+    label: "A's proposal the assigned reviewer has submitted a review of",
+    entry: {
+      params: { proposalId: "discussedId" },
+      loader: walled(
+        row("forbidden", {
+          visitor: "login",
+          reviewerAssigned: "ok",
+          reviewerUnassigned: "notFound",
+          reviewerConflicted: "notFound",
+          official: "ok",
+          admin: "ok",
+        }),
+      ),
+      action: walled(
+        row("forbidden", {
+          visitor: "login",
+          reviewerAssigned: "invalid",
+          reviewerUnassigned: "notFound",
+          reviewerConflicted: "notFound",
+          official: "invalid",
+          admin: "invalid",
+        }),
+      ),
     },
   },
   {
@@ -415,11 +469,16 @@ export interface World {
   draftAttachmentId: number;
   outboxId: number;
   reviewId: number;
+  /** A's second submitted proposal: the assigned reviewer's review of it is in, and discussed. */
+  discussedId: number;
   /** The submitted proposal's reference: never shown to someone walled off from it. */
   submittedReference: string;
 }
 
 let worldSeq = 0;
+
+/** A comment of the staff discussion: text no applicant may ever be shown (issue 15). */
+export const DISCUSSION_COMMENT = "Discussion-only: the grid figures disagree with annex B.";
 
 /** The assigned reviewer's comment: text no applicant may ever be shown. */
 export const REVIEW_COMMENT = "Reviewer-only note: the financing evidence looks thin.";
@@ -496,6 +555,75 @@ export async function createWorld(people: People): Promise<World> {
       body: "Please confirm the grid connection capacity.",
     })
     .execute();
+  // A's second submitted proposal, reviewed by the assigned reviewer and discussed (issue 15).
+  const discussed = await db
+    .insertInto("proposals")
+    .values({
+      call_id: call.id,
+      owner_id: people.applicantA.id,
+      organisation_id: people.organisationId,
+      status: "submitted",
+      reference: `CDA-2026-${String(5000 + worldSeq).padStart(4, "0")}`,
+      title: "Matrix big data platform",
+      tracks: "bigDataPlatform",
+      company_en: "Matrix Cloud Co., Ltd.",
+      company_zh: "矩阵云有限公司",
+      criteria_version_id: versionId,
+      submitted_parent_group: "Matrix Group",
+      snapshot_json: JSON.stringify({
+        answers: { project: { title: "Matrix big data platform", summary: "A platform." } },
+        organisation: { id: people.organisationId, parentGroup: "Matrix Group" },
+      }),
+      submitted_at: new Date().toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("reviewer_assignments")
+    .values([
+      {
+        proposal_id: discussed.id,
+        reviewer_id: people.reviewerAssigned.id,
+        assigned_by: people.official.id,
+        attested_at: new Date().toISOString(),
+      },
+      {
+        proposal_id: discussed.id,
+        reviewer_id: people.reviewerConflicted.id,
+        assigned_by: people.official.id,
+        attested_at: new Date().toISOString(),
+      },
+    ])
+    .execute();
+  await db
+    .insertInto("reviews")
+    .values([
+      {
+        proposal_id: discussed.id,
+        reviewer_id: people.reviewerAssigned.id,
+        criteria_version_id: versionId,
+        status: "submitted",
+        submitted_at: new Date().toISOString(),
+        overall_comment: REVIEW_COMMENT,
+      },
+      // Submitted before the conflict surfaced: the wall still closes the discussion to them.
+      {
+        proposal_id: discussed.id,
+        reviewer_id: people.reviewerConflicted.id,
+        criteria_version_id: versionId,
+        status: "submitted",
+        submitted_at: new Date().toISOString(),
+        overall_comment: REVIEW_COMMENT,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto("discussion_comments")
+    .values([
+      { proposal_id: discussed.id, author_id: people.official.id, body: DISCUSSION_COMMENT },
+      { proposal_id: submitted.id, author_id: people.official.id, body: DISCUSSION_COMMENT },
+    ])
+    .execute();
   const draft = await readyDraft(people.applicantA.id, call.id);
   const outbox = await db
     .insertInto("mail_outbox")
@@ -526,6 +654,7 @@ export async function createWorld(people: People): Promise<World> {
     ).id,
     outboxId: outbox.id,
     reviewId: review.id,
+    discussedId: discussed.id,
     submittedReference,
   };
 }
@@ -544,6 +673,8 @@ export function paramValue(source: ParamSource, world: World): string {
       return String(world.submittedId);
     case "draftId":
       return String(world.draftId);
+    case "discussedId":
+      return String(world.discussedId);
     case "attachmentId":
       return String(world.attachmentId);
     case "draftAttachmentId":

@@ -83,6 +83,28 @@ describe("decideAccess", () => {
     expect(can(after, "score") && can(after, "downloadDocument")).toBe(true);
     expect(can(after, "viewReviews") || can(after, "returnReview")).toBe(false);
   });
+
+  it("opens the discussion to officials, and to a reviewer only once their own review is in", () => {
+    for (const role of ["official", "admin"] as const)
+      expect(can(decideAccess(facts(role)), "discuss")).toBe(true);
+    expect(can(decideAccess(facts("applicant")), "discuss")).toBe(false);
+    const draft = decideAccess(facts("reviewer", { assignment: { attested: true } }));
+    expect(refusalFor(draft, "discuss")).toBe("forbidden");
+    const notAttested = decideAccess(
+      facts("reviewer", { assignment: { attested: false, reviewSubmitted: true } }),
+    );
+    expect(can(notAttested, "discuss")).toBe(false);
+    const submitted = decideAccess(
+      facts("reviewer", { assignment: { attested: true, reviewSubmitted: true } }),
+    );
+    expect(can(submitted, "discuss")).toBe(true);
+    for (const role of ["reviewer", "official", "admin"] as const) {
+      const walled = decideAccess(
+        facts(role, { conflicted: true, assignment: { attested: true, reviewSubmitted: true } }),
+      );
+      expect(refusalFor(walled, "discuss")).toBe("conflicted");
+    }
+  });
 });
 
 describe("conflictTarget", () => {

@@ -33,6 +33,8 @@ const LANDED: Record<string, string> = {
     "878fde824ac5213818eb6a8d2c3c75da6a0f4c4b2a6a9102996ae14d5317e94f",
   "2026-12-02-0015-decision-overrides.ts":
     "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
+  "2026-12-02-0018-discussion-reminders.ts":
+    "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
