@@ -83,7 +83,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     proposalId: proposal.id,
     step,
     values,
-    formKey: "loaded",
+    // Each step's page is its own form: a new step (or a new load of one) starts afresh, with none
+    // of the previous page's error state.
+    formKey: `loaded:${step}`,
     applies,
     blocked: draftEditable(proposal),
     notEligible: step !== "eligibility" && endsApplication(answers),
@@ -260,8 +262,14 @@ export default function StepPage() {
     shouldFocusError: false,
   });
 
-  // Errors in the summary: the server's, or those of the last "Save and continue" in the browser.
-  const [summaryErrors, setSummaryErrors] = useState<FieldErrors | null>(null);
+  // Errors in the summary: the server's, or those of the last "Save and continue" in the browser,
+  // kept with the form they were made on: they never follow the applicant to another step.
+  const [clientSummary, setClientSummary] = useState<{ key: string; errors: FieldErrors } | null>(
+    null,
+  );
+  const summaryErrors = clientSummary?.key === formKey ? clientSummary.errors : null;
+  const setSummaryErrors = (errors: FieldErrors | null) =>
+    setClientSummary(errors ? { key: formKey, errors } : null);
   // Which answers RHF's error state has been loaded with (the server's messages for them).
   const [syncedKey, setSyncedKey] = useState<string | null>(null);
   const [live, setLive] = useState<Answers>(values);
@@ -274,6 +282,16 @@ export default function StepPage() {
     }
     setSyncedKey(formKey);
   }, [formKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A new step opened in place (JavaScript moved on after "Save and continue"): focus goes to its
+  // heading, as a new page's would start there, not on a button of the page before.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const shownStep = useRef(step);
+  useEffect(() => {
+    if (shownStep.current === step) return;
+    shownStep.current = step;
+    headingRef.current?.focus();
+  }, [step]);
 
   const ordered = (errors: unknown): FieldErrors => {
     const flat = flattenErrors(errors);
@@ -353,7 +371,9 @@ export default function StepPage() {
           {t("proposal.form.stepOf", { n: loaded.stepNumber, total: loaded.stepTotal })}
         </span>
       ) : null}
-      <h1>{title}</h1>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {title}
+      </h1>
       {loaded.applies === false ? (
         <>
           <p>{t("proposal.form.notNeeded")}</p>

@@ -26,10 +26,23 @@ export async function launch(): Promise<Browser> {
 
 export async function newContext(
   browser: Browser,
-  options: { javaScriptEnabled?: boolean; locale?: string } = {},
+  options: {
+    javaScriptEnabled?: boolean;
+    locale?: string;
+    /** A phone: 390×844 CSS pixels, touch, a mobile user agent's layout. */
+    phone?: boolean;
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
+    ...(options.phone
+      ? {
+          viewport: { width: 390, height: 844 },
+          isMobile: true,
+          hasTouch: true,
+          deviceScaleFactor: 3,
+        }
+      : {}),
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     locale: options.locale ?? "en-GB",
     timezoneId: "Asia/Shanghai",

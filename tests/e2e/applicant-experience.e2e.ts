@@ -1,0 +1,115 @@
+// Issue 14, the applicant experience round two: each point of the issue tried in Chromium as an
+// applicant would, with JavaScript on and off, in English and Simplified Chinese, on a desktop and
+// on a 390×844 phone. Every wait is on a condition.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { en as commonEn, zh as commonZh } from "~/i18n/messages/common";
+import { en as proposalEn, zh as proposalZh } from "~/i18n/messages/proposal";
+import { en as submissionEn, zh as submissionZh } from "~/i18n/messages/submission";
+import { en as validationEn, zh as validationZh } from "~/i18n/messages/validation";
+import {
+  expectAccessible,
+  expectAccessibleWithoutJs,
+  launch,
+  newContext,
+  signIn,
+} from "./support/browser";
+
+const EN = { ...commonEn, ...proposalEn, ...submissionEn, ...validationEn };
+const ZH = { ...commonZh, ...proposalZh, ...submissionZh, ...validationZh };
+type Dict = Record<keyof typeof EN, string>;
+type Lang = "en" | "zh-Hans";
+const dict = (lang: Lang): Dict => (lang === "en" ? EN : ZH);
+
+const CALL = "tier4-bigdata-2026";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  t: Dict;
+  js: boolean;
+  errors: string[];
+}
+
+/** A signed-in applicant in `lang`, with or without JavaScript, on a desktop or a phone. */
+async function session(opts: {
+  email?: string;
+  lang: Lang;
+  js: boolean;
+  phone?: boolean;
+}): Promise<Session> {
+  const context = await newContext(browser, { javaScriptEnabled: opts.js, phone: opts.phone });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signIn(page, opts.email ?? "applicant2@demo.test");
+  await page.goto(`/language?lang=${opts.lang}&returnTo=/proposals`);
+  await page.locator(`html[lang="${opts.lang}"]`).waitFor({ state: "attached" });
+  return { context, page, t: dict(opts.lang), js: opts.js, errors };
+}
+
+async function ready(s: Session) {
+  if (s.js) await s.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+async function axe(s: Session) {
+  await (s.js ? expectAccessible(s.page) : expectAccessibleWithoutJs(s.page));
+}
+
+async function startProposal(s: Session): Promise<number> {
+  await s.page.goto(`/proposals/new?call=${CALL}`);
+  await ready(s);
+  await s.page.getByRole("button", { name: s.t["proposal.new.start"], exact: true }).click();
+  await s.page.waitForURL(/\/proposals\/\d+\/eligibility$/);
+  await ready(s);
+  return Number(/\/proposals\/(\d+)\//.exec(s.page.url())![1]);
+}
+
+async function press(s: Session, key: "proposal.form.saveContinue" | "proposal.form.saveDraft") {
+  await s.page.getByRole("button", { name: s.t[key], exact: true }).click();
+}
+
+async function answerEligibility(page: Page) {
+  await page.locator('input[name="applicantType"][value="company"]').check();
+  await page.locator('input[name="acceptsDataResidency"][value="yes"]').check();
+  await page.locator('input[name="noDebarmentDeclaration"]').check();
+  await page.locator('input[name="sanctionsDeclaration"]').check();
+}
+
+describe("1. errors belong to the page they were made on", () => {
+  for (const variant of [
+    { lang: "en" as const, phone: false },
+    { lang: "zh-Hans" as const, phone: true },
+  ]) {
+    it(`with JavaScript (${variant.lang}, ${variant.phone ? "phone" : "desktop"}): a fixed step's error summary does not follow to the next step, whose heading takes focus`, async () => {
+      const s = await session({ lang: variant.lang, js: true, phone: variant.phone });
+      try {
+        await startProposal(s);
+        await press(s, "proposal.form.saveContinue");
+        await s.page.locator(".error-summary").waitFor();
+        await s.page.waitForFunction(() =>
+          document.activeElement?.classList.contains("error-summary"),
+        );
+        await answerEligibility(s.page);
+        await press(s, "proposal.form.saveContinue");
+        await s.page.waitForURL(/\/organisation$/);
+        await s.page.locator("h1", { hasText: s.t["proposal.steps.organisation"] }).waitFor();
+        await s.page.waitForFunction(() => document.activeElement?.tagName === "H1");
+        expect(await s.page.locator(".error-summary").count()).toBe(0);
+        expect(await s.page.locator('[role="alert"]').count()).toBe(0);
+        await axe(s);
+        expect(s.errors).toEqual([]);
+      } finally {
+        await s.context.close();
+      }
+    });
+  }
+});
