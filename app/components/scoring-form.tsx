@@ -5,7 +5,7 @@ import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { fieldNames, MIN_RATIONALE } from "~/domain/review-validation";
 import type { Locale } from "~/i18n/locales";
-import { ErrorSummary, fieldId, useErrorText } from "~/components/form";
+import { ErrorPrefix, ErrorSummary, fieldId, useErrorText } from "~/components/form";
 import type { FieldErrors } from "~/utils/form";
 
 export interface FormCriterion {
@@ -51,7 +51,7 @@ function ErrorText({ id, error }: { id: string; error?: string }) {
   if (!error) return null;
   return (
     <p className="error-message" id={`${id}-error`}>
-      <span className="visually-hidden">Error: </span>
+      <ErrorPrefix />
       {text(error)}
     </p>
   );

@@ -113,3 +113,112 @@ describe("1. errors belong to the page they were made on", () => {
     });
   }
 });
+
+/** The text of the autosave status once it says `pattern`. */
+async function autosaveSays(page: Page, pattern: RegExp) {
+  await page.waitForFunction(
+    (source) =>
+      new RegExp(source).test(document.querySelector(".autosave-status")?.textContent ?? ""),
+    pattern.source,
+  );
+}
+
+describe("2. nothing typed is lost", () => {
+  it("with JavaScript (en, desktop): typing is saved as it goes with a 'Saved at' time; a second tab sees it, and the tab that is behind is told instead of overwriting", async () => {
+    const s = await session({ lang: "en", js: true });
+    try {
+      const id = await startProposal(s);
+      await s.page.goto(`/proposals/${id}/project`);
+      await ready(s);
+      await s.page.locator('[name="title"]').click();
+      await s.page.locator('[name="title"]').pressSequentially("Guiyang cloud campus");
+      await autosaveSays(s.page, /^Saved at \d{1,2}:\d{2}/);
+      await axe(s);
+
+      const other = await s.context.newPage();
+      await other.goto(`/proposals/${id}/project`);
+      await other.locator("html[data-hydrated]").waitFor({ state: "attached" });
+      expect(await other.locator('[name="title"]').inputValue()).toBe("Guiyang cloud campus");
+      await other.locator('[name="summary"]').click();
+      await other.locator('[name="summary"]').pressSequentially("Typed in the second tab.");
+      await autosaveSays(other, /^Saved at/);
+
+      // The first tab has not seen that save: its next change is refused and it says so.
+      await s.page.locator('[name="title"]').pressSequentially(" phase 2");
+      await autosaveSays(s.page, /another tab or window/);
+      const check = await s.context.newPage();
+      await check.goto(`/proposals/${id}/project`);
+      expect(await check.locator('[name="title"]').inputValue()).toBe("Guiyang cloud campus");
+      expect(await check.locator('[name="summary"]').inputValue()).toBe("Typed in the second tab.");
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  it("with JavaScript (zh-Hans, phone): leaving a page with answers not yet saved asks first", async () => {
+    const s = await session({ lang: "zh-Hans", js: true, phone: true });
+    try {
+      const id = await startProposal(s);
+      await s.page.goto(`/proposals/${id}/project`);
+      await ready(s);
+      // The network holds every autosave: what is typed stays unsaved.
+      await s.page.route(`**/proposals/${id}/project*`, async (route) => {
+        if (route.request().method() === "POST") return; // never answered
+        await route.continue();
+      });
+      await s.page.locator('[name="title"]').click();
+      await s.page.locator('[name="title"]').pressSequentially("未保存的项目名称");
+      const dialogs: string[] = [];
+      s.page.on("dialog", (d) => {
+        dialogs.push(d.type());
+        void d.dismiss();
+      });
+      await s.page
+        .getByRole("link", { name: s.t["proposal.form.backToTasks"], exact: true })
+        .click({ noWaitAfter: true });
+      await expect.poll(() => dialogs).toContain("beforeunload");
+      expect(new URL(s.page.url()).pathname).toBe(`/proposals/${id}/project`);
+      expect(await s.page.locator('[name="title"]').inputValue()).toBe("未保存的项目名称");
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  for (const variant of [
+    { lang: "zh-Hans" as const, phone: true },
+    { lang: "en" as const, phone: false },
+  ]) {
+    it(`without JavaScript (${variant.lang}, ${variant.phone ? "phone" : "desktop"}): a failed Save and continue keeps what was typed, marked, after a reload and on return`, async () => {
+      const s = await session({ lang: variant.lang, js: false, phone: variant.phone });
+      try {
+        const id = await startProposal(s);
+        await s.page.goto(`/proposals/${id}/project`);
+        await s.page.locator('[name="title"]').fill("abc");
+        await s.page.locator('[name="summary"]').fill("这是一个很短的摘要 short summary");
+        await press(s, "proposal.form.saveContinue");
+        await s.page.locator(".error-summary").waitFor();
+        expect(await s.page.title()).toMatch(variant.lang === "en" ? /^Error: / : /^错误：/);
+        await s.page.reload();
+        await s.page.locator(".error-summary").waitFor();
+        expect(await s.page.locator('[name="title"]').inputValue()).toBe("abc");
+        expect(
+          await s.page
+            .locator(".form-group--error", { has: s.page.locator('[name="title"]') })
+            .count(),
+        ).toBe(1);
+        await axe(s);
+        await s.page.goto(`/proposals/${id}`);
+        await s.page.goto(`/proposals/${id}/project`);
+        expect(await s.page.locator('[name="title"]').inputValue()).toBe("abc");
+        expect(await s.page.locator('[name="summary"]').inputValue()).toBe(
+          "这是一个很短的摘要 short summary",
+        );
+        expect(await s.page.locator(".error-summary").count()).toBe(0);
+      } finally {
+        await s.context.close();
+      }
+    });
+  }
+});
