@@ -1,8 +1,9 @@
 // Issue 14, the applicant experience round two: each point of the issue tried in Chromium as an
 // applicant would, with JavaScript on and off, in English and Simplified Chinese, on a desktop and
 // on a 390×844 phone. Every wait is on a condition.
+import SQLite from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { en as commonEn, zh as commonZh } from "~/i18n/messages/common";
 import { en as proposalEn, zh as proposalZh } from "~/i18n/messages/proposal";
 import { en as submissionEn, zh as submissionZh } from "~/i18n/messages/submission";
@@ -218,6 +219,73 @@ describe("2. nothing typed is lost", () => {
         expect(await s.page.locator(".error-summary").count()).toBe(0);
       } finally {
         await s.context.close();
+      }
+    });
+  }
+});
+
+/** A submitted proposal of `email`'s (read-only look at the server's database). */
+function submittedProposalOf(email: string): number {
+  const db = new SQLite(inject("databasePath"), { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare(
+        `select p.id from proposals p join users u on u.id = p.owner_id
+         where u.email = ? and p.reference is not null order by p.id limit 1`,
+      )
+      .get(email) as { id: number } | undefined;
+    if (!row) throw new Error(`no submitted proposal for ${email}`);
+    return row.id;
+  } finally {
+    db.close();
+  }
+}
+
+/** How many pages a PDF has (its page objects). */
+function pdfPages(pdf: Buffer): number {
+  return (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+}
+
+describe("9. the receipt prints", () => {
+  for (const lang of ["en", "zh-Hans"] as const) {
+    it(`(${lang}) has a print button with JavaScript, says how without, and prints on one page`, async () => {
+      const email = "applicant@demo.test";
+      const id = submittedProposalOf(email);
+      const s = await session({ email, lang, js: true });
+      try {
+        await s.page.goto(`/proposals/${id}/receipt`);
+        await ready(s);
+        const button = s.page.getByRole("button", {
+          name: s.t["receipt.printButton"],
+          exact: true,
+        });
+        await button.waitFor();
+        await axe(s);
+        await s.page.evaluate(() => {
+          (window as unknown as { printed: number }).printed = 0;
+          window.print = () => {
+            (window as unknown as { printed: number }).printed++;
+          };
+        });
+        await button.click();
+        expect(
+          await s.page.evaluate(() => (window as unknown as { printed: number }).printed),
+        ).toBe(1);
+        await s.page.emulateMedia({ media: "print" });
+        const pdf = await s.page.pdf({ format: "A4", preferCSSPageSize: true });
+        expect(pdfPages(pdf)).toBe(1);
+      } finally {
+        await s.context.close();
+      }
+      const plain = await session({ email, lang, js: false });
+      try {
+        await plain.page.goto(`/proposals/${id}/receipt`);
+        await plain.page.locator("p", { hasText: plain.t["receipt.print"] }).waitFor();
+        expect(
+          await plain.page.getByRole("button", { name: plain.t["receipt.printButton"] }).count(),
+        ).toBe(0);
+      } finally {
+        await plain.context.close();
       }
     });
   }
