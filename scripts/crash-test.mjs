@@ -4,8 +4,11 @@
 //     session (scripts/crash-test-prepare.ts, through the app's own code).
 //  2. `node server.mjs` starts on a free port; every applicant opens the check-answers page (for
 //     the form's one-time submission key) and then all 200 submit at once.
-//  3. Midway (after CRASH_AFTER acknowledged submissions) the server is killed with SIGKILL.
-//  4. It is restarted on the same files, and the script proves that every submission the server
+//  3. Midway (after CRASH_AFTER acknowledged submissions) the server is killed with SIGKILL; with
+//     CRASH_WORKERS=N (N > 1) the server is a cluster of N workers and one worker is killed instead,
+//     while the others go on answering and the cluster's primary starts a new one.
+//  4. It is restarted on the same files (a cluster is not: it recovers by itself), and the script
+//     proves that every submission the server
 //     acknowledged (303 to the confirmation page) is there and whole (status submitted,
 //     reference, snapshot that parses, audit row), that every reference a confirmation page
 //     showed is the stored one, that no reference was issued twice, and that references are
@@ -22,6 +25,7 @@ import Database from "better-sqlite3";
 
 const COUNT = Number(process.env.CRASH_COUNT ?? 200);
 const CRASH_AFTER = Number(process.env.CRASH_AFTER ?? Math.floor(COUNT / 3));
+const WORKERS = Number(process.env.CRASH_WORKERS ?? 1);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const started = Date.now();
 
@@ -39,6 +43,7 @@ const env = {
   UPLOAD_DIR: path.join(dir, "uploads"),
   SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
   SEED_DEMO: "off",
+  WEB_CONCURRENCY: String(WORKERS),
   SMTP_URL: "",
   LOG_LEVEL: "warn",
 };
@@ -70,7 +75,8 @@ async function startServer(port) {
     env: { ...env, PORT: String(port) },
     stdio: ["ignore", serverLog, serverLog],
   });
-  const deadline = Date.now() + 30_000;
+  // A hang guard, not a speed target: a cluster starts three processes, slowly on a busy machine.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (hasExited(server))
       throw new Error(`server exited with ${server.exitCode ?? server.signalCode}`);
@@ -82,7 +88,39 @@ async function startServer(port) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("server did not become healthy within 30 s");
+  throw new Error("server did not become healthy within 180 s");
+}
+
+/** The cluster's workers: the server's child processes (Linux: read from /proc). */
+function workerPids() {
+  if (!server) return [];
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid …: the command may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === server.pid) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Waits until the cluster has its WORKERS workers again and answers. */
+async function clusterRecovered(base) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (hasExited(server)) throw new Error("the cluster's primary exited");
+    if (workerPids().length === WORKERS) {
+      const res = await fetch(`${base}/healthz`).catch(() => null);
+      if (res?.ok) return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the cluster did not get back to ${WORKERS} workers within 60 s`);
 }
 
 /** A process killed by a signal has a null exitCode but a signalCode. */
@@ -158,10 +196,15 @@ async function main() {
   // 200 concurrent submissions; SIGKILL once CRASH_AFTER of them have been acknowledged.
   let acknowledged = 0;
   let killedAt = null;
+  let killedWorker = null;
   const kill = () => {
     if (killedAt === null && server) {
       killedAt = Date.now();
-      server.kill("SIGKILL");
+      if (WORKERS === 1) server.kill("SIGKILL");
+      else {
+        killedWorker = workerPids()[0] ?? null;
+        if (killedWorker) process.kill(killedWorker, "SIGKILL");
+      }
     }
   };
   const submit = (a) =>
@@ -204,19 +247,27 @@ async function main() {
   );
   clearTimeout(safety);
   kill();
-  await stopServer("SIGKILL");
+  if (WORKERS === 1) await stopServer("SIGKILL");
   const shown = applicants.filter((a) => a.shownReference).length;
   log(
-    `killed with SIGKILL after ${acknowledged} acknowledged submissions (${shown} confirmation pages read, ${
+    `killed ${WORKERS === 1 ? "the server" : `worker ${killedWorker} of ${WORKERS}`} with SIGKILL after ${acknowledged} acknowledged submissions (${shown} confirmation pages read, ${
       applicants.filter((a) => a.lost).length
     } requests lost)`,
   );
   check(acknowledged > 0, "no submission was acknowledged before the kill");
-  check(acknowledged < COUNT, "the kill came after every submission: not midway");
+  if (WORKERS === 1)
+    check(acknowledged < COUNT, "the kill came after every submission: not midway");
+  else check(killedWorker !== null, "no worker of the cluster was found to kill");
 
-  // Restart on the same files: recovery happens as the server opens the database.
-  await startServer(port);
-  log("server restarted");
+  if (WORKERS === 1) {
+    // Restart on the same files: recovery happens as the server opens the database.
+    await startServer(port);
+    log("server restarted");
+  } else {
+    // The cluster recovers by itself: its primary starts a worker in place of the killed one.
+    await clusterRecovered(base);
+    log(`the cluster is back to ${WORKERS} workers`);
+  }
   verify(applicants, "after the crash", false);
 
   // Every applicant retries with the same key, as a browser resending the form would.
@@ -244,7 +295,13 @@ async function main() {
       );
   }
   verify(applicants, "after the retries", true);
+  const stopped = server;
   await stopServer("SIGTERM");
+  // A graceful stop: every worker finished and the server exited by itself, with success.
+  check(
+    stopped.exitCode === 0,
+    `SIGTERM: the server exited with ${stopped.exitCode ?? stopped.signalCode}`,
+  );
 }
 
 /**

@@ -644,7 +644,10 @@ function buildConsistent(db: DB, callId: number, base: RankState | undefined) {
   rankingBuilds.count++;
   // An export's snapshot connection is already inside its one read transaction.
   if (isReadSnapshot(db)) return buildRanking(db, callId, base);
-  return db.transaction().execute((trx) => buildRanking(trx, callId, base));
+  return db
+    .transaction()
+    .setAccessMode("read only")
+    .execute((trx) => buildRanking(trx, callId, base));
 }
 
 /** What the breakdown of one proposal needs from its call's scoring. */

@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type TransactionSettings,
+} from "kysely";
 import type { Database } from "~db/schema";
 import { migrationProvider } from "~db/migrations";
 import { getEnv } from "./env.server";
@@ -31,9 +40,39 @@ export function openDatabase(file: string): { db: DB; sqlite: SQLite.Database } 
   // Sorts and GROUP BYs of the board that need a temporary b-tree stay in memory, not temp files.
   sqlite.pragma("temp_store = memory");
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });
   return { db, sqlite };
+}
+
+/**
+ * Transactions take the write lock when they begin (BEGIN IMMEDIATE), unless they are declared
+ * read-only (`db.transaction().setAccessMode("read only")`). With several processes on one file
+ * (the cluster, docs/decisions/0017-cluster.md), a deferred transaction that read and then wrote
+ * failed with SQLITE_BUSY_SNAPSHOT whenever another process had committed in between (the busy
+ * timeout cannot help there), and submissions answered 500. Waiting for the lock at BEGIN, under
+ * busy_timeout, serialises the writers of every process instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    await connection.executeQuery(
+      CompiledQuery.raw(settings?.accessMode === "read only" ? "begin" : "begin immediate"),
+    );
+  }
 }
 
 /** How many prepared statements a connection keeps (the app issues a few hundred distinct SQL texts). */

@@ -157,7 +157,18 @@ function resolveSessionSecrets(configured: string | undefined, databasePath: str
   } catch {
     fs.mkdirSync(dir, { recursive: true });
     const secret = crypto.randomBytes(32).toString("hex");
-    fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    // Written whole under a temporary name, then linked into place: a process of the cluster
+    // starting at the same moment either wins or reads the winner's complete secret.
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+    fs.writeFileSync(temporary, secret, { mode: 0o600, flag: "wx" });
+    try {
+      fs.linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      return [fs.readFileSync(file, "utf8").trim()];
+    } finally {
+      fs.unlinkSync(temporary);
+    }
     return [secret];
   }
 }
