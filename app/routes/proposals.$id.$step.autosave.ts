@@ -54,9 +54,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const wasComplete = (await loadAnswers(db, proposal.id))[step]?.complete === true;
     const parsed = parseStep(step, input);
-    let revision: string;
-    revision = (wasComplete && parsed.ok ? await save(parsed.data, true) : await save(input, false))
-      .revision;
+    const { revision } =
+      wasComplete && parsed.ok ? await save(parsed.data, true) : await save(input, false);
     return answer({ autosave: "saved", revision });
   } catch (error) {
     if (error instanceof ProposalError) {
