@@ -453,7 +453,7 @@ export interface ModerationRow {
   note: string;
   official: string;
   createdAt: string;
-  /** Reviewer ids of the counting reviews the moderation decided (submitted by then). */
+  /** Reviewer ids of the counting reviews the moderation named when it was recorded. */
   reviewsDecided: number[];
   /** Whether it no longer applies (see moderationStanding). */
   lapsed: boolean;
@@ -461,7 +461,7 @@ export interface ModerationRow {
 
 /**
  * Every moderation of the call's ranked proposals, oldest first, with the reviews it decided and
- * whether it has lapsed (moderationStanding).
+ * whether it has lapsed, as the moderation itself records them (moderationStanding).
  */
 export async function listModerations(db: DB, callId: number): Promise<ModerationRow[]> {
   const rows = await db
@@ -470,7 +470,6 @@ export async function listModerations(db: DB, callId: number): Promise<Moderatio
     .innerJoin("users as u", "u.id", "m.official_id")
     .leftJoin("criteria as c", "c.id", "m.criterion_id")
     .select([
-      "m.id as id",
       "m.proposal_id as proposalId",
       "m.kind as kind",
       "c.key as key",
@@ -478,6 +477,8 @@ export async function listModerations(db: DB, callId: number): Promise<Moderatio
       "m.note as note",
       "u.display_name as official",
       "m.created_at as createdAt",
+      "m.decided_review_ids as decidedReviewIds",
+      "m.lapsed_at as lapsedAt",
     ])
     .where("p.call_id", "=", callId)
     .where("p.status", "in", [...RANKED_STATUSES])
@@ -485,64 +486,47 @@ export async function listModerations(db: DB, callId: number): Promise<Moderatio
     .orderBy("m.id")
     .execute();
   if (!rows.length) return [];
-  const ids = [...new Set(rows.map((r) => r.proposalId))];
-  // The counting reviews (the read model's review_totals) and the proposals' stored results.
-  const reviews = await db
-    .selectFrom("review_totals as rt")
-    .innerJoin("reviews as r", "r.id", "rt.review_id")
-    .select(["rt.proposal_id as proposalId", "rt.reviewer_id as reviewerId", "r.submitted_at"])
-    .where("rt.proposal_id", "in", ids)
-    .execute();
-  const gates = new Map(
-    (
-      await db
-        .selectFrom("proposal_scores")
-        .select(["proposal_id", "gates_json"])
-        .where("proposal_id", "in", ids)
-        .execute()
-    ).map((r) => [r.proposal_id, parseJson<GateResult[]>(r.gates_json, [])]),
-  );
+  const parsed = rows.map((r) => parseJson<number[]>(r.decidedReviewIds, []));
+  const reviewIds = [...new Set(parsed.flat())];
+  const reviewerOf = new Map<number, number>();
+  for (let i = 0; i < reviewIds.length; i += 1000)
+    for (const r of await db
+      .selectFrom("reviews")
+      .select(["id", "reviewer_id"])
+      .where("id", "in", reviewIds.slice(i, i + 1000))
+      .execute())
+      reviewerOf.set(r.id, r.reviewer_id);
   return moderationStanding(
-    rows.map(({ id: _id, ...r }) => r),
-    reviews.map((r) => ({ ...r, submittedAt: r.submitted_at })),
-    gates,
+    rows.map(({ decidedReviewIds: _d, ...r }, i) => ({ ...r, decidedReviewIds: parsed[i]! })),
+    reviewerOf,
   );
 }
 
 /**
- * The ONE place that decides, for the Moderations sheet, which counting reviews a moderation
- * decided and whether it has lapsed (product.md: "it names the reviews it decided, and it lapses …
- * as soon as the set of counting reviews of that proposal changes"). Until moderations store the
- * reviews they decided, this reads them off what is stored: the decided reviews are the counting
- * reviews submitted by the moderation's time; a gate decision is in force exactly when the score
- * read model's result for that gate is moderated (and it is the latest decision for the gate); a
- * disagreement note has lapsed when a counting review was submitted after it. Replace this with
- * the moderation's own record of its reviews when the scoring rules keep one.
+ * For the Moderations sheet, from what each moderation records (product.md: "it names the reviews
+ * it decided, and it lapses … as soon as the set of counting reviews of that proposal changes"):
+ * the reviewers of the reviews it named, and whether it no longer applies — lapsed (the score read
+ * model writes lapsed_at) or replaced by a later decision on the same gate.
  */
 export function moderationStanding(
-  rows: readonly Omit<ModerationRow, "reviewsDecided" | "lapsed">[],
-  reviews: readonly { proposalId: number; reviewerId: number; submittedAt: string | null }[],
-  gates: ReadonlyMap<number, readonly GateResult[]>,
+  rows: readonly (Omit<ModerationRow, "reviewsDecided" | "lapsed"> & {
+    decidedReviewIds: readonly number[];
+    lapsedAt: string | null;
+  })[],
+  reviewerOf: ReadonlyMap<number, number>,
 ): ModerationRow[] {
   const latestGate = new Map<string, number>();
   rows.forEach((m, i) => {
     if (m.kind === "gate_decision") latestGate.set(`${m.proposalId}:${m.key}`, i);
   });
-  return rows.map((m, i) => {
-    const own = reviews.filter((r) => r.proposalId === m.proposalId);
-    const decided = own
-      .filter((r) => r.submittedAt !== null && r.submittedAt <= m.createdAt)
-      .map((r) => r.reviewerId)
-      .sort((a, b) => a - b);
-    let lapsed: boolean;
-    if (m.kind === "gate_decision") {
-      const status = gates.get(m.proposalId)?.find((g) => g.key === m.key)?.status;
-      lapsed =
-        latestGate.get(`${m.proposalId}:${m.key}`) !== i ||
-        (status !== "moderated_pass" && status !== "moderated_fail");
-    } else {
-      lapsed = own.some((r) => r.submittedAt !== null && r.submittedAt > m.createdAt);
-    }
-    return { ...m, reviewsDecided: decided, lapsed };
-  });
+  return rows.map(({ decidedReviewIds, lapsedAt, ...m }, i) => ({
+    ...m,
+    reviewsDecided: decidedReviewIds
+      .map((id) => reviewerOf.get(id))
+      .filter((id): id is number => id !== undefined)
+      .sort((a, b) => a - b),
+    lapsed:
+      lapsedAt !== null ||
+      (m.kind === "gate_decision" && latestGate.get(`${m.proposalId}:${m.key}`) !== i),
+  }));
 }
