@@ -63,7 +63,12 @@ describe("idle-timeout warning", () => {
     }
     await page.waitForURL(/\/proposals\/\d+\/eligibility/);
     const stepUrl = page.url();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    // The page's autosave is a request that keeps the session alive; here it fails (as with no
+    // network), so the choice stays unsaved and the idle timer runs from the failed attempt.
+    await page.route("**/autosave", (route) => route.abort());
     await page.locator('input[name="applicantType"]').first().check();
+    await page.locator(".autosave-status--problem").waitFor();
 
     const dialog = page.getByRole("dialog", {
       name: /You will be signed out soon|您即将被退出登录/,
