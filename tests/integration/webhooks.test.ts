@@ -20,11 +20,13 @@ import {
   type WebhookBody,
 } from "~/models/webhooks.server";
 import * as reviewPage from "~/routes/review.$proposalId";
+import * as webhookPage from "~/routes/admin.webhooks.$id";
+import * as webhooksIndex from "~/routes/admin.webhooks._index";
 import * as adminProposal from "~/routes/admin.proposals.$id";
 import { getDb } from "~/services/db.server";
 import { verifyWebhookSignature } from "~/services/webhook-http.server";
 import { createCall, createSubmittedProposal, createUser, signedIn } from "../support/factories";
-import { callAction } from "../support/remix";
+import { callAction, callLoader } from "../support/remix";
 import { completeReview } from "./review-fixtures";
 import { DECLARATION, newKey, readyDraft } from "./submission-fixtures";
 
@@ -445,5 +447,66 @@ describe("the dispatcher", () => {
       .execute();
     expect(after).toHaveLength(2);
     expect(new Set(r.received.filter((x) => x.verified).map((x) => x.id)).size).toBe(3);
+  });
+});
+
+describe("the admin pages", () => {
+  it("registers an endpoint, shows its secret once and keeps it only encrypted, audited", async () => {
+    const admin = await signedIn("admin");
+    const r = await receiver();
+    const res = await callAction<{ created?: { id: number; secret: string } }>(
+      webhooksIndex.action,
+      "/admin/webhooks?index",
+      {
+        url: r.url,
+        description: "CDA records",
+        events: ["call.opened", "decisions.published"],
+        ownerId: String(admin.user.id),
+      },
+      { cookie: admin.cookie },
+    );
+    expect(res.status).toBe(200);
+    const { id, secret } = res.data.created!;
+    expect(secret).toMatch(/^whsec_/);
+    const row = await getDb()
+      .selectFrom("webhook_endpoints")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row.secret_encrypted).not.toContain(secret.slice(6));
+    expect(JSON.parse(row.events_json)).toEqual(["decisions.published", "call.opened"]);
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .select(["action", "after_json", "actor_id"])
+      .where("entity_type", "=", "webhook_endpoint")
+      .where("entity_id", "=", String(id))
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ action: "webhook.create", actor_id: admin.user.id });
+    expect(audit.after_json).not.toContain(secret.slice(6));
+    // The page never shows it again.
+    const page = await callLoader(webhookPage.loader, `/admin/webhooks/${id}`, {
+      cookie: admin.cookie,
+      params: { id: String(id) },
+    });
+    expect(page.status).toBe(200);
+    expect(JSON.stringify(page.data)).not.toContain(secret.slice(6));
+  });
+
+  it("refuses a private address with a message beside the field and keeps what was typed", async () => {
+    const admin = await signedIn("admin");
+    const before = await getDb().selectFrom("webhook_endpoints").select("id").execute();
+    const res = await callAction<{ errors: Record<string, string>; values: { url: string } }>(
+      webhooksIndex.action,
+      "/admin/webhooks?index",
+      { url: "https://169.254.169.254/latest/meta-data", ownerId: String(admin.user.id) },
+      { cookie: admin.cookie },
+    );
+    expect(res.status).toBe(400);
+    expect(res.data.errors.url).toContain("webhooks.error.privateAddress");
+    expect(res.data.errors.events).toContain("webhooks.error.events");
+    expect(res.data.values.url).toBe("https://169.254.169.254/latest/meta-data");
+    expect(await getDb().selectFrom("webhook_endpoints").select("id").execute()).toHaveLength(
+      before.length,
+    );
   });
 });
