@@ -49,9 +49,10 @@ export async function prepare(): Promise<void> {
 
 /**
  * Called by server.mjs once the database is ready: the reminder scheduler (issue 15) and the
- * webhook dispatcher (issue 17), in this process. Returns what stops them at shutdown. Reminders
- * are written at most once each whatever runs them (mail_outbox.idempotency_key), and webhook
- * deliveries are claimed under a lease in the database, so several processes may run both.
+ * webhook dispatcher (issue 17), in this process. Returns what stops them at shutdown. Every worker
+ * starts both: a reminder pass runs only under the job's lease (services/scheduler.server) and
+ * writes each reminder at most once (mail_outbox.idempotency_key); the webhook dispatcher claims
+ * each delivery under its own lease in the database, so the workers share the sending.
  */
 export function startBackgroundJobs(): () => Promise<void> {
   const stops = [startReminders(), startWebhooks()];
