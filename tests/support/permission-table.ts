@@ -73,6 +73,7 @@ export type ParamSource =
   | "attachmentId"
   | "draftAttachmentId"
   | "outboxId"
+  | "webhookId"
   | "step"
   | "splat"
   | "locale";
@@ -150,6 +151,12 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     action: walled(officials("invalid")),
   },
   "admin.users.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
+  "admin.webhooks.$id.tsx": {
+    params: { id: "webhookId" },
+    loader: adminOnly("ok"),
+    action: adminOnly("invalid"),
+  },
+  "admin.webhooks._index.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
   "attachments.$id.ts": {
     params: { id: "attachmentId" },
     // Owner, the attested reviewer and officials may download; everyone else (a conflicted
@@ -478,6 +485,7 @@ export interface World {
   attachmentId: number;
   draftAttachmentId: number;
   outboxId: number;
+  webhookId: number;
   reviewId: number;
   /** A's second submitted proposal: the assigned reviewer's review of it is in, and discussed. */
   discussedId: number;
@@ -646,6 +654,17 @@ export async function createWorld(people: People): Promise<World> {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  const webhook = await db
+    .insertInto("webhook_endpoints")
+    .values({
+      url: "https://hooks.example.org/cda",
+      events_json: JSON.stringify(["call.opened"]),
+      secret_encrypted: "v1.not-a-real-secret",
+      owner_id: people.admin.id,
+      created_by: people.admin.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   // Written directly above: the score read model of the call, as the model functions keep it.
   await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
   return {
@@ -663,6 +682,7 @@ export async function createWorld(people: People): Promise<World> {
         .executeTakeFirstOrThrow()
     ).id,
     outboxId: outbox.id,
+    webhookId: webhook.id,
     reviewId: review.id,
     discussedId: discussed.id,
     submittedReference,
@@ -691,6 +711,8 @@ export function paramValue(source: ParamSource, world: World): string {
       return String(world.draftAttachmentId);
     case "outboxId":
       return String(world.outboxId);
+    case "webhookId":
+      return String(world.webhookId);
     case "step":
       return "project";
     case "splat":
