@@ -35,6 +35,8 @@ const LANDED: Record<string, string> = {
     "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
+  "2026-12-02-0023-api-tokens.ts":
+    "4b00a2c3e89e35a275a033946e2801f35c4aa83622bbeee880e19f2a7625abec",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
