@@ -111,6 +111,28 @@ export interface AuthTokensTable {
   created_at: CreatedAt;
 }
 
+/** A bearer token of the read-only API (migration 0023, docs/decisions/0021). */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** The user the token acts for (live role and conflicts). */
+  user_id: number;
+  created_by: number;
+  /** SHA-256 of the secret, hex: the secret itself is shown once and never stored. */
+  token_hash: string;
+  /** The secret's first characters, to tell tokens apart. */
+  token_hint: string;
+  /** JSON array of ApiScope. */
+  scopes_json: string;
+  /** JSON array of call ids the token may read; NULL: every call. */
+  call_ids_json: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  last_used_at: string | null;
+  created_at: CreatedAt;
+}
+
 export interface RateLimitEventsTable {
   id: Generated<number>;
   bucket: string;
@@ -523,6 +545,7 @@ export interface Database {
   audit_throttle: AuditThrottleTable;
   auth_tokens: AuthTokensTable;
   rate_limit_events: RateLimitEventsTable;
+  api_tokens: ApiTokensTable;
   calls: CallsTable;
   criteria_versions: CriteriaVersionsTable;
   criteria: CriteriaTable;

@@ -68,6 +68,11 @@ const EnvSchema = z.object({
    * development and tests. Default on outside production, off in production.
    */
   WEBHOOK_ALLOW_LOOPBACK: z.enum(["on", "off"]).optional(),
+  /**
+   * Requests one API token may make per minute (issue 17, docs/decisions/0021), counted in the
+   * database so that every worker process shares the count.
+   */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

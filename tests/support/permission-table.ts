@@ -157,6 +157,16 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     action: adminOnly("invalid"),
   },
   "admin.webhooks._index.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
+  // The read-only API (issue 17): bearer tokens only, a session cookie is never accepted (no
+  // CSRF); tests/integration/api.test.ts runs these routes against every kind of token.
+  "api.openapi[.json].ts": { loader: all("ok") },
+  "api.v1.$.ts": { params: { "*": "splat" }, loader: all("notFound") },
+  "api.v1.calls._index.ts": { loader: all("unauthorised") },
+  "api.v1.calls.$slug._index.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.calls.$slug.criteria.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.calls.$slug.ranking.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.proposals.$id.ts": { params: { id: "submittedId" }, loader: all("unauthorised") },
+  "api.v1.me.proposals.ts": { loader: all("unauthorised") },
   "attachments.$id.ts": {
     params: { id: "attachmentId" },
     // Owner, the attested reviewer and officials may download; everyone else (a conflicted

@@ -38,6 +38,8 @@ const LANDED: Record<string, string> = {
   "2026-12-02-0025-shared-process-state.ts":
     "d4e3f990d11c68d0f42df7cbce37509f67ce758e9121edff3ba589691e99b38b",
   "2026-12-02-0024-webhooks.ts": "cc7efc09be7594d7d93bf972eab868e2b475adbe1ceb15a72ddd374214183e18",
+  "2026-12-02-0023-api-tokens.ts":
+    "4b00a2c3e89e35a275a033946e2801f35c4aa83622bbeee880e19f2a7625abec",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
