@@ -263,7 +263,7 @@ describe("2. nothing typed is lost", () => {
       await s.page
         .getByRole("link", { name: s.t["proposal.form.backToTasks"], exact: true })
         .click({ noWaitAfter: true });
-      await expect.poll(() => dialogs).toContain("beforeunload");
+      await expect.poll(() => dialogs, HANG).toContain("beforeunload");
       expect(new URL(s.page.url()).pathname).toBe(`/proposals/${id}/project`);
       expect(await s.page.locator('[name="title"]').inputValue()).toBe("未保存的项目名称");
       expect(s.errors).toEqual([]);
