@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { portable } from "./portable";
 
 // Issue 17 (part 2): the read-only JSON API's bearer tokens (docs/decisions/0021).
 // - api_tokens: one token per integration (issued by an administrator) or per applicant (personal,
@@ -8,22 +9,21 @@ import { sql, type Kysely } from "kysely";
 //   every call). A token acts for user_id with that user's live role and declared conflicts.
 // Written against Kysely<any>: a migration must not change when the application's types do.
 
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
-
 export async function up(db: Kysely<any>): Promise<void> {
+  const { int, id, now } = portable(db);
   await db.schema
     .createTable("api_tokens")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", int, id)
     .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("user_id", "integer", (c) => c.notNull().references("users.id"))
-    .addColumn("created_by", "integer", (c) => c.notNull().references("users.id"))
+    .addColumn("user_id", int, (c) => c.notNull().references("users.id"))
+    .addColumn("created_by", int, (c) => c.notNull().references("users.id"))
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("token_hint", "text", (c) => c.notNull())
     .addColumn("scopes_json", "text", (c) => c.notNull())
     .addColumn("call_ids_json", "text")
     .addColumn("expires_at", "text", (c) => c.notNull())
     .addColumn("revoked_at", "text")
-    .addColumn("revoked_by", "integer", (c) => c.references("users.id"))
+    .addColumn("revoked_by", int, (c) => c.references("users.id"))
     .addColumn("last_used_at", "text")
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { portable } from "./portable";
 
 // Issue 17 item 3: signed webhooks (docs/decisions/0022-webhooks.md).
 // - webhook_endpoints: an integration's address, the events it wants, its signing secret
@@ -10,17 +11,16 @@ import { sql, type Kysely } from "kysely";
 // - webhook_attempts: every attempt, with its HTTP status (or error) and a truncated response.
 // Written against Kysely<any>: a migration must not change when the application's types do.
 
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
-
 export async function up(db: Kysely<any>): Promise<void> {
+  const { int, id, now } = portable(db);
   await db.schema
     .createTable("webhook_endpoints")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", int, id)
     .addColumn("url", "text", (c) => c.notNull())
     .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("events_json", "text", (c) => c.notNull())
     .addColumn("secret_encrypted", "text", (c) => c.notNull())
-    .addColumn("owner_id", "integer", (c) => c.notNull().references("users.id"))
+    .addColumn("owner_id", int, (c) => c.notNull().references("users.id"))
     .addColumn("status", "text", (c) =>
       c
         .notNull()
@@ -29,16 +29,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn("paused_at", "text")
     .addColumn("paused_reason", "text")
-    .addColumn("consecutive_failures", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("created_by", "integer", (c) => c.notNull().references("users.id"))
+    .addColumn("consecutive_failures", int, (c) => c.notNull().defaultTo(0))
+    .addColumn("created_by", int, (c) => c.notNull().references("users.id"))
     .addColumn("created_at", "text", (c) => c.notNull().defaultTo(now))
     .addColumn("updated_at", "text", (c) => c.notNull().defaultTo(now))
     .execute();
   await db.schema
     .createTable("webhook_deliveries")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", int, id)
     .addColumn("uuid", "text", (c) => c.notNull().unique())
-    .addColumn("endpoint_id", "integer", (c) => c.notNull().references("webhook_endpoints.id"))
+    .addColumn("endpoint_id", int, (c) => c.notNull().references("webhook_endpoints.id"))
     .addColumn("event_type", "text", (c) => c.notNull())
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
@@ -47,7 +47,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         .defaultTo("pending")
         .check(sql`status in ('pending', 'delivered', 'failed')`),
     )
-    .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("attempts", int, (c) => c.notNull().defaultTo(0))
     .addColumn("next_attempt_at", "text", (c) => c.notNull())
     .addColumn("give_up_at", "text", (c) => c.notNull())
     .addColumn("lease_owner", "text")
@@ -68,12 +68,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable("webhook_attempts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("delivery_id", "integer", (c) => c.notNull().references("webhook_deliveries.id"))
-    .addColumn("attempt", "integer", (c) => c.notNull())
+    .addColumn("id", int, id)
+    .addColumn("delivery_id", int, (c) => c.notNull().references("webhook_deliveries.id"))
+    .addColumn("attempt", int, (c) => c.notNull())
     .addColumn("started_at", "text", (c) => c.notNull())
-    .addColumn("duration_ms", "integer", (c) => c.notNull())
-    .addColumn("status_code", "integer")
+    .addColumn("duration_ms", int, (c) => c.notNull())
+    .addColumn("status_code", int)
     .addColumn("error", "text")
     .addColumn("response_excerpt", "text")
     .execute();

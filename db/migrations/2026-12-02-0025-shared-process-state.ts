@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { portable } from "./portable";
 
 // Issue 18: what several worker processes (or app servers) must share lives in the database.
 // - mail_live_texts: without SMTP, the live text of an outbox message that holds a one-time link,
@@ -11,9 +12,10 @@ import type { Kysely } from "kysely";
 // Written against Kysely<any>: a migration must not change when the application's types do.
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const { int } = portable(db);
   await db.schema
     .createTable("mail_live_texts")
-    .addColumn("outbox_id", "integer", (c) =>
+    .addColumn("outbox_id", int, (c) =>
       c.primaryKey().references("mail_outbox.id").onDelete("cascade"),
     )
     .addColumn("sealed", "text", (c) => c.notNull())

@@ -36,10 +36,10 @@ const LANDED: Record<string, string> = {
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
   "2026-12-02-0025-shared-process-state.ts":
-    "d4e3f990d11c68d0f42df7cbce37509f67ce758e9121edff3ba589691e99b38b",
-  "2026-12-02-0024-webhooks.ts": "cc7efc09be7594d7d93bf972eab868e2b475adbe1ceb15a72ddd374214183e18",
+    "aebfb5856828b489496c32e7f5babba10067ce7ce5608df6e77a4eedb956780f",
+  "2026-12-02-0024-webhooks.ts": "677283c60b2b78658f5bd651f72f72f0de40525b114a3d2b99a9fedbebc87998",
   "2026-12-02-0023-api-tokens.ts":
-    "4b00a2c3e89e35a275a033946e2801f35c4aa83622bbeee880e19f2a7625abec",
+    "c0ad9517c85563c53dc7e88005ea6060b9360c5d1ea7c1058ac33a9c29dd89b7",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
