@@ -30,6 +30,7 @@ import { writeAudit } from "~/models/audit.server";
 import type { DB } from "~/services/db.server";
 import { getEnv, publicUrl } from "~/services/env.server";
 import { sendMailOnce } from "~/services/mail.server";
+import { startRepeating } from "~/services/scheduler.server";
 import {
   checkEndpointUrl,
   decryptWebhookSecret,
@@ -820,29 +821,12 @@ export interface DispatcherOptions extends Omit<PassOptions, "owner"> {
  */
 export function startWebhookDispatcher(options: DispatcherOptions): () => Promise<void> {
   const owner = dispatcherName();
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  const pass = async () => {
+  return startRepeating(options.intervalMs, async () => {
     try {
       const run = await runWebhookPass(options.db, { ...options, owner });
       if (run.claimed) options.log.info({ owner, ...run }, "webhooks pass");
     } catch (err) {
       options.log.error({ err, owner }, "webhooks pass failed");
     }
-  };
-  const tick = () => {
-    if (stopped) return;
-    inFlight = pass().finally(() => {
-      if (stopped) return;
-      timer = setTimeout(tick, options.intervalMs);
-      timer.unref?.();
-    });
-  };
-  tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await inFlight;
-  };
+  });
 }

@@ -53,31 +53,23 @@ export interface LeasedJobOptions<R> {
 }
 
 /**
- * Tries a pass now and then every `intervalMs` (passes never overlap in this process; a failed
- * pass is logged and the next one runs as planned); a try runs the pass only under the job's
- * lease, held for one interval. Returns a function that stops it and waits for a pass in flight.
+ * Runs `attempt` now and then every `intervalMs` after each one ends (attempts never overlap in
+ * this process; `attempt` must not throw). Returns a function that stops it and waits for an
+ * attempt in flight. Jobs that claim their work row by row (webhook deliveries) run this in every
+ * worker; jobs that must run once per interval in all use startLeasedJob.
  */
-export function startLeasedJob<R extends object>(
-  options: LeasedJobOptions<R>,
+export function startRepeating(
+  intervalMs: number,
+  attempt: () => Promise<void>,
 ): () => Promise<void> {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
-  const attempt = async () => {
-    try {
-      const holder = options.holder ?? LEASE_HOLDER;
-      if (!(await acquireLease(options.db, options.name, options.intervalMs, holder))) return;
-      const result = await options.pass();
-      options.log.info({ job: options.name, ...result }, `${options.name} pass`);
-    } catch (err) {
-      options.log.error({ err, job: options.name }, `${options.name} pass failed`);
-    }
-  };
   const tick = () => {
     if (stopped) return;
     inFlight = attempt().finally(() => {
       if (stopped) return;
-      timer = setTimeout(tick, options.intervalMs);
+      timer = setTimeout(tick, intervalMs);
       timer.unref?.();
     });
   };
@@ -87,4 +79,23 @@ export function startLeasedJob<R extends object>(
     if (timer) clearTimeout(timer);
     await inFlight;
   };
+}
+
+/**
+ * Tries a pass now and then every `intervalMs` (a failed pass is logged and the next one runs as
+ * planned); a try runs the pass only under the job's lease, held for one interval.
+ */
+export function startLeasedJob<R extends object>(
+  options: LeasedJobOptions<R>,
+): () => Promise<void> {
+  const holder = options.holder ?? LEASE_HOLDER;
+  return startRepeating(options.intervalMs, async () => {
+    try {
+      if (!(await acquireLease(options.db, options.name, options.intervalMs, holder))) return;
+      const result = await options.pass();
+      options.log.info({ job: options.name, ...result }, `${options.name} pass`);
+    } catch (err) {
+      options.log.error({ err, job: options.name }, `${options.name} pass failed`);
+    }
+  });
 }

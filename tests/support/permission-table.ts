@@ -220,6 +220,11 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     loader: ownerOnly("ok"),
     action: ownerOnly("invalid"),
   },
+  "proposals.$id.$step.autosave.ts": {
+    params: { id: "draftId", step: "step" },
+    // Whatever the page holds is kept as the step's draft (an empty form too).
+    action: ownerOnly("ok"),
+  },
   "proposals.$id._index.tsx": { params: { id: "draftId" }, loader: ownerOnly("ok") },
   "proposals.$id.check.tsx": {
     params: { id: "draftId" },
@@ -367,6 +372,11 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
     file: "proposals.$id._index.tsx",
     label: "A's submitted proposal",
     entry: { params: { id: "submittedId" }, loader: ownerOnly("ok") },
+  },
+  {
+    file: "proposals.$id.$step.autosave.ts",
+    label: "A's submitted proposal",
+    entry: { params: { id: "submittedId", step: "step" }, action: ownerOnly("conflict") },
   },
   {
     file: "proposals.$id.$step.tsx",
