@@ -772,6 +772,18 @@ export function dispatcherName(): string {
 export async function runWebhookPass(db: DB, options: PassOptions): Promise<PassResult> {
   const s = settings(options);
   const result: PassResult = { claimed: 0, delivered: 0, failed: 0, paused: 0 };
+  // A read first (the partial index of pending rows): a pass with nothing due takes no write lock.
+  const due = await db
+    .selectFrom("webhook_deliveries")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", s.now().toISOString())
+    .limit(1)
+    .executeTakeFirst();
+  if (!due) {
+    await notifyPausedOwners(db);
+    return result;
+  }
   const ids = await db
     .transaction()
     .execute((trx) => claimDueDeliveries(trx, options.owner, s.now(), s.leaseMs, s.batch));
