@@ -35,6 +35,8 @@ const LANDED: Record<string, string> = {
     "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
+  "2026-12-02-0022-open-data.ts":
+    "e6809f974e66e475063bc0accd0647ffd971f8c6f9f25c22a8a5f0c543afa24f",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
