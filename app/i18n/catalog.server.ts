@@ -18,6 +18,7 @@ import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
 import * as staffWork from "./messages/staff-work";
 import * as results from "./messages/results";
+import * as webhooks from "./messages/webhooks";
 
 const AREAS = [
   common,
@@ -34,6 +35,7 @@ const AREAS = [
   scoring,
   staffWork,
   results,
+  webhooks,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

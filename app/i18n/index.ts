@@ -13,6 +13,7 @@ import type * as security from "./messages/security";
 import type * as scoring from "./messages/scoring";
 import type * as staffWork from "./messages/staff-work";
 import type * as results from "./messages/results";
+import type * as webhooks from "./messages/webhooks";
 
 // Each area of the portal keeps its words in its own file under messages/, English first; the
 // Chinese object is typed Record<keyof typeof en, string>, so a missing key fails the typecheck,
@@ -37,7 +38,8 @@ export type MessageKey =
   | keyof typeof security.en
   | keyof typeof scoring.en
   | keyof typeof staffWork.en
-  | keyof typeof results.en;
+  | keyof typeof results.en
+  | keyof typeof webhooks.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

@@ -65,6 +65,17 @@ const EnvSchema = z.object({
     .string()
     .regex(/^ocds-[a-z0-9]{6}$/, "OCDS_PREFIX is ocds- and six lower-case letters or digits")
     .default("ocds-xxxxxx"),
+  /** Seconds between passes of the webhook dispatcher (issue 17); 0 turns it off. */
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  /** The first retry's wait in seconds; each further one doubles it (at most an hour). */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How long one delivery attempt may take, in seconds. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  /**
+   * "on": webhook endpoints on this machine (loopback, http allowed) may be registered and called:
+   * development and tests. Default on outside production, off in production.
+   */
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(["on", "off"]).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

@@ -15,6 +15,8 @@ import * as m0014 from "./2026-12-02-0014-moderation-basis";
 import * as m0015 from "./2026-12-02-0015-decision-overrides";
 import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 import * as m0022 from "./2026-12-02-0022-open-data";
+import * as m0025 from "./2026-12-02-0025-shared-process-state";
+import * as m0024 from "./2026-12-02-0024-webhooks";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -34,6 +36,8 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0015-decision-overrides": m0015,
   "2026-12-02-0018-discussion-reminders": m0018,
   "2026-12-02-0022-open-data": m0022,
+  "2026-12-02-0025-shared-process-state": m0025,
+  "2026-12-02-0024-webhooks": m0024,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -37,6 +37,9 @@ const LANDED: Record<string, string> = {
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
   "2026-12-02-0022-open-data.ts":
     "e6809f974e66e475063bc0accd0647ffd971f8c6f9f25c22a8a5f0c543afa24f",
+  "2026-12-02-0025-shared-process-state.ts":
+    "d4e3f990d11c68d0f42df7cbce37509f67ce758e9121edff3ba589691e99b38b",
+  "2026-12-02-0024-webhooks.ts": "cc7efc09be7594d7d93bf972eab868e2b475adbe1ceb15a72ddd374214183e18",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
