@@ -167,6 +167,8 @@ export interface CallsTable {
    * the transaction of the change: what the derived ranking is cached under.
    */
   scores_version: Generated<number>;
+  /** Whether published results may name the companies whose proposals were rejected (0022). */
+  publish_rejected_names: Generated<number>;
 }
 
 export interface CriteriaVersionsTable {
@@ -483,6 +485,27 @@ export interface ScoreChangesTable {
   proposal_id: number;
 }
 
+/** The public results of a call, as published each time it was marked decided (0022; append-only). */
+export interface ResultPublicationsTable {
+  id: Generated<number>;
+  call_id: number;
+  published_at: string;
+  /** PublishedResults (app/domain/results.ts) as JSON. */
+  results_json: string;
+}
+
+/** Every OCDS release published for a call, as served (0022; append-only). */
+export interface OcdsReleasesTable {
+  id: Generated<number>;
+  call_id: number;
+  ocid: string;
+  release_id: string;
+  /** The release's first tag (tender, award, awardUpdate). */
+  tag: string;
+  date: string;
+  release_json: string;
+}
+
 export type WebhookEndpointStatus = "active" | "paused";
 export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
 
@@ -573,6 +596,8 @@ export interface Database {
   call_score_state: CallScoreStateTable;
   score_changes: ScoreChangesTable;
   uscc_resolutions: UsccResolutionsTable;
+  result_publications: ResultPublicationsTable;
+  ocds_releases: OcdsReleasesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

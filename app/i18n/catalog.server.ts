@@ -17,6 +17,7 @@ import * as decision from "./messages/decision";
 import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
 import * as staffWork from "./messages/staff-work";
+import * as results from "./messages/results";
 import * as webhooks from "./messages/webhooks";
 import * as api from "./messages/api";
 
@@ -34,6 +35,7 @@ const AREAS = [
   security,
   scoring,
   staffWork,
+  results,
   webhooks,
   api,
 ] as const;

@@ -12,6 +12,7 @@ import type * as decision from "./messages/decision";
 import type * as security from "./messages/security";
 import type * as scoring from "./messages/scoring";
 import type * as staffWork from "./messages/staff-work";
+import type * as results from "./messages/results";
 import type * as webhooks from "./messages/webhooks";
 import type * as api from "./messages/api";
 
@@ -39,7 +40,8 @@ export type MessageKey =
   | keyof typeof scoring.en
   | keyof typeof staffWork.en
   | keyof typeof webhooks.en
-  | keyof typeof api.en;
+  | keyof typeof api.en
+  | keyof typeof results.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

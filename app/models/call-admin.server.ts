@@ -33,6 +33,7 @@ import {
   type CommandResult,
 } from "~/domain/command";
 import { reopenDecisions } from "~/models/proposal-lifecycle.server";
+import { publishTender } from "~/models/open-data.server";
 
 // Commands answer with the one result shape (app/domain/command.ts); the Actor is the one Actor.
 export type { Actor } from "~/domain/command";
@@ -359,6 +360,8 @@ export async function transitionCall(
         .where("status", "=", before.status)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // Opening publishes the call's OCDS tender release (docs/decisions/0020).
+      if (to === "open") await publishTender(trx, callId, iso);
       await writeAudit(trx, {
         ...auditActor(actor),
         action: `call.${to === "closed" ? "close" : to === "decided" ? "decide" : to === "archived" ? "archive" : "open"}`,

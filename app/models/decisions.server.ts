@@ -8,6 +8,7 @@ import { getTranslator } from "~/i18n";
 import type { Actor } from "~/models/call-admin.server";
 import { IN_REVIEW_STATUSES } from "~/domain/proposal-lifecycle";
 import { publishDecisions as publishDecisionMoves } from "~/models/proposal-lifecycle.server";
+import { publishResults, type PublishedResults, type Release } from "~/models/open-data.server";
 import type { DB } from "~/services/db.server";
 import { publicUrl } from "~/services/env.server";
 import { getLogger } from "~/services/logger.server";
@@ -64,13 +65,16 @@ export interface DecisionMail {
 }
 
 export type PublishResult =
-  { ok: true; mails: DecisionMail[] } | { ok: false; undecided: Undecided };
+  | { ok: true; mails: DecisionMail[]; results: PublishedResults; release: Release }
+  | { ok: false; undecided: Undecided };
 
 /**
  * Gives every proposal of the call still in review the status of its decision, with an audit row
  * per proposal. Run it inside the transaction that marks the call decided. When any proposal in
  * review has no decision nothing is written and the undecided ones are returned instead.
- * Drafts, withdrawn and already decided proposals are left as they are.
+ * Drafts, withdrawn and already decided proposals are left as they are. The public results and
+ * the call's OCDS award release are published in the same transaction (models/open-data.server.ts):
+ * this is the one function that publishes a call's outcome.
  */
 export async function publishDecisions(
   trx: DB,
@@ -117,6 +121,7 @@ export async function publishDecisions(
   const refused = moves.find((m) => !m.ok);
   if (refused && !refused.ok)
     throw new Error(`publishing refused by the lifecycle: ${refused.errors._form}`);
+  const { results, release } = await publishResults(trx, callId, at, actor);
   const mails: DecisionMail[] = [];
   for (const r of rows) {
     mails.push({
@@ -132,7 +137,7 @@ export async function publishDecisions(
       contact: r.contact_email,
     });
   }
-  return { ok: true, mails };
+  return { ok: true, mails, results, release };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type CallFormValues,
 } from "~/components/criteria-editor-call-settings";
 import { DateTime } from "~/components/date-time";
-import { ErrorSummary, TextArea, useErrorText } from "~/components/form";
+import { Checkbox, ErrorSummary, TextArea, useErrorText } from "~/components/form";
 import {
   CallSettingsSchema,
   CALL_STATUSES,
@@ -21,6 +21,8 @@ import {
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
 import { actorFrom } from "~/domain/command";
 import { getCallBySlug, reopenCall, transitionCall, updateCall } from "~/models/call-admin.server";
+import { hasPublishedResults, setPublishRejectedNames } from "~/models/open-data.server";
+import { resultsSettingsEditable } from "~/domain/results";
 import { findUndecided, undecidedMessage } from "~/models/decisions.server";
 import {
   getCriteriaPolicy,
@@ -47,10 +49,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, OFFICIAL_ROLES);
   const db = getDb();
   const call = await loadCall(params.slug);
-  const [working, published, policy] = await Promise.all([
+  const [working, published, policy, resultsPublished] = await Promise.all([
     getWorkingCriteria(db, call.id),
     getLatestPublishedCriteria(db, call.id),
     getCriteriaPolicy(db, call.id),
+    hasPublishedResults(db, call.id),
   ]);
   // Before "mark decided" is offered: proposals in review that still have no decision.
   const pending = NEXT_STATUS[call.status] === "decided" ? await findUndecided(db, call.id) : null;
@@ -82,7 +85,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       opens_at: call.opens_at,
       closes_at: call.closes_at,
       decided_at: call.decided_at,
+      publishRejectedNames: call.publish_rejected_names === 1,
     },
+    resultsEditable: resultsSettingsEditable(call.status),
+    resultsPublished,
     values,
     scoredKeys: scoredKeys ?? [],
     undecided: pending && pending.count > 0 ? undecidedMessage(pending) : null,
@@ -136,6 +142,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
     return redirect(`/admin/calls/${call.slug}?notice=reopened`);
   }
+  if (intent === "results") {
+    const publish = form.get("publishRejectedNames") === "yes";
+    const saved = await setPublishRejectedNames(getDb(), call.id, publish, actor);
+    if (!saved.ok) return data<ActionData>({ errors: saved.errors }, { status: saved.status });
+    return redirect(`/admin/calls/${call.slug}?notice=results`);
+  }
   if (intent !== "save") throw new Response("Bad Request", { status: 400 });
   const values = formDataToObject(form) as CallFormValues & { intent?: string };
   delete values.intent;
@@ -156,6 +168,7 @@ const NOTICES: Record<string, string> = {
   decided:
     "The call is marked decided: each applicant now sees their decision and has been e-mailed it.",
   archived: "The call is archived.",
+  results: "The results publication setting was saved.",
   reopened:
     "The call is reopened and back in review: its proposals' decisions are no longer published, and its reviews, moderations and decisions can change. Mark it decided again to publish them.",
 };
@@ -184,8 +197,18 @@ const ACTION_LABEL: Record<CallStatus, { button: string; explain: string }> = {
 };
 
 export default function AdminCall() {
-  const { call, values, scoredKeys, undecided, rulesFrozen, policy, working, published } =
-    useLoaderData<typeof loader>();
+  const {
+    call,
+    values,
+    scoredKeys,
+    undecided,
+    rulesFrozen,
+    policy,
+    working,
+    published,
+    resultsEditable,
+    resultsPublished,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const [search] = useSearchParams();
   const errorText = useErrorText();
@@ -342,6 +365,38 @@ export default function AdminCall() {
           </Form>
         </section>
       ) : null}
+
+      <section aria-labelledby="results-title" className="inset">
+        <h2 id="results-title">Published results</h2>
+        <p>
+          Marking the call decided publishes its results at{" "}
+          <Link to={`/calls/${call.slug}/results`}>/calls/{call.slug}/results</Link> and as Open
+          Contracting data (<a href={`/calls/${call.slug}/ocds.json`}>ocds.json</a>): the
+          shortlisted and reserve proposals with their companies, titles, tracks, scores and ranks,
+          and how many proposals were received and rejected. Commercial figures, reviewers and
+          reasons are never published.
+          {resultsPublished ? " Results of this call have been published." : ""}
+        </p>
+        {resultsEditable ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="results" />
+            <Checkbox
+              name="publishRejectedNames"
+              label="Also name the companies whose proposals were rejected"
+              defaultChecked={call.publishRejectedNames}
+            />
+            <button type="submit" className="button button--secondary">
+              Save the results setting
+            </button>
+          </Form>
+        ) : (
+          <p>
+            Companies whose proposals were rejected are{" "}
+            <strong>{call.publishRejectedNames ? "named" : "not named"}</strong> in the published
+            results. This can change only while the call is in review again (reopened).
+          </p>
+        )}
+      </section>
 
       {call.status !== "archived" ? (
         <section aria-labelledby="settings-title">

@@ -5,6 +5,7 @@ import { DateTime } from "~/components/date-time";
 import { getTranslator, type MessageKey } from "~/i18n";
 import { localeFromRequest } from "~/i18n/locales";
 import { getCallBySlug, isCallOpen } from "~/models/calls.server";
+import { hasPublishedResults } from "~/models/open-data.server";
 import { getDb, nowIso } from "~/services/db.server";
 import { formatNumber } from "~/utils/dates";
 import { useLocale, useT } from "~/utils/use-t";
@@ -17,7 +18,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = nowIso();
   const open = isCallOpen(call, now);
   const upcoming = call.status === "open" && now < call.opens_at;
+  const resultsPublished = await hasPublishedResults(getDb(), call.id);
   return {
+    resultsPublished,
     metaTitle: t("public.call.metaTitle", {
       title: locale === "zh-Hans" && call.title_zh ? call.title_zh : call.title_en,
     }),
@@ -52,7 +55,7 @@ function paragraphs(text: string) {
 }
 
 export default function CallPage() {
-  const { call, phase, now } = useLoaderData<typeof loader>();
+  const { call, phase, now, resultsPublished } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const zh = locale === "zh-Hans";
@@ -133,6 +136,11 @@ export default function CallPage() {
       <p>
         <Link to={`/calls/${call.slug}/criteria`}>{t("public.call.criteriaLink")}</Link>
       </p>
+      {resultsPublished ? (
+        <p>
+          <Link to={`/calls/${call.slug}/results`}>{t("results.callLink")}</Link>
+        </p>
+      ) : null}
 
       <h2>{t("public.call.howToApply")}</h2>
       <ol className="steps-list">

@@ -57,6 +57,14 @@ const EnvSchema = z.object({
    * unset: the real clock.
    */
   REMINDER_CLOCK: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * The OCDS prefix of every ocid the portal publishes (issue 17): `ocds-` and six characters,
+   * registered with the Open Contracting Partnership. The default is a placeholder, marked as such.
+   */
+  OCDS_PREFIX: z
+    .string()
+    .regex(/^ocds-[a-z0-9]{6}$/, "OCDS_PREFIX is ocds- and six lower-case letters or digits")
+    .default("ocds-xxxxxx"),
   /** Seconds between passes of the webhook dispatcher (issue 17); 0 turns it off. */
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   /** The first retry's wait in seconds; each further one doubles it (at most an hour). */

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from "kysely";
 import { DEMO_ADMIN_TOTP_SECRET } from "./demo-admin-totp";
 import { centsToNumber, toUsdCents } from "~/domain/money";
 import { rebuildCallScores } from "~/models/score-read-model.server";
+import { publishResults, publishTender } from "~/models/open-data.server";
 import type { DB } from "~/services/db.server";
 import { hashPassword } from "~/services/password.server";
 import type { Currency, Database, ProposalStatus, Role } from "../schema";
@@ -54,8 +55,26 @@ export async function seedDemoIfEmpty(db: Kysely<Database>): Promise<boolean> {
     // The score read model of every seeded call, from scratch (the seed writes reviews directly).
     for (const call of await trx.selectFrom("calls").select("id").execute())
       await rebuildCallScores(trx as DB, call.id);
+    await seedOpenData(trx);
     return true;
   });
+}
+
+/**
+ * What the portal would have published (issue 17): each call that was opened, its OCDS tender
+ * release when it opened; the decided past call, its results and award release when decided.
+ */
+async function seedOpenData(trx: Tx) {
+  for (const c of Object.values(CALLS)) {
+    if (c.status === "draft" || !c.published_at) continue;
+    const row = await trx
+      .selectFrom("calls")
+      .select("id")
+      .where("slug", "=", c.slug)
+      .executeTakeFirstOrThrow();
+    await publishTender(trx as DB, row.id, c.published_at);
+    if (c.decided_at) await publishResults(trx as DB, row.id, c.decided_at, null);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -403,6 +403,32 @@ describe("demo seed", () => {
     }
   });
 
+  it("publishes the decided call's results and OCDS releases, and the open calls' tender releases", async () => {
+    const publications = await db
+      .selectFrom("result_publications as r")
+      .innerJoin("calls as c", "c.id", "r.call_id")
+      .select(["c.slug", "r.results_json"])
+      .execute();
+    expect(publications.map((p) => p.slug)).toEqual(["gov-cloud-pilot-2025"]);
+    const results = JSON.parse(publications[0]!.results_json);
+    expect(results.entries.length).toBeGreaterThan(0);
+    expect(results.entries.some((e: { outcome: string }) => e.outcome === "shortlisted")).toBe(
+      true,
+    );
+    const releases = await db
+      .selectFrom("ocds_releases as o")
+      .innerJoin("calls as c", "c.id", "o.call_id")
+      .select(["c.slug", "o.tag"])
+      .orderBy("o.id")
+      .execute();
+    expect(releases).toEqual([
+      { slug: DEMO_CALL_SLUG, tag: "tender" },
+      { slug: "smart-city-data-2027", tag: "tender" },
+      { slug: "gov-cloud-pilot-2025", tag: "tender" },
+      { slug: "gov-cloud-pilot-2025", tag: "award" },
+    ]);
+  });
+
   it("is deterministic: two fresh databases get identical rows (password hashes aside)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-seed-"));
     const a = openDatabase(path.join(dir, "a.db"));

@@ -190,6 +190,11 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "board.$slug.export[.xlsx].ts": { params: { slug: "callSlug" }, loader: officials("ok") },
   "calls.$slug._index.tsx": { params: { slug: "callSlug" }, loader: all("ok") },
   "calls.$slug.criteria.tsx": { params: { slug: "callSlug" }, loader: all("ok") },
+  // Public open data (issue 17): the same answer for everyone; the matrix's call has published
+  // nothing (it was not opened through the portal), so 404 (tests/integration/open-data.test.ts).
+  "calls.$slug.results.tsx": { params: { slug: "callSlug" }, loader: all("notFound") },
+  "calls.$slug.ocds[.json].ts": { params: { slug: "callSlug" }, loader: all("notFound") },
+  "calls.$slug.ocds-record[.json].ts": { params: { slug: "callSlug" }, loader: all("notFound") },
   // The staff discussion (issue 15): officials, and reviewers whose own review is submitted (the
   // assigned reviewer's is a draft here; see the variant below). Never applicants; the conflict
   // wall holds for every staff role.
