@@ -17,6 +17,7 @@ import * as decision from "./messages/decision";
 import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
 import * as staffWork from "./messages/staff-work";
+import * as webhooks from "./messages/webhooks";
 import * as api from "./messages/api";
 
 const AREAS = [
@@ -33,6 +34,7 @@ const AREAS = [
   security,
   scoring,
   staffWork,
+  webhooks,
   api,
 ] as const;
 
