@@ -122,7 +122,13 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     loader: row("ok", { visitor: "login" }),
     action: row("invalid", { visitor: "login" }),
   },
+  // An applicant's personal API tokens (issue 17).
+  "account_.api-tokens.tsx": {
+    loader: row("forbidden", { visitor: "login", applicantA: "ok", applicantB: "ok" }),
+    action: row("forbidden", { visitor: "login", applicantA: "invalid", applicantB: "invalid" }),
+  },
   "admin._index.tsx": { loader: officials("ok") },
+  "admin.api-tokens.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
   "admin.audit.tsx": { loader: officials("ok") },
   "admin.audit[.csv].ts": { loader: officials("ok") },
   "admin.calls.$slug._index.tsx": {
@@ -159,6 +165,7 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "admin.webhooks._index.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
   // The read-only API (issue 17): bearer tokens only, a session cookie is never accepted (no
   // CSRF); tests/integration/api.test.ts runs these routes against every kind of token.
+  "api._index.tsx": { loader: all("ok") },
   "api.openapi[.json].ts": { loader: all("ok") },
   "api.v1.$.ts": { params: { "*": "splat" }, loader: all("notFound") },
   "api.v1.calls._index.ts": { loader: all("unauthorised") },
