@@ -1,8 +1,7 @@
 // The GOV.UK form vocabulary: error summary, question fields with label, hint and message.
 // Every component renders plain HTML that posts without JavaScript.
-import { useEffect, useRef, type ReactNode } from "react";
-import type { MessageKey } from "~/i18n";
-import { decodeMsg, type FieldErrors } from "~/utils/form";
+import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
+import { errorText, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 
 /** The hidden "Error:" before a field's message, in the page language (a screen reader hears it). */
@@ -12,14 +11,28 @@ export function ErrorPrefix() {
   return <span className="visually-hidden">{prefix.endsWith(":") ? `${prefix} ` : prefix}</span>;
 }
 
-/** Translates an encoded validation message (see utils/form.ts `msg`). */
+/**
+ * Which dictionary prefix names the fields of the forms inside (the proposal's questions:
+ * "field."). Opt-in: the same field name means different things on other forms ("email" on the
+ * registration page is not the proposal contact's), so outside a provider no name is looked up.
+ */
+const FieldNounPrefix = createContext<string | null>(null);
+
+export function FieldNouns({ prefix, children }: { prefix: string; children: ReactNode }) {
+  return <FieldNounPrefix.Provider value={prefix}>{children}</FieldNounPrefix.Provider>;
+}
+
+/**
+ * Translates an encoded validation message (see utils/form.ts `msg`). Given the field it belongs
+ * to, the message names its question (issue 14, point 3; utils/form.ts `errorText`): by `noun`
+ * when given (a criterion's title) or, inside <FieldNouns>, by the field's own name from
+ * messages/field-names.ts.
+ */
 export function useErrorText() {
   const t = useT();
-  return (encoded: string | undefined) => {
-    if (!encoded) return undefined;
-    const { key, vars } = decodeMsg(encoded);
-    return t(key as MessageKey, vars);
-  };
+  const prefix = useContext(FieldNounPrefix);
+  return (encoded: string | undefined, name?: string, noun?: string) =>
+    encoded ? errorText(t, encoded, { name, noun, prefix }) : undefined;
 }
 
 export function fieldId(name: string) {
@@ -27,7 +40,14 @@ export function fieldId(name: string) {
 }
 
 /** "There is a problem": a list of links to each field in error; takes focus when shown. */
-export function ErrorSummary({ errors }: { errors: FieldErrors | undefined | null }) {
+export function ErrorSummary({
+  errors,
+  nouns,
+}: {
+  errors: FieldErrors | undefined | null;
+  /** What fields are called when messages/field-names.ts does not know them (criteria). */
+  nouns?: Record<string, string>;
+}) {
   const t = useT();
   const text = useErrorText();
   const ref = useRef<HTMLDivElement>(null);
@@ -48,7 +68,7 @@ export function ErrorSummary({ errors }: { errors: FieldErrors | undefined | nul
       <ul>
         {entries.map(([name, message]) => (
           <li key={name}>
-            <a href={`#${fieldId(name)}`}>{text(message)}</a>
+            <a href={`#${fieldId(name)}`}>{text(message, name, nouns?.[name])}</a>
           </li>
         ))}
       </ul>
@@ -91,7 +111,17 @@ function describedBy(id: string, hint: unknown, error: unknown) {
   );
 }
 
-function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
+function HintAndError({
+  id,
+  name,
+  hint,
+  error,
+}: {
+  id: string;
+  name: string;
+  hint?: ReactNode;
+  error?: string;
+}) {
   const text = useErrorText();
   return (
     <>
@@ -103,7 +133,7 @@ function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error
       {error ? (
         <p className="error-message" id={`${id}-error`}>
           <ErrorPrefix />
-          {text(error)}
+          {text(error, name)}
         </p>
       ) : null}
     </>
@@ -134,7 +164,7 @@ export function TextField({
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <input
         className={`input ${error ? "input--error" : ""} ${className ?? ""}`}
         id={id}
@@ -164,7 +194,7 @@ export function TextArea({
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <textarea
         className={`textarea ${error ? "textarea--error" : ""}`}
         id={id}
@@ -197,7 +227,7 @@ export function Select({
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <select
         className={`select ${error ? "select--error" : ""}`}
         id={id}
@@ -239,7 +269,7 @@ export function Choices({
           {label}
           {optional ? ` ${t("common.optional")}` : null}
         </legend>
-        <HintAndError id={id} hint={hint} error={error} />
+        <HintAndError id={id} name={name} hint={hint} error={error} />
         <div className={multiple ? "checkboxes" : "radios"}>
           {options.map((o, i) => {
             const optionId = i === 0 ? id : `${id}-${i}`;
@@ -288,7 +318,7 @@ export function Checkbox({
   const id = fieldId(name);
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
-      <HintAndError id={id} error={error} />
+      <HintAndError id={id} name={name} error={error} />
       <div className="choice">
         <input
           type="checkbox"

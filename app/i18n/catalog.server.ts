@@ -17,6 +17,7 @@ import * as decision from "./messages/decision";
 import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
 import * as staffWork from "./messages/staff-work";
+import * as fieldNames from "./messages/field-names";
 
 const AREAS = [
   common,
@@ -32,6 +33,7 @@ const AREAS = [
   security,
   scoring,
   staffWork,
+  fieldNames,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

@@ -8,7 +8,7 @@ import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react"
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useForm } from "react-hook-form";
 import { useDraftAutosave } from "~/components/draft-autosave";
-import { ErrorSummary } from "~/components/form";
+import { ErrorSummary, FieldNouns } from "~/components/form";
 import { applyRowIntent } from "~/components/repeating-rows";
 import { STEP_COMPONENTS } from "~/components/steps";
 import { countryOptions } from "~/components/steps/organisation";
@@ -399,8 +399,9 @@ export default function StepPage() {
   const errors = syncedKey === formKey ? ordered(formState.errors) : serverErrors;
   const title = t(`proposal.steps.${step}`);
 
+  // Every message names its question (messages/field-names.ts), in the summary and beside it.
   return (
-    <>
+    <FieldNouns prefix="field.">
       <a href={loaded.back} className="back-link">
         {t("common.back")}
       </a>
@@ -481,6 +482,6 @@ export default function StepPage() {
       <p>
         <a href={`/proposals/${loaded.proposalId}`}>{t("proposal.form.backToTasks")}</a>
       </p>
-    </>
+    </FieldNouns>
   );
 }

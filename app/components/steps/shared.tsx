@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { fieldId, Select, TextField, type Option } from "~/components/form";
 import type { Answers } from "~/schemas/step-ids";
 import { getAt, type FieldErrors } from "~/utils/form";
-import { useErrorText } from "~/components/form";
+import { ErrorPrefix, useErrorText } from "~/components/form";
 import { useT } from "~/utils/use-t";
 
 export interface StepProps {
@@ -90,7 +90,10 @@ export function MoneyField({
           </div>
         ) : null}
         {currencyError && !errors[`${name}.currency`] ? (
-          <p className="error-message">{text(currencyError)}</p>
+          <p className="error-message">
+            <ErrorPrefix />
+            {text(currencyError, `${name}.currency`)}
+          </p>
         ) : null}
         <div className="money__inputs">
           <TextField

@@ -298,6 +298,12 @@ export const en = {
   "proposal.err.deadlinePassed": "The deadline for this call has passed",
   "proposal.err.noRate":
     "There is no exchange rate for {currency} yet. Choose another currency or contact the CDA.",
+  "proposal.err.decimals.named": "Enter {field} with no more than {places} decimal places",
+  "proposal.err.moreThan.named": "Enter {field} greater than {min}",
+  "proposal.err.amount.named": "Enter {field} in numbers, like 250,000,000.00",
+  "proposal.err.currency.named": "Select the currency of {field}",
+  "proposal.err.dateFuture.named": "Enter a date after today for {field}",
+  "proposal.err.country.named": "Select {field}",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -576,4 +582,10 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.err.notEditable": "此提案已无法修改",
   "proposal.err.deadlinePassed": "本征集的截止时间已过",
   "proposal.err.noRate": "暂无 {currency} 的汇率。请选择其他币种或联系首都发展局。",
+  "proposal.err.decimals.named": "{field}最多保留 {places} 位小数",
+  "proposal.err.moreThan.named": "{field}必须大于 {min}",
+  "proposal.err.amount.named": "请用数字输入{field}，例如 250,000,000.00",
+  "proposal.err.currency.named": "请选择{field}的币种",
+  "proposal.err.dateFuture.named": "{field}必须晚于今天",
+  "proposal.err.country.named": "请选择{field}",
 };
