@@ -14,10 +14,10 @@ import { STEP_COMPONENTS } from "~/components/steps";
 import { countryOptions } from "~/components/steps/organisation";
 import { useHydrated } from "~/components/steps/shared";
 import {
-  applicableQuestionSteps,
   endsApplication,
   nextStepAfter,
   previousStepBefore,
+  sectionPosition,
   stepApplies,
 } from "~/domain/proposal-steps";
 import { getTranslator } from "~/i18n";
@@ -101,8 +101,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     blocked: draftEditable(proposal),
     notEligible: step !== "eligibility" && endsApplication(answers),
     returnTo: returnToCheck(url) ? "check" : null,
-    stepNumber: applicableQuestionSteps(answers).indexOf(step) + 1,
-    stepTotal: applicableQuestionSteps(answers).length,
+    // Counted as the task list counts its sections (documents included).
+    stepNumber: sectionPosition(step, answers).n,
+    stepTotal: sectionPosition(step, answers).total,
     back: returnToCheck(url)
       ? `/proposals/${proposal.id}/check`
       : (() => {

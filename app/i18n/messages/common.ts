@@ -121,9 +121,9 @@ export const zh: Record<keyof typeof en, string> = {
   "lifecycle.error.callNotOpen": "此征集目前不接受提交",
   "lifecycle.error.deadlinePassed": "此征集的截止时间已过",
   "lifecycle.error.callDecided":
-    "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可更改",
+    "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可修改",
   "lifecycle.error.noDecision": "此提案尚无记录的决定",
   "lifecycle.error.notFound": "找不到此提案",
   "board.creditCode.notPending": "此提案的统一社会信用代码无需人工核查，或核查结果已被记录",
-  "lifecycle.error.changedMeanwhile": "此提案已被他人更改：请刷新页面后重试",
+  "lifecycle.error.changedMeanwhile": "此提案已被他人修改：请刷新页面后重试",
 };

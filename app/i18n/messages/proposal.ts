@@ -376,7 +376,7 @@ export const zh: Record<keyof typeof en, string> = {
     "此部分已在另一个标签页或窗口中修改。再次点击按钮将用此页面上的答案替换那些答案；重新加载页面可查看那些答案",
   "proposal.form.saveContinue": "保存并继续",
   "proposal.form.saveDraft": "保存草稿",
-  "proposal.form.saved": "您的答案已保存为草稿。",
+  "proposal.form.saved": "已保存草稿：您的答案已保存。",
   "proposal.form.addAnother": "再添加一项",
   "proposal.form.remove": "删除",
   "proposal.form.removeRow": "删除{item} {n}",
