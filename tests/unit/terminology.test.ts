@@ -3,6 +3,7 @@
 // task list does.
 import { describe, expect, it } from "vitest";
 import { dictionaries } from "~/i18n/catalog.server";
+import { MAIL_TEMPLATES } from "~/services/mail-templates";
 import { TERMS } from "~/i18n/terminology";
 import { provinceName } from "~/components/proposal-summary";
 import { sectionPosition, STEP_IDS } from "~/domain/step-order";
@@ -37,6 +38,13 @@ describe("the Chinese terminology list", () => {
       expect(drifted).toEqual([]);
     },
   );
+
+  it("the mail templates keep to the list too", () => {
+    const text = JSON.stringify(MAIL_TEMPLATES);
+    for (const term of TERMS)
+      for (const word of term.avoid)
+        expect(text.includes(word), `${term.concept}: ${word}`).toBe(false);
+  });
 
   it("the buttons and links of the proposal say the same words everywhere", () => {
     for (const key of ["proposal.form.saveDraft", "docs.saveDraft", "scoring.saveDraft"])
