@@ -39,6 +39,17 @@ export function normaliseUrl(value: string): string {
 }
 
 /**
+ * A date as typed → ISO 8601 (YYYY-MM-DD), the form the hint shows: "2027/3/31", "2027.03.31"
+ * and "2027年3月31日" become "2027-03-31". Anything else is returned trimmed for the rule to refuse.
+ */
+export function normaliseDate(value: string): string {
+  const v = value.normalize("NFKC").trim();
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(v);
+  if (!m) return v;
+  return `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
+}
+
+/**
  * A USCC as typed → upper case without the spaces and hyphens people copy with it, when that
  * leaves 18 letters and digits; anything else is kept as typed (trimmed) for the message to
  * point at.

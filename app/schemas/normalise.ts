@@ -2,7 +2,12 @@
 // with grouping separators or full-width digits, web addresses without a scheme, credit codes in
 // lower case or with spaces. The functions are the domain's (domain/input-normalise.ts); this map
 // says which field gets which. A path's "*" stands for every row of a repeating list.
-import { normaliseNumber, normaliseUrl, normaliseUscc } from "~/domain/input-normalise";
+import {
+  normaliseDate,
+  normaliseNumber,
+  normaliseUrl,
+  normaliseUscc,
+} from "~/domain/input-normalise";
 import type { QuestionStepId } from "./step-ids";
 
 type Normaliser = (value: string) => string;
@@ -24,7 +29,18 @@ export const NORMALISE: Partial<Record<QuestionStepId, Record<string, Normaliser
     renewablePct: normaliseNumber,
     designPue: normaliseNumber,
   },
-  resilience: { onSiteFuelHours: normaliseNumber },
+  resilience: {
+    onSiteFuelHours: normaliseNumber,
+    "certificationPlan.designDocumentsDate": normaliseDate,
+    "certificationPlan.constructedFacilityDate": normaliseDate,
+    "iso27001.expiryDate": normaliseDate,
+  },
+  timeline: {
+    "milestones.financialClose": normaliseDate,
+    "milestones.constructionStart": normaliseDate,
+    "milestones.facilityCertified": normaliseDate,
+    "milestones.operationsStart": normaliseDate,
+  },
   investment: {
     "capex.amount": normaliseNumber,
     equityPct: normaliseNumber,

@@ -3,6 +3,7 @@
 // credit code with a letter the code never uses gets a message that points at it.
 import { describe, expect, it } from "vitest";
 import {
+  normaliseDate,
   normaliseNumber,
   normaliseUrl,
   normaliseUscc,
@@ -28,6 +29,20 @@ describe("normaliseNumber", () => {
     expect(normaliseNumber("12,5000")).toBe("12,5000");
     expect(normaliseNumber("abc")).toBe("abc");
     expect(normaliseNumber(" 42 ")).toBe("42");
+  });
+});
+
+describe("normaliseDate", () => {
+  it("turns the common ways of writing a date into the ISO form the hint shows", () => {
+    expect(normaliseDate("2027/3/31")).toBe("2027-03-31");
+    expect(normaliseDate("2027.03.31")).toBe("2027-03-31");
+    expect(normaliseDate("2027年3月31日")).toBe("2027-03-31");
+    expect(normaliseDate("２０２７－０３－３１")).toBe("2027-03-31");
+    expect(normaliseDate("2027-03-31")).toBe("2027-03-31");
+  });
+  it("leaves what is not a date in that order", () => {
+    expect(normaliseDate("31/03/2027")).toBe("31/03/2027");
+    expect(normaliseDate("soon")).toBe("soon");
   });
 });
 

@@ -140,7 +140,12 @@ export function DateField({
       name={name}
       label={label}
       hint={hint}
-      type="date"
+      // A text field with the ISO hint, not type="date": Chromium's date input shows mm/dd/yyyy
+      // (or the system's order) beside a hint written 2027-03-31. What is typed in another
+      // common order (2027/3/31, 2027年3月31日) is normalised (domain/input-normalise.ts).
+      type="text"
+      autoComplete="off"
+      spellCheck={false}
       className="input--short"
       defaultValue={str(values, name)}
       error={errors[name]}
