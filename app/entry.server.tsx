@@ -48,8 +48,9 @@ export async function prepare(): Promise<void> {
 
 /**
  * Called by server.mjs once the database is ready: the reminder scheduler (issue 15), in this
- * process. Returns what stops it at shutdown. Reminders are written at most once each whatever
- * runs them (mail_outbox.idempotency_key), so several processes may run it.
+ * process. Returns what stops it at shutdown. Every worker starts it; a pass runs only under the
+ * job's lease (services/scheduler.server), and reminders are written at most once each whatever
+ * runs them (mail_outbox.idempotency_key).
  */
 export function startBackgroundJobs(): () => Promise<void> {
   const env = getEnv();

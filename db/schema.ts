@@ -362,6 +362,21 @@ export interface MailOutboxTable {
   recipient_id: number | null;
 }
 
+/** Without SMTP, the sealed live text of an outbox message holding a one-time link (migration 0025). */
+export interface MailLiveTextsTable {
+  outbox_id: number;
+  /** base64url of iv (12 bytes) + GCM tag (16 bytes) + ciphertext; see app/services/mail.server.ts. */
+  sealed: string;
+  expires_at: string;
+}
+
+/** Who runs a scheduled job's pass until when (migration 0025). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -472,6 +487,8 @@ export interface Database {
   decisions: DecisionsTable;
   exchange_rates: ExchangeRatesTable;
   mail_outbox: MailOutboxTable;
+  mail_live_texts: MailLiveTextsTable;
+  job_leases: JobLeasesTable;
   audit_log: AuditLogTable;
   proposal_scores: ProposalScoresTable;
   review_totals: ReviewTotalsTable;

@@ -1,11 +1,12 @@
 // Nothing typed is lost while JavaScript runs: a step's answers are saved to the draft a moment
 // after the applicant stops typing (a post to /proposals/:id/:step/autosave, answered in JSON:
 // a plain fetch, not a Remix fetcher, so that a failed save never replaces the page with an error
-// page), with a visible "Saved at hh:mm" status; leaving the page with
-// answers not yet saved asks first (beforeunload for the browser's own navigation, Remix's
-// useBlocker for the portal's). Each save carries the step's revision the page holds: when
-// another tab has saved the step meanwhile the server refuses, and this page says so and stops
-// saving on its own (it never writes over the other tab's answers silently).
+// page), with a visible "Saved at hh:mm" status; leaving the page with answers not yet saved asks
+// first (beforeunload for the browser's own navigation, Remix's useBlocker for a link or Back
+// within the portal; never for a form's submission). Each save carries the step's revision the
+// page holds (and each save that lands hands the page the new one): when another tab has saved
+// the step meanwhile the server refuses, and this page says so and stops saving on its own (it
+// never writes over the other tab's answers silently).
 import { useBlocker, useLocation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { useLocale, useT } from "~/utils/use-t";
@@ -41,6 +42,13 @@ export interface DraftAutosave {
    */
   submitting: (send: () => void) => boolean;
   status: JSX.Element | null;
+  /**
+   * The step's revision the page now holds: the one it was shown, or the one its last autosave
+   * returned. Render it as the form's `revision` field's value (a controlled value: an
+   * uncontrolled `defaultValue` would be put back to the page's first revision by React on the
+   * next render, and the following save would be refused as coming from a page that is behind).
+   */
+  revision: string;
 }
 
 export function useDraftAutosave(opts: {
@@ -48,6 +56,8 @@ export function useDraftAutosave(opts: {
   revisionRef: RefObject<HTMLInputElement>;
   /** The form's identity: a new one starts with its own saved state. */
   formKey: string;
+  /** The step's revision the form was shown with (from the loader or the action). */
+  revision: string;
   enabled: boolean;
 }): DraftAutosave {
   const t = useT();
@@ -60,6 +70,16 @@ export function useDraftAutosave(opts: {
   const waiting = useRef<(() => void) | null>(null);
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const stopped = useRef(false);
+  // The revision an autosave of this form returned (none yet: the one the form was shown with).
+  const [savedRevision, setSavedRevision] = useState<{ key: string; revision: string } | null>(
+    null,
+  );
+  // Read by saves scheduled in an earlier render: always the form (and its address) now shown.
+  const formKey = useRef(opts.formKey);
+  formKey.current = opts.formKey;
+  const pathname = useRef(location.pathname);
+  pathname.current = location.pathname;
+  const revision = savedRevision?.key === opts.formKey ? savedRevision.revision : opts.revision;
 
   // A new form (a new step, or the page after a save): what it shows is what is saved.
   useEffect(() => {
@@ -78,11 +98,20 @@ export function useDraftAutosave(opts: {
     [opts.formRef],
   );
 
-  function finished(sent: string, result: Result | null) {
+  function finished(sent: string, key: string, result: Result | null) {
     sending.current = null;
+    // The answer of a save made for a form that has since been replaced (a new step, or the page
+    // after a post) says nothing about the form now shown.
+    if (key !== formKey.current) {
+      waiting.current = null;
+      return;
+    }
     if (result?.autosave === "saved") {
       saved.current = sent;
+      // At once in the page (a post waiting for this save is sent next, before React renders)
+      // and in the state the field is rendered from.
       if (opts.revisionRef.current) opts.revisionRef.current.value = result.revision;
+      setSavedRevision({ key, revision: result.revision });
       setStatus({ kind: "saved", at: new Date() });
     } else if (result?.autosave === "conflict") {
       setStatus({ kind: "conflict" });
@@ -108,8 +137,9 @@ export function useDraftAutosave(opts: {
     const body = new FormData(form);
     body.delete("intent");
     sending.current = now;
+    const key = formKey.current;
     setStatus({ kind: "saving" });
-    fetch(`${location.pathname.replace(/\/$/, "")}/autosave`, {
+    fetch(`${pathname.current.replace(/\/$/, "")}/autosave`, {
       method: "POST",
       body: new URLSearchParams(body as unknown as Record<string, string>),
       headers: { Accept: "application/json" },
@@ -117,10 +147,10 @@ export function useDraftAutosave(opts: {
     })
       .then(async (res) => {
         const result = (await res.json().catch(() => null)) as Result | null;
-        if (result?.autosave === "conflict") stopped.current = true;
-        finished(now, result);
+        if (result?.autosave === "conflict" && key === formKey.current) stopped.current = true;
+        finished(now, key, result);
       })
-      .catch(() => finished(now, null));
+      .catch(() => finished(now, key, null));
   }
 
   useEffect(
@@ -142,11 +172,29 @@ export function useDraftAutosave(opts: {
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [opts.enabled, dirty]);
 
-  // The portal's own navigation (links and forms Remix handles).
-  const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) =>
-      opts.enabled && currentLocation.pathname !== nextLocation.pathname && dirty(),
-  );
+  // The portal's own navigation (links Remix handles, and Back/Forward within the portal): ask
+  // while answers are unsaved. Only a link the applicant clicked or a step through the history is
+  // ever held: a navigation that a form's submission started (a button of this page, the session
+  // timeout's draft save, the redirect an action answers with) is what the applicant asked for
+  // and goes through (the autosave also stands aside for a submission: see `submitting`).
+  const clickedLink = useRef<string | null>(null);
+  useEffect(() => {
+    if (!opts.enabled) return;
+    const onClick = (event: MouseEvent) => {
+      const link = (event.target as Element | null)?.closest?.("a[href]");
+      clickedLink.current =
+        link instanceof HTMLAnchorElement
+          ? new URL(link.href, window.location.href).pathname
+          : null;
+    };
+    document.addEventListener("click", onClick, true);
+    return () => document.removeEventListener("click", onClick, true);
+  }, [opts.enabled]);
+  const blocker = useBlocker(({ currentLocation, nextLocation, historyAction }) => {
+    if (!opts.enabled || currentLocation.pathname === nextLocation.pathname) return false;
+    const asked = historyAction === "POP" || clickedLink.current === nextLocation.pathname;
+    return asked && dirty();
+  });
   useEffect(() => {
     if (blocker.state !== "blocked") return;
     if (window.confirm(t("proposal.form.leaveUnsaved"))) blocker.proceed();
@@ -199,5 +247,5 @@ export function useDraftAutosave(opts: {
       {text}
     </p>
   ) : null;
-  return { changed, submitting, status: element };
+  return { changed, submitting, status: element, revision };
 }

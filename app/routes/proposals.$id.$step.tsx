@@ -262,6 +262,7 @@ export default function StepPage() {
     formRef,
     revisionRef,
     formKey,
+    revision,
     enabled: enhanced && !loaded.blocked && loaded.applies !== false && loaded.applies !== null,
   });
 
@@ -461,7 +462,7 @@ export default function StepPage() {
             {t("proposal.form.saveContinue")}
           </button>
           {loaded.returnTo ? <input type="hidden" name="returnTo" value="check" /> : null}
-          <input type="hidden" name="revision" defaultValue={revision} ref={revisionRef} />
+          <input type="hidden" name="revision" value={autosave.revision} ref={revisionRef} />
           <Step
             values={values}
             errors={errors}

@@ -14,6 +14,7 @@ import * as m0016 from "./2026-12-02-0016-redact-outbox-links";
 import * as m0014 from "./2026-12-02-0014-moderation-basis";
 import * as m0015 from "./2026-12-02-0015-decision-overrides";
 import * as m0018 from "./2026-12-02-0018-discussion-reminders";
+import * as m0025 from "./2026-12-02-0025-shared-process-state";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0014-moderation-basis": m0014,
   "2026-12-02-0015-decision-overrides": m0015,
   "2026-12-02-0018-discussion-reminders": m0018,
+  "2026-12-02-0025-shared-process-state": m0025,
 };
 
 export const migrationProvider: MigrationProvider = {

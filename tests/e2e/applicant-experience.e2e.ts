@@ -8,6 +8,7 @@ import { en as commonEn, zh as commonZh } from "~/i18n/messages/common";
 import { en as proposalEn, zh as proposalZh } from "~/i18n/messages/proposal";
 import { en as submissionEn, zh as submissionZh } from "~/i18n/messages/submission";
 import { en as validationEn, zh as validationZh } from "~/i18n/messages/validation";
+import { createApplicant } from "./support/accounts";
 import {
   expectAccessible,
   expectAccessibleWithoutJs,
@@ -23,6 +24,8 @@ type Lang = "en" | "zh-Hans";
 const dict = (lang: Lang): Dict => (lang === "en" ? EN : ZH);
 
 const CALL = "tier4-bigdata-2026";
+/** For polls: each waits on a condition; the limit only guards against a hang on a busy machine. */
+const HANG = { timeout: 60_000 };
 
 let browser: Browser;
 beforeAll(async () => {
@@ -51,7 +54,14 @@ async function session(opts: {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, opts.email ?? "applicant2@demo.test");
+  // Each session that starts proposals has an applicant of its own: one account would soon hold
+  // more drafts than an account may (MAX_DRAFTS_PER_ACCOUNT), and the journeys in other files
+  // count the proposals of the demo accounts.
+  if (opts.email) await signIn(page, opts.email);
+  else {
+    const own = await createApplicant({ prefix: "experience", locale: opts.lang });
+    await signIn(page, own.email, own.password);
+  }
   await page.goto(`/language?lang=${opts.lang}&returnTo=/proposals`);
   await page.locator(`html[lang="${opts.lang}"]`).waitFor({ state: "attached" });
   return { context, page, t: dict(opts.lang), js: opts.js, errors };
@@ -157,6 +167,81 @@ describe("2. nothing typed is lost", () => {
     }
   });
 
+  it("with JavaScript (en, desktop): each autosave hands the page the revision it stored, so the next autosave and Save and continue go through", async () => {
+    const s = await session({ lang: "en", js: true });
+    try {
+      const id = await startProposal(s);
+      const answers: string[] = [];
+      s.page.on("response", (r) => {
+        if (new URL(r.url()).pathname === `/proposals/${id}/eligibility/autosave`)
+          void r.json().then((body: { autosave: string }) => answers.push(body.autosave));
+      });
+      const dialogs: string[] = [];
+      s.page.on("dialog", (d) => {
+        dialogs.push(d.type());
+        void d.dismiss();
+      });
+      // One answer, saved; then another: its save carries the revision the first one returned.
+      await s.page.locator('input[name="applicantType"][value="company"]').check();
+      await expect.poll(() => answers, HANG).toEqual(["saved"]);
+      await s.page.locator('input[name="acceptsDataResidency"][value="yes"]').check();
+      await expect.poll(() => answers, HANG).toEqual(["saved", "saved"]);
+      await s.page.locator('input[name="noDebarmentDeclaration"]').check();
+      await s.page.locator('input[name="sanctionsDeclaration"]').check();
+      await press(s, "proposal.form.saveContinue");
+      await s.page.waitForURL(/\/organisation$/);
+      await s.page.locator("h1", { hasText: s.t["proposal.steps.organisation"] }).waitFor();
+      expect(
+        answers.every((a) => a === "saved"),
+        answers.join(),
+      ).toBe(true);
+      expect(dialogs).toEqual([]);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  it("with JavaScript (zh-Hans, desktop): answers that could not be autosaved never hold Save and continue, Save as draft or the redirects they answer with; Back within the portal asks first", async () => {
+    const s = await session({ lang: "zh-Hans", js: true });
+    try {
+      const id = await startProposal(s);
+      // Every autosave fails (no network for it): what is typed stays unsaved in the page.
+      await s.page.route("**/autosave", (route) => route.abort());
+      const dialogs: string[] = [];
+      s.page.on("dialog", (d) => {
+        dialogs.push(d.type());
+        void d.dismiss();
+      });
+      await answerEligibility(s.page);
+      await s.page.locator(".autosave-status--problem").waitFor();
+      await press(s, "proposal.form.saveContinue");
+      await s.page.waitForURL(/\/organisation$/);
+      await ready(s);
+      await s.page.locator('[name="legalNameEn"]').fill("Guizhou Cloud Campus Co., Ltd.");
+      await s.page.locator(".autosave-status--problem").waitFor();
+      // Back (within the portal) with those answers unsaved asks first; dismissed, it stays.
+      await s.page.evaluate(() => history.back());
+      await expect.poll(() => dialogs, HANG).toEqual(["confirm"]);
+      await expect
+        .poll(() => new URL(s.page.url()).pathname, HANG)
+        .toBe(`/proposals/${id}/organisation`);
+      expect(await s.page.locator('[name="legalNameEn"]').inputValue()).toBe(
+        "Guizhou Cloud Campus Co., Ltd.",
+      );
+      await press(s, "proposal.form.saveDraft");
+      await s.page.waitForURL((url) => url.pathname === `/proposals/${id}`);
+      expect(dialogs).toEqual(["confirm"]);
+      await s.page.goto(`/proposals/${id}/organisation`);
+      expect(await s.page.locator('[name="legalNameEn"]').inputValue()).toBe(
+        "Guizhou Cloud Campus Co., Ltd.",
+      );
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
   it("with JavaScript (zh-Hans, phone): leaving a page with answers not yet saved asks first", async () => {
     const s = await session({ lang: "zh-Hans", js: true, phone: true });
     try {
@@ -178,7 +263,7 @@ describe("2. nothing typed is lost", () => {
       await s.page
         .getByRole("link", { name: s.t["proposal.form.backToTasks"], exact: true })
         .click({ noWaitAfter: true });
-      await expect.poll(() => dialogs).toContain("beforeunload");
+      await expect.poll(() => dialogs, HANG).toContain("beforeunload");
       expect(new URL(s.page.url()).pathname).toBe(`/proposals/${id}/project`);
       expect(await s.page.locator('[name="title"]').inputValue()).toBe("未保存的项目名称");
       expect(s.errors).toEqual([]);

@@ -35,6 +35,8 @@ const LANDED: Record<string, string> = {
     "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
+  "2026-12-02-0025-shared-process-state.ts":
+    "d4e3f990d11c68d0f42df7cbce37509f67ce758e9121edff3ba589691e99b38b",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");
