@@ -48,36 +48,43 @@ type RootData = {
   idleTimeoutMs?: number | null;
 };
 
+/**
+ * The language switch: a form (works without JavaScript) posting to /language, which remembers
+ * the choice and, for a signed-in person, stores it as the account's preference (issue 14,
+ * point 6). A plain form, not Remix's: the whole page comes back in the new language.
+ */
 function LanguageSwitch({ locale }: { locale: Locale }) {
   const location = useLocation();
-  const returnTo = encodeURIComponent(location.pathname + location.search);
+  const returnTo = location.pathname + location.search;
   const t = getTranslator(locale);
+  const choices = [
+    { value: "en", label: "English" },
+    { value: "zh-Hans", label: "简体中文" },
+  ] as const;
   return (
     <nav className="lang-switch" aria-label={t("site.language")}>
-      <ul>
-        <li>
-          {locale === "en" ? (
-            <span aria-current="true">English</span>
-          ) : (
-            <a href={`/language?lang=en&returnTo=${returnTo}`} lang="en" hrefLang="en">
-              English
-            </a>
-          )}
-        </li>
-        <li>
-          {locale === "zh-Hans" ? (
-            <span aria-current="true">简体中文</span>
-          ) : (
-            <a
-              href={`/language?lang=zh-Hans&returnTo=${returnTo}`}
-              lang="zh-Hans"
-              hrefLang="zh-Hans"
-            >
-              简体中文
-            </a>
-          )}
-        </li>
-      </ul>
+      <form method="post" action="/language">
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <ul>
+          {choices.map((c) => (
+            <li key={c.value}>
+              {locale === c.value ? (
+                <span aria-current="true">{c.label}</span>
+              ) : (
+                <button
+                  type="submit"
+                  name="lang"
+                  value={c.value}
+                  lang={c.value}
+                  className="lang-switch__button"
+                >
+                  {c.label}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </form>
     </nav>
   );
 }

@@ -1,8 +1,7 @@
 // The GOV.UK form vocabulary: error summary, question fields with label, hint and message.
 // Every component renders plain HTML that posts without JavaScript.
-import { useEffect, useRef, type ReactNode } from "react";
-import type { MessageKey } from "~/i18n";
-import { decodeMsg, type FieldErrors } from "~/utils/form";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { errorText, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 
 /** The hidden "Error:" before a field's message, in the page language (a screen reader hears it). */
@@ -12,14 +11,28 @@ export function ErrorPrefix() {
   return <span className="visually-hidden">{prefix.endsWith(":") ? `${prefix} ` : prefix}</span>;
 }
 
-/** Translates an encoded validation message (see utils/form.ts `msg`). */
+/**
+ * Which dictionary prefix names the fields of the forms inside (the proposal's questions:
+ * "field."). Opt-in: the same field name means different things on other forms ("email" on the
+ * registration page is not the proposal contact's), so outside a provider no name is looked up.
+ */
+const FieldNounPrefix = createContext<string | null>(null);
+
+export function FieldNouns({ prefix, children }: { prefix: string; children: ReactNode }) {
+  return <FieldNounPrefix.Provider value={prefix}>{children}</FieldNounPrefix.Provider>;
+}
+
+/**
+ * Translates an encoded validation message (see utils/form.ts `msg`). Given the field it belongs
+ * to, the message names its question (issue 14, point 3; utils/form.ts `errorText`): by `noun`
+ * when given (a criterion's title) or, inside <FieldNouns>, by the field's own name from
+ * messages/field-names.ts.
+ */
 export function useErrorText() {
   const t = useT();
-  return (encoded: string | undefined) => {
-    if (!encoded) return undefined;
-    const { key, vars } = decodeMsg(encoded);
-    return t(key as MessageKey, vars);
-  };
+  const prefix = useContext(FieldNounPrefix);
+  return (encoded: string | undefined, name?: string, noun?: string) =>
+    encoded ? errorText(t, encoded, { name, noun, prefix }) : undefined;
 }
 
 export function fieldId(name: string) {
@@ -27,7 +40,14 @@ export function fieldId(name: string) {
 }
 
 /** "There is a problem": a list of links to each field in error; takes focus when shown. */
-export function ErrorSummary({ errors }: { errors: FieldErrors | undefined | null }) {
+export function ErrorSummary({
+  errors,
+  nouns,
+}: {
+  errors: FieldErrors | undefined | null;
+  /** What fields are called when messages/field-names.ts does not know them (criteria). */
+  nouns?: Record<string, string>;
+}) {
   const t = useT();
   const text = useErrorText();
   const ref = useRef<HTMLDivElement>(null);
@@ -48,7 +68,7 @@ export function ErrorSummary({ errors }: { errors: FieldErrors | undefined | nul
       <ul>
         {entries.map(([name, message]) => (
           <li key={name}>
-            <a href={`#${fieldId(name)}`}>{text(message)}</a>
+            <a href={`#${fieldId(name)}`}>{text(message, name, nouns?.[name])}</a>
           </li>
         ))}
       </ul>
@@ -91,7 +111,17 @@ function describedBy(id: string, hint: unknown, error: unknown) {
   );
 }
 
-function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
+function HintAndError({
+  id,
+  name,
+  hint,
+  error,
+}: {
+  id: string;
+  name: string;
+  hint?: ReactNode;
+  error?: string;
+}) {
   const text = useErrorText();
   return (
     <>
@@ -103,7 +133,7 @@ function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error
       {error ? (
         <p className="error-message" id={`${id}-error`}>
           <ErrorPrefix />
-          {text(error)}
+          {text(error, name)}
         </p>
       ) : null}
     </>
@@ -134,7 +164,7 @@ export function TextField({
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <input
         className={`input ${error ? "input--error" : ""} ${className ?? ""}`}
         id={id}
@@ -151,6 +181,15 @@ export function TextField({
   );
 }
 
+/**
+ * A long answer. With `limit`, a character counter under it (issue 14, point 8): with JavaScript
+ * it counts as the rules count (characters, not UTF-16 units) and says how many are left or
+ * still needed, announced politely; without JavaScript the same line says the limits.
+ */
+/** Characters as the rules count them (code points; schemas/fields.ts characterCount), kept
+ * here so that every page's bundle does not carry the schemas. */
+const characters = (value: string) => Array.from(value).length;
+
 export function TextArea({
   name,
   label,
@@ -159,22 +198,72 @@ export function TextArea({
   optional,
   defaultValue,
   rows = 5,
-}: BaseProps & { defaultValue?: string | null; rows?: number }) {
+  limit,
+}: BaseProps & {
+  defaultValue?: string | null;
+  rows?: number;
+  limit?: { min?: number; max: number };
+}) {
   const id = fieldId(name);
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    if (limit) setCount(characters(defaultValue ?? ""));
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  const describedByIds = [describedBy(id, hint, error), limit ? `${id}-count` : null]
+    .filter(Boolean)
+    .join(" ");
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <textarea
         className={`textarea ${error ? "textarea--error" : ""}`}
         id={id}
         name={name}
         rows={rows}
         defaultValue={defaultValue ?? undefined}
-        aria-describedby={describedBy(id, hint, error)}
+        onInput={limit ? (e) => setCount(characters(e.currentTarget.value)) : undefined}
+        aria-describedby={describedByIds || undefined}
         aria-invalid={error ? true : undefined}
       />
+      {limit ? <CharacterCount id={`${id}-count`} limit={limit} count={count} /> : null}
     </div>
+  );
+}
+
+function CharacterCount({
+  id,
+  limit,
+  count,
+}: {
+  id: string;
+  limit: { min?: number; max: number };
+  count: number | null;
+}) {
+  const t = useT();
+  const n = (v: number) => v.toLocaleString("en-GB");
+  let text: string;
+  let over = false;
+  if (count === null) {
+    text = limit.min
+      ? t("common.count.between", { min: n(limit.min), max: n(limit.max) })
+      : t("common.count.upTo", { max: n(limit.max) });
+  } else if (count > limit.max) {
+    over = true;
+    text = t("common.count.tooMany", { n: n(count - limit.max) });
+  } else if (limit.min && count > 0 && count < limit.min) {
+    text = t("common.count.needMore", { n: n(limit.min - count), max: n(limit.max) });
+  } else {
+    text = t("common.count.left", { n: n(limit.max - count) });
+  }
+  return (
+    <p
+      className={`hint character-count${over ? " character-count--over" : ""}`}
+      id={id}
+      aria-live="polite"
+    >
+      {text}
+    </p>
   );
 }
 
@@ -197,7 +286,7 @@ export function Select({
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
       <Label id={id} label={label} optional={optional} />
-      <HintAndError id={id} hint={hint} error={error} />
+      <HintAndError id={id} name={name} hint={hint} error={error} />
       <select
         className={`select ${error ? "select--error" : ""}`}
         id={id}
@@ -239,7 +328,7 @@ export function Choices({
           {label}
           {optional ? ` ${t("common.optional")}` : null}
         </legend>
-        <HintAndError id={id} hint={hint} error={error} />
+        <HintAndError id={id} name={name} hint={hint} error={error} />
         <div className={multiple ? "checkboxes" : "radios"}>
           {options.map((o, i) => {
             const optionId = i === 0 ? id : `${id}-${i}`;
@@ -288,7 +377,7 @@ export function Checkbox({
   const id = fieldId(name);
   return (
     <div className={`form-group ${error ? "form-group--error" : ""}`}>
-      <HintAndError id={id} error={error} />
+      <HintAndError id={id} name={name} error={error} />
       <div className="choice">
         <input
           type="checkbox"

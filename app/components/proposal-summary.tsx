@@ -4,6 +4,7 @@
 import { hasMessage, type MessageKey } from "~/i18n";
 import { formatMoney, centsToDecimal } from "~/domain/money";
 import { applicableQuestionSteps, type SavedAnswers } from "~/domain/step-order";
+import { CN_PROVINCES } from "~/schemas/countries";
 import type { Answers, QuestionStepId } from "~/schemas/step-ids";
 import { STEP_FIELDS, type FieldDesc, type FieldKind } from "~/schemas/describe";
 import { formatDate } from "~/utils/dates";
@@ -28,6 +29,12 @@ function countryName(code: string, locale: string): string {
   } catch {
     return code;
   }
+}
+
+/** A Chinese province from the list in the page language (issue 14, point 7); other text as typed. */
+export function provinceName(value: string, locale: string): string {
+  const known = CN_PROVINCES.find((p) => p.value === value);
+  return known && locale === "zh-Hans" ? known.zh : value;
 }
 
 function isEmpty(v: unknown): boolean {
@@ -61,6 +68,8 @@ function useValueText() {
       }
       case "country":
         return countryName(String(value), locale);
+      case "province":
+        return provinceName(String(value), locale);
       case "accept":
         return value === "yes" ? t("proposal.form.yes") : t("proposal.form.no");
       case "date":

@@ -6,7 +6,7 @@
 // redirects back to the criterion whose "Save draft" was pressed.
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { ErrorSummary, fieldId, useErrorText } from "~/components/form";
+import { ErrorPrefix, ErrorSummary, fieldId, useErrorText } from "~/components/form";
 import { criterionTitle, type FormCriterion } from "~/components/scoring-form";
 import { criterionDone, fieldNames, MIN_RATIONALE } from "~/domain/review-validation";
 import { formatScore, runningReviewTotal } from "~/domain/scoring";
@@ -46,13 +46,24 @@ function isTyping(el: Element | null): boolean {
   return (el as HTMLElement).isContentEditable === true;
 }
 
-function ErrorText({ id, error }: { id: string; error?: string }) {
+/** A message beside its field, naming the criterion it is about (issue 14, point 3). */
+function ErrorText({
+  id,
+  name,
+  error,
+  noun,
+}: {
+  id: string;
+  name?: string;
+  error?: string;
+  noun?: string;
+}) {
   const text = useErrorText();
   if (!error) return null;
   return (
     <p className="error-message" id={`${id}-error`}>
-      <span className="visually-hidden">Error: </span>
-      {text(error)}
+      <ErrorPrefix />
+      {text(error, name, noun)}
     </p>
   );
 }
@@ -245,6 +256,18 @@ export function ScoringWorkspace({
     return () => document.removeEventListener("keydown", onKey);
   }, [ordered]);
 
+  // Each criterion's fields are called by its title in the messages ("… for Technical capability").
+  const criterionNouns = Object.fromEntries(
+    criteria.flatMap((c) => {
+      const title = criterionTitle(c, locale);
+      return [
+        [fieldNames.level(c.id), title],
+        [fieldNames.gate(c.id), title],
+        [fieldNames.rationale(c.id), title],
+      ];
+    }),
+  );
+
   const numberOf = (c: FormCriterion) =>
     c.kind === "gate" ? c.key.toUpperCase() : String(scored.indexOf(c) + 1);
 
@@ -308,7 +331,7 @@ export function ScoringWorkspace({
               ? t("scoring.levelLegend", { title })
               : t("scoring.gateLegend", { key: c.key.toUpperCase() })}
           </legend>
-          <ErrorText id={id} error={err[name]} />
+          <ErrorText id={id} name={name} error={err[name]} noun={title} />
           <div className={c.kind === "scored" ? "levels" : "levels levels--gate"}>
             {options.map((o, i) => {
               const optionId = i === 0 ? id : `${id}-${i}`;
@@ -331,7 +354,12 @@ export function ScoringWorkspace({
           <label className="crit__label" htmlFor={rationaleId}>
             {t("scoring.rationale", { title })}
           </label>
-          <ErrorText id={rationaleId} error={err[rationaleName]} />
+          <ErrorText
+            id={rationaleId}
+            name={rationaleName}
+            error={err[rationaleName]}
+            noun={title}
+          />
           <textarea
             className={`textarea crit__textarea${err[rationaleName] ? " textarea--error" : ""}`}
             id={rationaleId}
@@ -412,7 +440,7 @@ export function ScoringWorkspace({
           </p>
         </div>
         <div className="panel__body">
-          <ErrorSummary errors={shownErrors} />
+          <ErrorSummary errors={shownErrors} nouns={criterionNouns} />
           {before}
           <details className="shortcuts">
             <summary>{t("scoring.shortcuts")}</summary>

@@ -62,6 +62,16 @@ export function applicableQuestionSteps(answers: SavedAnswers): QuestionStepId[]
   return QUESTION_STEP_IDS.filter((s) => stepApplies(s, answers) !== false);
 }
 
+/**
+ * A section's place among the sections the task list counts: every section but "Check answers",
+ * less those not needed (documents included). A step page's "Section n of N" and the task list's
+ * "n of N sections" count the same sections (issue 14, point 7). n is 0 for a section not counted.
+ */
+export function sectionPosition(step: StepId, answers: SavedAnswers): { n: number; total: number } {
+  const counted = STEP_IDS.filter((s) => s !== "check" && stepApplies(s, answers) !== false);
+  return { n: counted.indexOf(step) + 1, total: counted.length };
+}
+
 /** The step after `step` that applies, or "documents" after the last question. */
 export function nextStepAfter(step: QuestionStepId, answers: SavedAnswers): StepId {
   const order = STEP_IDS.filter((s) => stepApplies(s, answers) !== false);

@@ -20,6 +20,7 @@ import * as staffWork from "./messages/staff-work";
 import * as results from "./messages/results";
 import * as webhooks from "./messages/webhooks";
 import * as api from "./messages/api";
+import * as fieldNames from "./messages/field-names";
 
 const AREAS = [
   common,
@@ -38,6 +39,7 @@ const AREAS = [
   results,
   webhooks,
   api,
+  fieldNames,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

@@ -15,6 +15,7 @@ import type * as staffWork from "./messages/staff-work";
 import type * as results from "./messages/results";
 import type * as webhooks from "./messages/webhooks";
 import type * as api from "./messages/api";
+import type * as fieldNames from "./messages/field-names";
 
 // Each area of the portal keeps its words in its own file under messages/, English first; the
 // Chinese object is typed Record<keyof typeof en, string>, so a missing key fails the typecheck,
@@ -41,7 +42,8 @@ export type MessageKey =
   | keyof typeof staffWork.en
   | keyof typeof webhooks.en
   | keyof typeof api.en
-  | keyof typeof results.en;
+  | keyof typeof results.en
+  | keyof typeof fieldNames.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

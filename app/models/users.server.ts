@@ -447,6 +447,32 @@ export async function updateAccountDetails(
   });
 }
 
+/**
+ * The language just chosen (the switch, or the page language at sign-in after a choice) becomes
+ * the account's stored preference, which mail and later sign-ins use (issue 14, point 6). Nothing
+ * is written when it is already the preference.
+ */
+export async function setPreferredLanguage(
+  db: DB,
+  userId: number,
+  locale: Locale,
+  ctx: ActorContext,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const before = await getUserById(trx, userId);
+    if (!before || before.locale === locale) return false;
+    const result = await trx
+      .updateTable("users")
+      .set({ locale, updated_at: nowIso() })
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new Error("language not saved");
+    const after = (await getUserById(trx, userId))!;
+    await audit(trx, ctx, "user.language_changed", after, { locale: before.locale }, { locale });
+    return true;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff administration (admins)
 

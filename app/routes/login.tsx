@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, Honeypot, TextField } from "~/components/form";
-import { LOCALE_COOKIE } from "~/i18n/locales";
+import { chosenLocale, LOCALE_CHOSEN_COOKIE, LOCALE_COOKIE } from "~/i18n/locales";
 import {
   auditRefusedSignIn,
   findUserByEmail,
   noticeSignInAttack,
+  setPreferredLanguage,
   signInWithPassword,
 } from "~/models/users.server";
 import { LoginSchema, orderErrors, parseForm, rawField, str } from "~/schemas/auth";
@@ -127,11 +128,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie);
-  // The account's language preference becomes the page language on this browser too.
+  // A language chosen on this browser before signing in (on this very page, say) wins and becomes
+  // the account's preference; otherwise the stored preference becomes the page language here too.
+  const chosen = chosenLocale(request);
+  if (chosen) {
+    await setPreferredLanguage(db, user.id, chosen, {
+      actorId: user.id,
+      actorEmail: user.email,
+      ...auditCtx,
+    });
+  }
   headers.append(
     "Set-Cookie",
-    `${LOCALE_COOKIE}=${user.locale}; Path=/; Max-Age=31536000; SameSite=Lax`,
+    `${LOCALE_COOKIE}=${chosen ?? user.locale}; Path=/; Max-Age=31536000; SameSite=Lax`,
   );
+  headers.append("Set-Cookie", `${LOCALE_CHOSEN_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`);
   if (stage === "enrol") return redirect("/account/security", { headers });
   if (stage === "totp") {
     const query = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : "";

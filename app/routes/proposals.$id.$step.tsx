@@ -8,16 +8,16 @@ import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react"
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useForm } from "react-hook-form";
 import { useDraftAutosave } from "~/components/draft-autosave";
-import { ErrorSummary } from "~/components/form";
+import { ErrorSummary, FieldNouns } from "~/components/form";
 import { applyRowIntent } from "~/components/repeating-rows";
 import { STEP_COMPONENTS } from "~/components/steps";
 import { countryOptions } from "~/components/steps/organisation";
 import { useHydrated } from "~/components/steps/shared";
 import {
-  applicableQuestionSteps,
   endsApplication,
   nextStepAfter,
   previousStepBefore,
+  sectionPosition,
   stepApplies,
 } from "~/domain/proposal-steps";
 import { getTranslator } from "~/i18n";
@@ -101,8 +101,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     blocked: draftEditable(proposal),
     notEligible: step !== "eligibility" && endsApplication(answers),
     returnTo: returnToCheck(url) ? "check" : null,
-    stepNumber: applicableQuestionSteps(answers).indexOf(step) + 1,
-    stepTotal: applicableQuestionSteps(answers).length,
+    // Counted as the task list counts its sections (documents included).
+    stepNumber: sectionPosition(step, answers).n,
+    stepTotal: sectionPosition(step, answers).total,
     back: returnToCheck(url)
       ? `/proposals/${proposal.id}/check`
       : (() => {
@@ -400,8 +401,9 @@ export default function StepPage() {
   const errors = syncedKey === formKey ? ordered(formState.errors) : serverErrors;
   const title = t(`proposal.steps.${step}`);
 
+  // Every message names its question (messages/field-names.ts), in the summary and beside it.
   return (
-    <>
+    <FieldNouns prefix="field.">
       <a href={loaded.back} className="back-link">
         {t("common.back")}
       </a>
@@ -482,6 +484,6 @@ export default function StepPage() {
       <p>
         <a href={`/proposals/${loaded.proposalId}`}>{t("proposal.form.backToTasks")}</a>
       </p>
-    </>
+    </FieldNouns>
   );
 }

@@ -150,6 +150,7 @@ export default function ProposalPage() {
   }
 
   const statuses = d.statuses!;
+  // The same sections a step page counts in "Section n of N" (step-order.ts sectionPosition).
   const countable = STEPS.filter((s) => s.id !== "check" && statuses[s.id] !== "notNeeded");
   const done = countable.filter((s) => statuses[s.id] === "completed").length;
   return (

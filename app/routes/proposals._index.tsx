@@ -59,7 +59,7 @@ export default function ProposalsPage() {
         <p>{t("proposal.list.empty")}</p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="table--stack">
             <thead>
               <tr>
                 <th scope="col">{t("proposal.list.titleCol")}</th>
@@ -80,12 +80,14 @@ export default function ProposalsPage() {
                     : `/proposals/${p.id}`;
                 return (
                   <tr key={p.id}>
-                    <td>
+                    <td data-label={t("proposal.list.titleCol")}>
                       <a href={`/proposals/${p.id}`}>{title}</a>
                     </td>
-                    <td>{name(p.call)}</td>
-                    <td>{p.reference ?? t("common.notProvided")}</td>
-                    <td>
+                    <td data-label={t("proposal.list.call")}>{name(p.call)}</td>
+                    <td data-label={t("proposal.list.reference")}>
+                      {p.reference ?? t("common.notProvided")}
+                    </td>
+                    <td data-label={t("proposal.list.status")}>
                       <strong className={p.status === "draft" ? "tag tag--grey" : "tag"}>
                         {t(`status.${p.status}`)}
                       </strong>
@@ -97,10 +99,10 @@ export default function ProposalsPage() {
                         </span>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t("proposal.list.deadline")}>
                       <DateTime iso={p.closesAt} />
                     </td>
-                    <td>
+                    <td data-label={t("proposal.list.next")}>
                       <a href={href}>
                         {editable ? t("proposal.list.continue") : t("proposal.list.view")}
                         <span className="visually-hidden">: {title}</span>

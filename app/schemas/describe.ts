@@ -10,6 +10,7 @@ export type FieldKind =
   | "money"
   | "date"
   | "country"
+  | "province"
   | "accept"
   | "rows"
   | "group";
@@ -80,7 +81,7 @@ export const STEP_FIELDS: Record<QuestionStepId, FieldDesc[]> = {
       kind: "text",
       when: not("country", "CN"),
     },
-    { name: "province", label: "proposal.f.province", kind: "text" },
+    { name: "province", label: "proposal.f.province", kind: "province" },
     { name: "city", label: "proposal.f.city", kind: "text" },
     { name: "address", label: "proposal.f.address", kind: "longText" },
     { name: "website", label: "proposal.f.website", kind: "text" },

@@ -7,6 +7,7 @@ import { dataGovernanceSchema } from "./data-governance";
 import { eligibilitySchema } from "./eligibility";
 import { investmentSchema } from "./investment";
 import { localBenefitSchema } from "./local-benefit";
+import { normaliseAnswers } from "./normalise";
 import { organisationSchema } from "./organisation";
 import { projectSchema } from "./project";
 import { resilienceSchema } from "./resilience";
@@ -71,7 +72,8 @@ function isBlankRow(row: unknown): boolean {
 /**
  * The posted values of a step reduced to what the step knows: only its own top-level fields,
  * strings, arrays and small objects (no prototype keys, bounded lengths), blank repeating rows
- * dropped. This is what "Save as draft" stores, valid or not, so nothing typed is lost.
+ * dropped, numbers, addresses and codes normalised (schemas/normalise.ts). This is what "Save as
+ * draft" stores, valid or not, so nothing typed is lost.
  */
 export function prepareInput(
   step: QuestionStepId,
@@ -86,12 +88,14 @@ export function prepareInput(
     const c = clean(input[key], 1);
     if (c !== undefined) out[key] = c;
   }
-  if (options.keepBlankRows) return out;
+  if (options.keepBlankRows) return normaliseAnswers(step, out);
   for (const key of REPEATING[step] ?? []) {
     const rows = out[key];
     if (Array.isArray(rows)) out[key] = rows.filter((r) => !isBlankRow(r));
   }
-  return out;
+  // Grouped and full-width numbers, addresses without https://, codes in lower case: turned
+  // into the form the rules check, and stored that way (issue 14, point 8).
+  return normaliseAnswers(step, out);
 }
 
 export function issuesToFieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]) {

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { MAX_REFERENCES } from "./options";
+import { usccProblem, type UsccProblem } from "~/domain/input-normalise";
 import { checkUscc } from "~/domain/uscc";
 import { msg } from "~/utils/form";
 import { CN_PROVINCES, COUNTRY_CODES } from "./countries";
@@ -50,7 +51,7 @@ export const organisationSchema = z
         const code = (d.uscc ?? "").toUpperCase();
         if (!code) issue(ctx, ["uscc"], msg("proposal.err.usccRequired"));
         else if (checkUscc(code) === "invalid")
-          issue(ctx, ["uscc"], msg("proposal.err.usccFormat"));
+          issue(ctx, ["uscc"], usccMessage(usccProblem(code)));
         if (!d.province) issue(ctx, ["province"], msg("proposal.err.province"));
         else if (!CN_PROVINCES.some((p) => p.value === d.province))
           issue(ctx, ["province"], msg("proposal.err.province"));
@@ -88,6 +89,28 @@ export const organisationSchema = z
       });
     }, always),
   );
+
+/** A message that points at what is wrong with a code, the character and its position. */
+function usccMessage(problem: UsccProblem | null): string {
+  switch (problem?.kind) {
+    case "letter":
+      return problem.digit
+        ? msg("proposal.err.usccLetterDigit", {
+            char: problem.char,
+            position: problem.position,
+            digit: problem.digit,
+          })
+        : msg("proposal.err.usccLetter", { char: problem.char, position: problem.position });
+    case "digit":
+      return msg("proposal.err.usccDigit", { char: problem.char, position: problem.position });
+    case "character":
+      return msg("proposal.err.usccCharacter", { char: problem.char, position: problem.position });
+    case "length":
+      return msg("proposal.err.usccLength", { length: problem.length });
+    default:
+      return msg("proposal.err.usccFormat");
+  }
+}
 
 export type OrganisationAnswers = z.infer<typeof organisationSchema>;
 

@@ -118,10 +118,10 @@ If you did not change it, reset your password at once and tell the CDA:
 {link}`,
     },
     "zh-Hans": {
-      subject: "您的密码已更改",
+      subject: "您的密码已修改",
       text: `{name}，您好：
 
-您在首都发展局投资提案门户的账户密码已于 {time}（巴基斯坦时间）更改，其他设备上的登录已退出。
+您在首都发展局投资提案门户的账户密码已于 {time}（巴基斯坦时间）修改，其他设备上的登录已退出。
 
 如果这不是您本人的操作，请立即重置密码并告知首都发展局：
 

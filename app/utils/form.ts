@@ -1,6 +1,7 @@
 // Form helpers shared by every route: nested field names, NFKC normalisation, and zod issues
 // turned into per-field message references that the page translates.
 import type { z } from "zod";
+import { hasMessage, type MessageKey, type Translate } from "~/i18n";
 
 /**
  * A validation message is a dictionary key, optionally with values for its placeholders,
@@ -21,6 +22,44 @@ export function decodeMsg(encoded: string): {
   } catch {
     return { key: encoded.slice(0, bar) };
   }
+}
+
+/**
+ * What a field is called inside a sentence: `<prefix><path without row numbers>` (for the
+ * proposal, messages/field-names.ts), the row's number as {n}; a field without a name of its own
+ * takes its parent's (capex.amount → capex).
+ */
+export function fieldNounKey(
+  name: string,
+  prefix = "field.",
+): { key: MessageKey; n: number } | null {
+  const row = /\[(\d+)\]/.exec(name);
+  const path = name.replace(/\[\d+\]/g, "");
+  const n = row ? Number(row[1]) + 1 : 1;
+  for (let p = path; p; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+    if (hasMessage(`${prefix}${p}`)) return { key: `${prefix}${p}` as MessageKey, n };
+  }
+  return null;
+}
+
+/**
+ * An encoded message in words. When the message has a `.named` variant and the field is known
+ * (`noun`, or the field's name looked up under `prefix`), the variant is used with the question
+ * as {field}: "Enter the company's legal name in English" rather than "Enter a value".
+ */
+export function errorText(
+  t: Translate,
+  encoded: string,
+  opts: { name?: string; noun?: string; prefix?: string | null } = {},
+): string {
+  const { key, vars } = decodeMsg(encoded);
+  const named = `${key}.named`;
+  if (opts.name !== undefined && hasMessage(named)) {
+    const known = opts.noun || !opts.prefix ? null : fieldNounKey(opts.name, opts.prefix);
+    const field = opts.noun ?? (known ? t(known.key, { n: known.n }) : null);
+    if (field) return t(named, { ...vars, field });
+  }
+  return t(key as MessageKey, vars);
 }
 
 /** Field path ("capex.amount", "references[0].site") → encoded message. */

@@ -77,7 +77,7 @@ describe("account security", () => {
     await page.goto("/account/security");
     const rows = page.locator("section[aria-labelledby=sessions-heading] tbody tr");
     expect(await rows.count()).toBe(2);
-    await page.getByRole("link", { name: "简体中文" }).click();
+    await page.getByRole("button", { name: "简体中文" }).click();
     await page.waitForURL((url) => url.pathname === "/account/security");
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hans");
     await expectAccessible(page);

@@ -30,7 +30,7 @@ describe("accounts in the browser", () => {
     const page = await context.newPage();
     await page.goto("/");
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
-    await page.getByRole("link", { name: "简体中文" }).click();
+    await page.getByRole("button", { name: "简体中文" }).click();
     await page.waitForURL((url) => url.pathname === "/");
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hans");
 

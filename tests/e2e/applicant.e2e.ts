@@ -246,7 +246,11 @@ describe("the applicant journey in the browser", () => {
     await continueWithErrors(page, t);
     // The summary has focus, links to the field, and nothing typed was lost.
     await page.waitForFunction(() => document.activeElement?.classList.contains("error-summary"));
-    await expectSummaryLinksTo(page, "uscc", t["proposal.err.usccFormat"]);
+    await expectSummaryLinksTo(
+      page,
+      "uscc",
+      t["proposal.err.usccLength"].replace("{length}", "17"),
+    );
     await expectValues(page, organisation);
     await expectAccessible(page);
     await fill(page, { uscc: "91350100M000100Y43" });

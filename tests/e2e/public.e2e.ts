@@ -44,7 +44,7 @@ describe("public pages", () => {
     const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(DEMO_CALL);
-    await page.getByRole("link", { name: "简体中文" }).click();
+    await page.getByRole("button", { name: "简体中文" }).click();
     await page.waitForURL(`**${DEMO_CALL}`);
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hans");
     await page.goto("/");

@@ -119,7 +119,7 @@ describe("sendMail", () => {
         .executeTakeFirstOrThrow();
       expect(row.status).toBe("sent");
       expect(row.sent_at).not.toBeNull();
-      expect(row.subject).toBe("您的密码已更改");
+      expect(row.subject).toBe("您的密码已修改");
     } finally {
       await smtp.close();
     }

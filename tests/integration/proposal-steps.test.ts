@@ -618,7 +618,7 @@ describe("the company profile", () => {
     const id = await startProposal(cookie);
     const bad = await postStep(cookie, id, "organisation", with_("organisation", { uscc: "ABC" }));
     expect(bad.status).toBe(400);
-    expect(key(bad.data.errors.uscc)).toBe("proposal.err.usccFormat");
+    expect(key(bad.data.errors.uscc)).toBe("proposal.err.usccDigit");
 
     const res = await postStep(
       cookie,

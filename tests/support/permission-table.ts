@@ -229,7 +229,7 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
   "forgot-password.tsx": { action: all("invalid") },
   "healthz.ts": { loader: all("ok") },
   "i18n.$locale[.json].ts": { params: { locale: "locale" }, loader: all("ok") },
-  "language.ts": { loader: all("redirect") },
+  "language.ts": { loader: all("redirect"), action: all("redirect") },
   "login.tsx": {
     loader: row("redirect", { visitor: "ok" }),
     action: all("invalid"),

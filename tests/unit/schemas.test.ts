@@ -89,10 +89,10 @@ describe("organisation", () => {
 
   it("USCC: a malformed code or a missing one is refused for a Chinese company", () => {
     expect(errorKey(post("organisation", { uscc: "12345" }), "uscc")).toBe(
-      "proposal.err.usccFormat",
+      "proposal.err.usccLength",
     );
     expect(errorKey(post("organisation", { uscc: "9111000060003734IL" }), "uscc")).toBe(
-      "proposal.err.usccFormat",
+      "proposal.err.usccLetterDigit",
     );
     expect(errorKey(post("organisation", { uscc: "" }), "uscc")).toBe("proposal.err.usccRequired");
   });
@@ -353,7 +353,8 @@ describe("investment", () => {
     expect(errorKey(post("investment", { "capex.amount": "0" }), "capex.amount")).toBe(
       "proposal.err.moreThan",
     );
-    expect(errorKey(post("investment", { "capex.amount": "1,000" }), "capex.amount")).toBe(
+    // Grouped thousands are accepted (issue 14, point 8); a comma that is not one is not.
+    expect(errorKey(post("investment", { "capex.amount": "1,00" }), "capex.amount")).toBe(
       "proposal.err.amount",
     );
     expect(errorKey(post("investment", { "capex.currency": "EUR" }), "capex.currency")).toBe(

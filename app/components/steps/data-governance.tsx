@@ -24,6 +24,7 @@ export function DataGovernanceStep({ values, errors }: StepProps) {
       />
       <TextArea
         name="crossBorderDescription"
+        limit={{ max: 3000 }}
         label={t("proposal.f.crossBorderDescription")}
         optional
         defaultValue={str(values, "crossBorderDescription")}

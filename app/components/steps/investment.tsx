@@ -42,6 +42,7 @@ export function InvestmentStep({ values, errors }: StepProps) {
       />
       <TextArea
         name="governmentSupportNotes"
+        limit={{ max: 2000 }}
         label={t("proposal.f.governmentSupportNotes")}
         optional
         defaultValue={str(values, "governmentSupportNotes")}

@@ -22,6 +22,7 @@ export function LocalBenefitStep({ values, errors }: StepProps) {
       {num("traineesPerYear", t("proposal.f.traineesPerYear"))}
       <TextArea
         name="partnerInstitutions"
+        limit={{ max: 1000 }}
         label={t("proposal.f.partnerInstitutions")}
         optional
         defaultValue={str(values, "partnerInstitutions")}
@@ -29,6 +30,7 @@ export function LocalBenefitStep({ values, errors }: StepProps) {
       />
       <TextArea
         name="technologyTransferPlan"
+        limit={{ min: 50, max: 3000 }}
         label={t("proposal.f.technologyTransferPlan")}
         hint={t("proposal.h.technologyTransferPlan")}
         defaultValue={str(values, "technologyTransferPlan")}

@@ -55,6 +55,7 @@ export function ProjectStep({ values, errors, live, enhanced }: StepProps) {
       </When>
       <TextArea
         name="summary"
+        limit={{ min: 100, max: 3000 }}
         label={t("proposal.f.summary")}
         hint={t("proposal.h.summary")}
         defaultValue={str(values, "summary")}

@@ -89,6 +89,7 @@ export function ResilienceStep({ values, errors, live, enhanced }: StepProps) {
       />
       <TextArea
         name="iso27001Plan"
+        limit={{ max: 2000 }}
         label={t("proposal.f.iso27001Plan")}
         optional
         defaultValue={str(values, "iso27001Plan")}

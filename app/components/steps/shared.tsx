@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { fieldId, Select, TextField, type Option } from "~/components/form";
 import type { Answers } from "~/schemas/step-ids";
 import { getAt, type FieldErrors } from "~/utils/form";
-import { useErrorText } from "~/components/form";
+import { ErrorPrefix, useErrorText } from "~/components/form";
 import { useT } from "~/utils/use-t";
 
 export interface StepProps {
@@ -90,7 +90,10 @@ export function MoneyField({
           </div>
         ) : null}
         {currencyError && !errors[`${name}.currency`] ? (
-          <p className="error-message">{text(currencyError)}</p>
+          <p className="error-message">
+            <ErrorPrefix />
+            {text(currencyError, `${name}.currency`)}
+          </p>
         ) : null}
         <div className="money__inputs">
           <TextField
@@ -137,7 +140,12 @@ export function DateField({
       name={name}
       label={label}
       hint={hint}
-      type="date"
+      // A text field with the ISO hint, not type="date": Chromium's date input shows mm/dd/yyyy
+      // (or the system's order) beside a hint written 2027-03-31. What is typed in another
+      // common order (2027/3/31, 2027年3月31日) is normalised (domain/input-normalise.ts).
+      type="text"
+      autoComplete="off"
+      spellCheck={false}
       className="input--short"
       defaultValue={str(values, name)}
       error={errors[name]}

@@ -64,6 +64,11 @@ export const en = {
     "This proposal's credit code needs no manual check, or its check has already been recorded",
   "lifecycle.error.changedMeanwhile":
     "This proposal changed meanwhile: reload the page and try again",
+  "common.count.upTo": "Up to {max} characters",
+  "common.count.between": "Between {min} and {max} characters",
+  "common.count.left": "You have {n} characters remaining",
+  "common.count.needMore": "Enter {n} more characters (up to {max})",
+  "common.count.tooMany": "You have {n} characters too many",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -121,9 +126,14 @@ export const zh: Record<keyof typeof en, string> = {
   "lifecycle.error.callNotOpen": "此征集目前不接受提交",
   "lifecycle.error.deadlinePassed": "此征集的截止时间已过",
   "lifecycle.error.callDecided":
-    "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可更改",
+    "此征集已作出决定：除非官员重新开启征集，其提案、评审、审议和决定均不可修改",
   "lifecycle.error.noDecision": "此提案尚无记录的决定",
   "lifecycle.error.notFound": "找不到此提案",
   "board.creditCode.notPending": "此提案的统一社会信用代码无需人工核查，或核查结果已被记录",
-  "lifecycle.error.changedMeanwhile": "此提案已被他人更改：请刷新页面后重试",
+  "lifecycle.error.changedMeanwhile": "此提案已被他人修改：请刷新页面后重试",
+  "common.count.upTo": "最多 {max} 个字符",
+  "common.count.between": "{min} 至 {max} 个字符",
+  "common.count.left": "还可以输入 {n} 个字符",
+  "common.count.needMore": "还需输入 {n} 个字符（最多 {max} 个）",
+  "common.count.tooMany": "超出 {n} 个字符",
 };

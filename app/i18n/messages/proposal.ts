@@ -123,7 +123,7 @@ export const en = {
   "proposal.f.city": "City",
   "proposal.f.address": "Registered address",
   "proposal.f.website": "Website",
-  "proposal.h.website": "Starting with https://",
+  "proposal.h.website": "For example, www.example.cn",
   "proposal.f.yearFounded": "Year founded",
   "proposal.h.yearFounded": "For example, 2008",
   "proposal.f.employees": "Number of employees",
@@ -266,6 +266,16 @@ export const en = {
   "proposal.err.usccRequired": "Enter the Unified Social Credit Code",
   "proposal.err.usccFormat":
     "Enter the 18-character Unified Social Credit Code exactly as on the business licence",
+  "proposal.err.usccLetterDigit":
+    "The Unified Social Credit Code never uses the letter {char}: character {position} is probably the number {digit}",
+  "proposal.err.usccLetter":
+    "The Unified Social Credit Code never uses the letter {char} (character {position})",
+  "proposal.err.usccDigit":
+    "Characters 3 to 8 of the Unified Social Credit Code are numbers: character {position} is {char}",
+  "proposal.err.usccCharacter":
+    "Character {position} of the Unified Social Credit Code, “{char}”, is not allowed: use numbers and capital letters only",
+  "proposal.err.usccLength":
+    "Enter all 18 characters of the Unified Social Credit Code (you entered {length})",
   "proposal.err.province": "Select a province from the list",
   "proposal.err.finalBelowPhase1": "The final IT load must be at least the phase 1 IT load",
   "proposal.err.useCasesMin": "Add at least one big data use case",
@@ -288,6 +298,12 @@ export const en = {
   "proposal.err.deadlinePassed": "The deadline for this call has passed",
   "proposal.err.noRate":
     "There is no exchange rate for {currency} yet. Choose another currency or contact the CDA.",
+  "proposal.err.decimals.named": "Enter {field} with no more than {places} decimal places",
+  "proposal.err.moreThan.named": "Enter {field} greater than {min}",
+  "proposal.err.amount.named": "Enter {field} in numbers, like 250,000,000.00",
+  "proposal.err.currency.named": "Select the currency of {field}",
+  "proposal.err.dateFuture.named": "Enter a date after today for {field}",
+  "proposal.err.country.named": "Select {field}",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -360,7 +376,7 @@ export const zh: Record<keyof typeof en, string> = {
     "此部分已在另一个标签页或窗口中修改。再次点击按钮将用此页面上的答案替换那些答案；重新加载页面可查看那些答案",
   "proposal.form.saveContinue": "保存并继续",
   "proposal.form.saveDraft": "保存草稿",
-  "proposal.form.saved": "您的答案已保存为草稿。",
+  "proposal.form.saved": "已保存草稿：您的答案已保存。",
   "proposal.form.addAnother": "再添加一项",
   "proposal.form.remove": "删除",
   "proposal.form.removeRow": "删除{item} {n}",
@@ -406,7 +422,7 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.f.city": "城市",
   "proposal.f.address": "注册地址",
   "proposal.f.website": "网站",
-  "proposal.h.website": "以 https:// 开头",
+  "proposal.h.website": "例如 www.example.cn",
   "proposal.f.yearFounded": "成立年份",
   "proposal.h.yearFounded": "例如：2008",
   "proposal.f.employees": "员工人数",
@@ -543,6 +559,13 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.err.nameZhHan": "请用汉字填写中文名称",
   "proposal.err.usccRequired": "请输入统一社会信用代码",
   "proposal.err.usccFormat": "请按营业执照准确输入 18 位统一社会信用代码",
+  "proposal.err.usccLetterDigit":
+    "统一社会信用代码不使用字母 {char}：第 {position} 位应该是数字 {digit}",
+  "proposal.err.usccLetter": "统一社会信用代码不使用字母 {char}（第 {position} 位）",
+  "proposal.err.usccDigit": "统一社会信用代码的第 3 至 8 位只能是数字：第 {position} 位是 {char}",
+  "proposal.err.usccCharacter":
+    "统一社会信用代码的第 {position} 位“{char}”无效：只能使用数字和大写字母",
+  "proposal.err.usccLength": "请输入完整的 18 位统一社会信用代码（您输入了 {length} 位）",
   "proposal.err.province": "请从列表中选择省份",
   "proposal.err.finalBelowPhase1": "最终 IT 负载不得小于一期 IT 负载",
   "proposal.err.useCasesMin": "请至少添加一个大数据应用场景",
@@ -559,4 +582,10 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.err.notEditable": "此提案已无法修改",
   "proposal.err.deadlinePassed": "本征集的截止时间已过",
   "proposal.err.noRate": "暂无 {currency} 的汇率。请选择其他币种或联系首都发展局。",
+  "proposal.err.decimals.named": "{field}最多保留 {places} 位小数",
+  "proposal.err.moreThan.named": "{field}必须大于 {min}",
+  "proposal.err.amount.named": "请用数字输入{field}，例如 250,000,000.00",
+  "proposal.err.currency.named": "请选择{field}的币种",
+  "proposal.err.dateFuture.named": "{field}必须晚于今天",
+  "proposal.err.country.named": "请选择{field}",
 };

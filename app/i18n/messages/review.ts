@@ -37,6 +37,10 @@ export const en = {
   "review.error.question": "Write a question of at least {min} characters",
   "review.error.notAskable":
     "Questions can be asked only about a submitted proposal that has not been decided or withdrawn",
+  "review.error.level.named": "Select a level from 0 to 5 for {field}",
+  "review.error.levelRange.named": "The level for {field} must be a whole number from 0 to 5",
+  "review.error.gate.named": "Select pass or fail for {field}",
+  "review.error.rationale.named": "Write a rationale of at least {min} characters for {field}",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -63,11 +67,15 @@ export const zh: Record<keyof typeof en, string> = {
   "review.error.unassignSubmitted": "该评审人已提交评审，不能取消分配。请改为退回评审以便修改",
   "review.error.notAssigned": "此提案未分配给您",
   "review.error.conflicted": "您已申报与此提案存在利益冲突，因此不能评审",
-  "review.error.notAttested": "评分前请先确认您不存在利益冲突",
-  "review.error.alreadySubmitted": "您的评审已提交。只有官员退回修改后才能更改",
+  "review.error.notAttested": "评分前请先确认您与此提案不存在利益冲突",
+  "review.error.alreadySubmitted": "您的评审已提交。只有官员退回修改后才能修改",
   "review.error.noCriteria": "本次征集的评审标准尚未发布",
   "review.error.returnNote": "请填写说明，告知评审人需要修改的内容",
   "review.error.returnNotSubmitted": "只有已提交的评审才能退回修改",
   "review.error.question": "请填写至少 {min} 个字符的问题",
   "review.error.notAskable": "只能对已提交且尚未决定或撤回的提案提出问题",
+  "review.error.level.named": "请为{field}选择 0 至 5 的等级",
+  "review.error.levelRange.named": "{field}的等级必须是 0 至 5 的整数",
+  "review.error.gate.named": "请为{field}选择通过或不通过",
+  "review.error.rationale.named": "请为{field}填写至少 {min} 个字符的评分理由",
 };

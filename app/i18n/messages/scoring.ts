@@ -127,7 +127,7 @@ export const zh: Record<keyof typeof en, string> = {
   "scoring.saveDraftAt": "保存草稿，然后回到{title}",
   "scoring.submitNext": "提交并进入下一个提案",
   "scoring.submitHint":
-    "提交后，除非官员退回修改，否则不能更改您的评审。提交后您将看到同事对此提案已提交的评审。",
+    "提交后，除非官员退回修改，否则不能修改您的评审。提交后您将看到同事对此提案已提交的评审。",
   "scoring.saving": "正在保存草稿…",
   "scoring.saved": "您的草稿已保存。",
   "scoring.submitted": "您的评审已提交。",

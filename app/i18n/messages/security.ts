@@ -171,7 +171,7 @@ export const zh: Record<keyof typeof en, string> = {
   "security.error.noPending": "请重新开始设置：扫描新的二维码。",
 
   "security.sessions.heading": "您已登录的位置",
-  "security.sessions.hint": "您登录过的每个浏览器。如有不认识的，请将其退出登录并更改密码。",
+  "security.sessions.hint": "您登录过的每个浏览器。如有不认识的，请将其退出登录并修改密码。",
   "security.sessions.device": "浏览器",
   "security.sessions.created": "登录时间",
   "security.sessions.lastSeen": "最近活动",

@@ -22,7 +22,7 @@ export const zh: Record<keyof typeof en, string> = {
   "session.warning.minutes": "{n} 分钟",
   "session.warning.oneMinute": "1 分钟",
   "session.warning.lessThanMinute": "不到一分钟",
-  "session.warning.draft": "在此之前，我们会将您在本页填写的内容保存为草稿。",
+  "session.warning.draft": "在此之前，我们会为您保存草稿，保留您在本页填写的内容。",
   "session.warning.stay": "保持登录",
   "session.warning.signOut": "退出登录",
   "session.warning.failed": "无法保持您的登录状态。请保存您的工作并重新登录。",

@@ -7,7 +7,7 @@ export const en = {
   "validation.tooShort": "Enter at least {min} characters",
   "validation.tooLong": "Enter {max} characters or fewer",
   "validation.email": "Enter an email address in the correct format, like name@example.com",
-  "validation.url": "Enter a web address starting with http:// or https://",
+  "validation.url": "Enter a web address, like www.example.cn",
   "validation.wholeNumber": "Enter a whole number",
   "validation.number": "Enter a number",
   "validation.min": "Enter a number of {min} or more",
@@ -17,6 +17,22 @@ export const en = {
   "validation.mustAccept": "You must confirm this to continue",
   "validation.forbiddenCharacters":
     "Remove the invisible or control characters from this answer (they were probably pasted with the text)",
+  // The same messages naming their question (see messages/field-names.ts).
+  "validation.required.named": "Enter {field}",
+  "validation.choose.named": "Select {field}",
+  "validation.tooShort.named": "Enter at least {min} characters for {field}",
+  "validation.tooLong.named": "Enter {max} characters or fewer for {field}",
+  "validation.email.named": "Enter {field} in the correct format, like name@example.com",
+  "validation.url.named": "Enter {field} as a web address, like www.example.cn",
+  "validation.wholeNumber.named": "Enter {field} as a whole number",
+  "validation.number.named": "Enter {field} as a number",
+  "validation.min.named": "Enter {field} as a number of {min} or more",
+  "validation.max.named": "Enter {field} as a number of {max} or less",
+  "validation.between.named": "Enter {field} as a number between {min} and {max}",
+  "validation.date.named": "Enter {field} as a real date, like 2027-03-31",
+  "validation.mustAccept.named": "Confirm {field} to continue",
+  "validation.forbiddenCharacters.named":
+    "Remove the invisible or control characters from {field} (they were probably pasted with the text)",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -27,7 +43,7 @@ export const zh: Record<keyof typeof en, string> = {
   "validation.tooShort": "请至少输入 {min} 个字符",
   "validation.tooLong": "请输入不超过 {max} 个字符",
   "validation.email": "请输入格式正确的电子邮箱地址，例如 name@example.com",
-  "validation.url": "请输入以 http:// 或 https:// 开头的网址",
+  "validation.url": "请输入网址，例如 www.example.cn",
   "validation.wholeNumber": "请输入整数",
   "validation.number": "请输入数字",
   "validation.min": "请输入不小于 {min} 的数字",
@@ -37,4 +53,19 @@ export const zh: Record<keyof typeof en, string> = {
   "validation.mustAccept": "您必须确认此项才能继续",
   "validation.forbiddenCharacters":
     "请删除此项中的不可见字符或控制字符（可能是随文字一起粘贴进来的）",
+  "validation.required.named": "请输入{field}",
+  "validation.choose.named": "请选择{field}",
+  "validation.tooShort.named": "{field}请至少输入 {min} 个字符",
+  "validation.tooLong.named": "{field}请不要超过 {max} 个字符",
+  "validation.email.named": "请按正确格式输入{field}，例如 name@example.com",
+  "validation.url.named": "请输入{field}的网址，例如 www.example.cn",
+  "validation.wholeNumber.named": "{field}请输入整数",
+  "validation.number.named": "{field}请输入数字",
+  "validation.min.named": "{field}请输入不小于 {min} 的数字",
+  "validation.max.named": "{field}请输入不大于 {max} 的数字",
+  "validation.between.named": "{field}请输入 {min} 到 {max} 之间的数字",
+  "validation.date.named": "{field}请输入有效日期，例如 2027-03-31",
+  "validation.mustAccept.named": "请确认{field}后继续",
+  "validation.forbiddenCharacters.named":
+    "请删除{field}中的不可见字符或控制字符（可能是随文字一起粘贴进来的）",
 };
