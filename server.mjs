@@ -8,7 +8,7 @@
 //
 // Process model (docs/decisions/0017-cluster.md): in production the server is a cluster. The
 // primary process only supervises: it has one short-lived worker migrate and seed the database,
-// then starts WEB_CONCURRENCY workers ("auto": one per core; default 1) that share the port, restarts a
+// then starts WEB_CONCURRENCY workers ("auto", the default: one per core; 1: a single process) that share the port, restarts a
 // worker that dies (with a growing back-off, logged), and on SIGTERM/SIGINT lets every worker
 // finish the requests it holds before it exits. A single process (the default), and development (Vite's hot
 // reload needs one process), run a single process that does everything itself.
@@ -35,11 +35,9 @@ else await serve(cluster.isWorker ? process.env.CDA_ROLE : "single");
 
 function workerCount() {
   if (!production) return 1;
-  const raw = process.env.WEB_CONCURRENCY;
-  // One process unless asked: the outbox's one-time live links (shown once to an admin without
-  // SMTP) are kept in the memory of the process that sent them, so a cluster is opt-in until they
-  // are shared through the database (docs/decisions/0017-cluster.md).
-  if (raw === undefined || raw === "") return 1;
+  // One worker per core unless told otherwise: nothing correct depends on one process's memory
+  // (docs/decisions/0017-cluster.md).
+  const raw = process.env.WEB_CONCURRENCY || "auto";
   if (raw === "auto") return os.availableParallelism();
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) {

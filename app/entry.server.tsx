@@ -10,6 +10,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import "~/i18n/catalog.server";
 import { seedDemoIfEmpty } from "~db/seed";
 import { startReminderScheduler } from "~/models/reminders.server";
+import { startWebhookDispatcher } from "~/models/webhooks.server";
 import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
@@ -47,11 +48,20 @@ export async function prepare(): Promise<void> {
 }
 
 /**
- * Called by server.mjs once the database is ready: the reminder scheduler (issue 15), in this
- * process. Returns what stops it at shutdown. Reminders are written at most once each whatever
- * runs them (mail_outbox.idempotency_key), so several processes may run it.
+ * Called by server.mjs once the database is ready: the reminder scheduler (issue 15) and the
+ * webhook dispatcher (issue 17), in this process. Returns what stops them at shutdown. Every worker
+ * starts both: a reminder pass runs only under the job's lease (services/scheduler.server) and
+ * writes each reminder at most once (mail_outbox.idempotency_key); the webhook dispatcher claims
+ * each delivery under its own lease in the database, so the workers share the sending.
  */
 export function startBackgroundJobs(): () => Promise<void> {
+  const stops = [startReminders(), startWebhooks()];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
+}
+
+function startReminders(): () => Promise<void> {
   const env = getEnv();
   const log = getLogger();
   if (!env.REMINDER_INTERVAL_SECONDS) {
@@ -67,6 +77,21 @@ export function startBackgroundJobs(): () => Promise<void> {
     db: getDb(),
     now: () => (fixed ? new Date(fixed) : new Date()),
     intervalMs: env.REMINDER_INTERVAL_SECONDS * 1000,
+    log,
+  });
+}
+
+function startWebhooks(): () => Promise<void> {
+  const env = getEnv();
+  const log = getLogger();
+  if (!env.WEBHOOK_INTERVAL_SECONDS) {
+    log.info("webhook dispatcher off (WEBHOOK_INTERVAL_SECONDS=0)");
+    return async () => undefined;
+  }
+  log.info({ intervalSeconds: env.WEBHOOK_INTERVAL_SECONDS }, "webhook dispatcher started");
+  return startWebhookDispatcher({
+    db: getDb(),
+    intervalMs: env.WEBHOOK_INTERVAL_SECONDS * 1000,
     log,
   });
 }

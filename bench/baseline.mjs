@@ -6,10 +6,14 @@
 // between requests (every request computes its page), so a portal that keeps its counts between
 // changes can go faster than it; the p95 target still holds the portal to an absolute figure.
 //
-//   node bench/baseline.mjs --db FILE --port 4100 [--slug bench-tier4-bigdata]
+//   node bench/baseline.mjs --db FILE --port 4100 [--slug bench-tier4-bigdata] [--workers N]
+//
+// With --workers N above 1 it runs as the portal's cluster does (node:cluster, N workers sharing the
+// port, each with its own connection), so that the portal's cluster is compared like with like.
 //
 // The board's rules live in app/models/board.server.ts and app/domain/board-query.ts; the SQL below
 // mirrors them (rank under the score in use, empty values last, then the rank, then the id).
+import cluster from "node:cluster";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import SQLite from "better-sqlite3";
@@ -355,15 +359,31 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       db: { type: "string" },
       port: { type: "string", default: "4100" },
       slug: { type: "string", default: "bench-tier4-bigdata" },
+      workers: { type: "string", default: "1" },
     },
   });
   if (!values.db)
-    throw new Error("usage: node bench/baseline.mjs --db FILE [--port N] [--slug SLUG]");
-  const { server } = createBaseline(values.db, values.slug);
-  server.listen(Number(values.port), "127.0.0.1", () => {
-    console.log(`baseline listening on http://127.0.0.1:${values.port}`);
-  });
-  const stop = () => server.close(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+    throw new Error(
+      "usage: node bench/baseline.mjs --db FILE [--port N] [--slug SLUG] [--workers N]",
+    );
+  const workers = Number(values.workers);
+  if (cluster.isPrimary && workers > 1) {
+    for (let i = 0; i < workers; i++) cluster.fork();
+    const stop = () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker.process.kill("SIGTERM");
+    };
+    cluster.on("exit", () => {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+    });
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  } else {
+    const { server } = createBaseline(values.db, values.slug);
+    server.listen(Number(values.port), "127.0.0.1", () => {
+      console.log(`baseline listening on http://127.0.0.1:${values.port} (pid ${process.pid})`);
+    });
+    const stop = () => server.close(() => process.exit(0));
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  }
 }

@@ -141,26 +141,63 @@ async function waitForHealth(port, child, timeoutMs = 60_000) {
   throw new Error(`no answer from /healthz on port ${port} within ${timeoutMs} ms`);
 }
 
-/** Samples a process's resident set size (VmRSS) every 100 ms. */
+/** The resident set size of a process in kB (VmRSS), or null when it is gone. */
+function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The ids of a process's children (a cluster's workers), from /proc. */
+function childPids(pid) {
+  const out = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid …: comm may hold spaces, so read after its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples the resident set size of a server every 100 ms: of its process and, for a cluster, of
+ * each worker (its children, looked up again every second since a worker may be replaced).
+ * `peakMb` is the largest single process (the per-worker target), `peakTotalMb` the whole server.
+ */
 function rssSampler(pid) {
   const samples = [];
+  let family = [pid];
+  let lastLookup = 0;
   const read = () => {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-      const m = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (m) samples.push({ at: performance.now(), kb: Number(m[1]) });
-    } catch {
-      // process gone
+    const now = performance.now();
+    if (now - lastLookup > 1000) {
+      family = [pid, ...childPids(pid)];
+      lastLookup = now;
     }
+    const kbs = family.map(rssKb).filter((kb) => kb !== null);
+    if (kbs.length)
+      samples.push({ at: now, kb: Math.max(...kbs), totalKb: kbs.reduce((a, b) => a + b, 0) });
   };
   read();
   const timer = setInterval(read, 100);
+  const peak = (field, from, to) => {
+    const inRange = samples.filter((s) => s.at >= from && s.at <= to);
+    return inRange.length ? Math.max(...inRange.map((s) => s[field])) / 1024 : null;
+  };
   return {
     stop: () => clearInterval(timer),
-    peakMb: (from = 0, to = Infinity) => {
-      const inRange = samples.filter((s) => s.at >= from && s.at <= to);
-      return inRange.length ? Math.max(...inRange.map((s) => s.kb)) / 1024 : null;
-    },
+    peakMb: (from = 0, to = Infinity) => peak("kb", from, to),
+    peakTotalMb: (from = 0, to = Infinity) => peak("totalKb", from, to),
+    processes: () => family.length,
     count: () => samples.length,
   };
 }
@@ -500,10 +537,55 @@ async function main() {
     `start to first answer: dataset ${fmt(median(startup.dataset), 0)} ms, empty database (migrate + demo seed) ${fmt(median(startup.empty), 0)} ms`,
   );
 
-  // The servers under load
+  // The servers under load, with one worker and with one per core (issue 18), each on its own copy
+  // of the dataset; the bare baseline runs in the same mode each time, so ratios compare like with like.
+  const cores = os.availableParallelism();
+  const modes = [
+    { key: "single", label: "1 worker", workers: 1 },
+    ...(cores > 1
+      ? [{ key: "perCore", label: `one per core (${cores} workers)`, workers: cores }]
+      : []),
+  ];
+  // The copies are made before any mode runs: the reviews and submit scenarios change the data.
+  const databases = [database];
+  for (const mode of modes.slice(1)) {
+    const copy = path.join(TMP, `bench-${mode.key}.db`);
+    const source = new SQLite(database, { readonly: true });
+    await source.backup(copy);
+    source.close();
+    databases.push(copy);
+  }
+  const byMode = {};
+  for (const [i, mode] of modes.entries())
+    byMode[mode.key] = await measureMode(mode, databases[i], dataset);
+  const results = byMode.perCore ?? byMode.single;
+
+  const report = renderReport({
+    machine,
+    buildSeconds,
+    dataset,
+    js,
+    startup,
+    results,
+    modes,
+    byMode,
+  });
+  fs.writeFileSync(OUT, report);
+  log(`report written to ${path.relative(ROOT, OUT)}`);
+  if (!args.keep) fs.rmSync(TMP, { recursive: true, force: true });
+  else log(`temporary files kept in ${TMP}`);
+}
+
+/**
+ * Runs every load scenario against the portal started with `mode.workers` workers and the baseline
+ * with as many, on `database` (each mode gets its own copy of the dataset: the reviews and submit
+ * scenarios change it). Returns the mode's results.
+ */
+async function measureMode(mode, database, dataset) {
+  log(`mode: ${mode.label}`);
   const port = await freePort();
   const basePort = await freePort();
-  const profileDir = path.join(TMP, "profile");
+  const profileDir = path.join(TMP, `profile-${mode.key}`);
   const server = startProcess(
     process.execPath,
     [
@@ -521,9 +603,10 @@ async function main() {
     {
       ...serverEnv(database, port),
       SEED_DEMO: "off",
-      ...(args.profile ? { BENCH_SQL_TIMING: path.join(TMP, "sql-timing.json") } : {}),
+      WEB_CONCURRENCY: String(mode.workers),
+      ...(args.profile ? { BENCH_SQL_TIMING: path.join(TMP, `sql-timing-${mode.key}.json`) } : {}),
     },
-    "server.log",
+    `server-${mode.key}.log`,
   );
   const baseline = startProcess(
     process.execPath,
@@ -535,9 +618,11 @@ async function main() {
       String(basePort),
       "--slug",
       dataset.callSlug,
+      "--workers",
+      String(mode.workers),
     ],
     {},
-    "baseline.log",
+    `baseline-${mode.key}.log`,
   );
   const rss = rssSampler(server.pid);
   // With --profile, the SQL statements are counted per scenario (see bench/sql-timing.mjs).
@@ -739,6 +824,8 @@ async function main() {
     await stopProcess(baseline);
   }
   results.rssPeakMb = rss.peakMb();
+  results.rssTotalPeakMb = rss.peakTotalMb();
+  results.processes = rss.processes();
   results.rssSamples = rss.count();
   results.baselineRssPeakMb = baselineRss.peakMb();
   results.explain = explainBoard(database, dataset.callId);
@@ -748,7 +835,7 @@ async function main() {
     sqlParts.forEach((label, i) => {
       try {
         const rows = JSON.parse(
-          fs.readFileSync(path.join(TMP, `sql-timing.json.${i + 1}`), "utf8"),
+          fs.readFileSync(path.join(TMP, `sql-timing-${mode.key}.json.${i + 1}`), "utf8"),
         );
         const totalMs = rows.reduce((sum, r) => sum + r.ms, 0);
         results.sql.push({ label, totalMs, top: rows.sort((a, b) => b.ms - a.ms).slice(0, 6) });
@@ -757,12 +844,7 @@ async function main() {
       }
     });
   }
-
-  const report = renderReport({ machine, buildSeconds, dataset, js, startup, results });
-  fs.writeFileSync(OUT, report);
-  log(`report written to ${path.relative(ROOT, OUT)}`);
-  if (!args.keep) fs.rmSync(TMP, { recursive: true, force: true });
-  else log(`temporary files kept in ${TMP}`);
+  return results;
 }
 
 async function submitScenario(base, port, applicant, dataset, database) {
@@ -1259,7 +1341,91 @@ function verdict(ok, missedBy) {
   return ok ? "met" : `**MISSED** (${missedBy})`;
 }
 
-function renderReport({ machine, buildSeconds, dataset, js, startup, results }) {
+/** Issue 18's targets: the board's first page with one worker per core against one worker. */
+function clusterTargets(modes, byMode) {
+  const L = [];
+  for (const mode of modes) {
+    const r = byMode[mode.key];
+    L.push(
+      `| ${mode.label}: every process's RSS ≤ 250 MB | largest process ${fmt(r.rssPeakMb)} MB; whole server ${fmt(r.rssTotalPeakMb)} MB over ${r.processes} processes | ${verdict(r.rssPeakMb <= 250, `by ${fmt(r.rssPeakMb - 250)} MB`)} |`,
+    );
+  }
+  const one = byMode.single?.scenarios.find((s) => s.key === "boardDefault");
+  const many = byMode.perCore?.scenarios.find((s) => s.key === "boardDefault");
+  if (!one || !many) {
+    L.push(
+      "| board first page, one worker per core: ≥ 1.3× one worker | — | not measured (one core, or the board was not available) |",
+    );
+    return L;
+  }
+  const gain = many.portal.rps / one.portal.rps;
+  const base = many.baseline ? many.portal.rps / many.baseline.rps : null;
+  L.push(
+    `| board first page, one worker per core: ≥ 1.3× one worker | ${fmt(many.portal.rps)} vs ${fmt(one.portal.rps)} req/s = ${fmt(gain, 2)}× | ${verdict(gain >= 1.3, `${fmt(gain, 2)}× instead of ≥ 1.30×`)} |`,
+    `| board first page, one worker per core: ≥ 110 req/s (HotCRP's list at best) | ${fmt(many.portal.rps)} req/s (${base === null ? "no baseline" : `${fmt(base, 2)}× the baseline with as many workers`}) | ${verdict(many.portal.rps >= 110, `by ${fmt(110 - many.portal.rps)} req/s`)} |`,
+    `| board first page, one worker per core: p95 ≤ 120 ms | p95 ${fmt(many.portal.p95)} ms | ${verdict(many.portal.p95 <= 120, `by ${fmt(many.portal.p95 - 120)} ms`)} |`,
+  );
+  return L;
+}
+
+/** The scenarios side by side in both modes, each with the baseline run in the same mode. */
+function modesSection(modes, byMode) {
+  if (modes.length < 2) return [];
+  const L = [
+    "## One worker and one per core (issue 18)",
+    "",
+    `Every scenario below ran twice in this run, each time on a fresh copy of the dataset: the portal with \`WEB_CONCURRENCY=1\` and with one worker per core (the default), and the bare baseline with the same number of processes (\`bench/baseline.mjs --workers\`), so each ratio compares like with like. The detailed sections after this one are from the one-per-core mode.`,
+    "",
+    `| scenario | ${modes.map((m) => `${m.label}: req/s · p95 ms · ratio to baseline`).join(" | ")} | gain |`,
+    `| --- | ${modes.map(() => "---").join(" | ")} | --- |`,
+  ];
+  const keys = [...new Set(modes.flatMap((m) => byMode[m.key].scenarios.map((s) => s.key)))];
+  for (const key of keys) {
+    const cells = modes.map((m) => byMode[m.key].scenarios.find((s) => s.key === key));
+    const label = cells.find(Boolean)?.label ?? key;
+    const text = cells.map((c) =>
+      c
+        ? `${fmt(c.portal.rps)} · ${fmt(c.portal.p95)}${c.baseline ? ` · ${fmt(c.portal.rps / c.baseline.rps, 2)}× (baseline ${fmt(c.baseline.rps)} req/s)` : ""}`
+        : "not measured",
+    );
+    const gain =
+      cells[0] && cells[1] ? `${fmt(cells[1].portal.rps / cells[0].portal.rps, 2)}×` : "—";
+    L.push(`| ${label} | ${text.join(" | ")} | ${gain} |`);
+  }
+  const row = (label, pick, unit) => {
+    const values = modes.map((m) => pick(byMode[m.key]));
+    const gain =
+      typeof values[0] === "number" && typeof values[1] === "number" && values[0] > 0
+        ? `${fmt(values[1] / values[0], 2)}×`
+        : "—";
+    L.push(
+      `| ${label} | ${values.map((v) => (v === null || v === undefined ? "not measured" : `${fmt(v)} ${unit}`)).join(" | ")} | ${gain} |`,
+    );
+  };
+  row("Submit action (sustained)", (r) => r.submit?.rps ?? null, "submissions/s");
+  for (const key of ["csv", "xlsx", "pdf"])
+    row(
+      `${byMode[modes[0].key].exports.find((e) => e.key === key)?.label ?? key} (time, lower is better)`,
+      (r) => r.exports.find((e) => e.key === key)?.ms ?? null,
+      "ms",
+    );
+  row(
+    "Reviews under load: board p95 with the actions",
+    (r) => r.reviews?.during.board.p95 ?? null,
+    "ms",
+  );
+  row(
+    "Reviews under load: /healthz max with the actions",
+    (r) => r.reviews?.during.probe.max ?? null,
+    "ms",
+  );
+  row("Largest process RSS (peak)", (r) => r.rssPeakMb, "MB");
+  row("Whole server RSS (peak, all processes)", (r) => r.rssTotalPeakMb, "MB");
+  L.push("");
+  return L;
+}
+
+function renderReport({ machine, buildSeconds, dataset, js, startup, results, modes, byMode }) {
   const L = [];
   const byKey = Object.fromEntries(results.scenarios.map((s) => [s.key, s]));
   const exp = Object.fromEntries(results.exports.map((e) => [e.key, e]));
@@ -1368,6 +1534,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
   L.push(
     `| server RSS ≤ 250 MB throughout | peak ${fmt(results.rssPeakMb)} MB (${results.rssSamples} samples, every 100 ms) | ${verdict(results.rssPeakMb <= 250, `by ${fmt(results.rssPeakMb - 250)} MB`)} |`,
   );
+  L.push(...clusterTargets(modes, byMode));
   const step = js.find((j) => j.id === "routes/proposals.$id.$step");
   if (step && !step.missing) {
     const kb = step.gzip / 1024;
@@ -1396,6 +1563,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
   if (results.rowChecks?.length) L.push("");
 
   // Load scenarios
+  L.push(...modesSection(modes, byMode));
   L.push(
     "## Load scenarios (autocannon, 8 connections)",
     "",
@@ -1589,7 +1757,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results }) 
     `- The portal runs as \`npm start\` runs it: \`node ${[...SERVER_NODE_FLAGS, "server.mjs"].join(" ")}\` (the flags are package.json's config.nodeFlags) on the built app (NODE_ENV=production, request logging at info to a file, compression on, but requests are sent without Accept-Encoding so neither server compresses), with DATABASE_PATH on the generated dataset and SEED_DEMO=off. The official and the applicant sign in through the real /login form (with an Origin header equal to the host, as the cross-site check requires) and every request carries their session cookie.`,
     "- The baseline answers the same board URL with the same SQL (same filters, order, 50 rows a page, the two counts, the histogram) as an HTML table, without sessions, React or the board's staleness check, over a connection with WAL, busy_timeout, foreign keys and a 64 MB page cache, caching nothing between requests (so a portal that keeps its counts between changes can beat it; the p95 target is absolute). It runs in its own process while the portal is idle.",
     "- Latency percentiles are computed from every response of the scenario (not autocannon's histogram, which has no p95); req/s counts completed responses over the scenario's wall time.",
-    "- RSS is the server process's VmRSS from /proc, sampled every 100 ms from start to stop; the peak covers every scenario, exports included.",
+    '- RSS is VmRSS from /proc, sampled every 100 ms from start to stop, of the server\'s process and, in a cluster, of each of its processes (the primary and every worker, looked up again each second); "peak" is the largest single process (what the 250 MB target is about), "whole server" the sum of all of them; the peak covers every scenario, exports included.',
     "- Scenario order: board (default), board (filtered), criteria page, exports, breakdown, reviews under load, then submission last, so the board and the exports see exactly the generated call (the server's RSS does not shrink between scenarios, so a peak is the highest of its own and every earlier scenario).",
     `- Reviews under load: the dataset gives ${QUICK ? "some" : "the"} proposals under review a fourth, attested assignment without a review, and lists submitted reviews of other proposals under review; each reviewer and official signs in through /login and opens the page whose form they post (outside the measurements); a submission posts every criterion the page's scoring form shows (a level or pass, a rationale, an overall comment) with intent=submit, a return posts the page's return form with a note. An action counts as succeeded only when it is answered with the form's success redirect (\`?saved=submitted\`, \`?done=returned\`) and the database then shows the review submitted or returned. The bursts are sent on a fixed schedule (not when the previous burst is answered), so a server that answers one action at a time shows it in the later actions' times. The board's figures with the actions count the requests that started between the first action sent and the last one answered; the probe runs in a worker thread of the harness, one request at a time over one kept-alive connection, every 20 ms (at once after an answer that took longer). Actions (each on its own connection) and probes are waited for up to ${ACTION_TIMEOUT_MS / 1000} s.`,
     "",

@@ -111,6 +111,28 @@ export interface AuthTokensTable {
   created_at: CreatedAt;
 }
 
+/** A bearer token of the read-only API (migration 0023, docs/decisions/0021). */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** The user the token acts for (live role and conflicts). */
+  user_id: number;
+  created_by: number;
+  /** SHA-256 of the secret, hex: the secret itself is shown once and never stored. */
+  token_hash: string;
+  /** The secret's first characters, to tell tokens apart. */
+  token_hint: string;
+  /** JSON array of ApiScope. */
+  scopes_json: string;
+  /** JSON array of call ids the token may read; NULL: every call. */
+  call_ids_json: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  last_used_at: string | null;
+  created_at: CreatedAt;
+}
+
 export interface RateLimitEventsTable {
   id: Generated<number>;
   bucket: string;
@@ -362,6 +384,21 @@ export interface MailOutboxTable {
   recipient_id: number | null;
 }
 
+/** Without SMTP, the sealed live text of an outbox message holding a one-time link (migration 0025). */
+export interface MailLiveTextsTable {
+  outbox_id: number;
+  /** base64url of iv (12 bytes) + GCM tag (16 bytes) + ciphertext; see app/services/mail.server.ts. */
+  sealed: string;
+  expires_at: string;
+}
+
+/** Who runs a scheduled job's pass until when (migration 0025). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -446,6 +483,60 @@ export interface ScoreChangesTable {
   proposal_id: number;
 }
 
+export type WebhookEndpointStatus = "active" | "paused";
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
+
+/** An integration's webhook endpoint (migration 0024, docs/decisions/0022-webhooks.md). */
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  url: string;
+  description: Generated<string>;
+  /** JSON array of the event types it wants. */
+  events_json: string;
+  /** The signing secret, AES-256-GCM under a key derived from the session secret. */
+  secret_encrypted: string;
+  /** Who is told when it is paused. */
+  owner_id: number;
+  status: Generated<WebhookEndpointStatus>;
+  paused_at: string | null;
+  paused_reason: string | null;
+  consecutive_failures: Generated<number>;
+  created_by: number;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** The webhook outbox: one event for one endpoint, written in the change's transaction. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  /** The delivery id receivers de-duplicate on (header Webhook-Id). */
+  uuid: string;
+  endpoint_id: number;
+  event_type: string;
+  /** The exact JSON body sent on every attempt. */
+  body: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  give_up_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  delivered_at: string | null;
+  created_at: CreatedAt;
+}
+
+/** One attempt at a delivery, as admins see it. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -454,6 +545,7 @@ export interface Database {
   audit_throttle: AuditThrottleTable;
   auth_tokens: AuthTokensTable;
   rate_limit_events: RateLimitEventsTable;
+  api_tokens: ApiTokensTable;
   calls: CallsTable;
   criteria_versions: CriteriaVersionsTable;
   criteria: CriteriaTable;
@@ -472,6 +564,8 @@ export interface Database {
   decisions: DecisionsTable;
   exchange_rates: ExchangeRatesTable;
   mail_outbox: MailOutboxTable;
+  mail_live_texts: MailLiveTextsTable;
+  job_leases: JobLeasesTable;
   audit_log: AuditLogTable;
   proposal_scores: ProposalScoresTable;
   review_totals: ReviewTotalsTable;
@@ -479,6 +573,9 @@ export interface Database {
   call_score_state: CallScoreStateTable;
   score_changes: ScoreChangesTable;
   uscc_resolutions: UsccResolutionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;

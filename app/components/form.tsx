@@ -5,6 +5,13 @@ import type { MessageKey } from "~/i18n";
 import { decodeMsg, type FieldErrors } from "~/utils/form";
 import { useT } from "~/utils/use-t";
 
+/** The hidden "Error:" before a field's message, in the page language (a screen reader hears it). */
+export function ErrorPrefix() {
+  const t = useT();
+  const prefix = t("common.errorPrefix");
+  return <span className="visually-hidden">{prefix.endsWith(":") ? `${prefix} ` : prefix}</span>;
+}
+
 /** Translates an encoded validation message (see utils/form.ts `msg`). */
 export function useErrorText() {
   const t = useT();
@@ -95,7 +102,7 @@ function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error
       ) : null}
       {error ? (
         <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">Error: </span>
+          <ErrorPrefix />
           {text(error)}
         </p>
       ) : null}

@@ -5,7 +5,7 @@
 import { Form, useNavigate, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { Locale } from "~/i18n/locales";
-import { fieldId, useErrorText } from "~/components/form";
+import { ErrorPrefix, fieldId, useErrorText } from "~/components/form";
 import { useLocale, useT } from "~/utils/use-t";
 
 /** A byte count for people: "850 KB", "12.4 MB", in the page language. */
@@ -148,7 +148,7 @@ export function FileInput({
       ) : null}
       {error ? (
         <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">Error: </span>
+          <ErrorPrefix />
           {text(error)}
         </p>
       ) : null}

@@ -17,6 +17,8 @@ import * as decision from "./messages/decision";
 import * as security from "./messages/security";
 import * as scoring from "./messages/scoring";
 import * as staffWork from "./messages/staff-work";
+import * as webhooks from "./messages/webhooks";
+import * as api from "./messages/api";
 
 const AREAS = [
   common,
@@ -32,6 +34,8 @@ const AREAS = [
   security,
   scoring,
   staffWork,
+  webhooks,
+  api,
 ] as const;
 
 export const dictionaries: Record<Locale, Dictionary> = {

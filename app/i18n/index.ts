@@ -12,6 +12,8 @@ import type * as decision from "./messages/decision";
 import type * as security from "./messages/security";
 import type * as scoring from "./messages/scoring";
 import type * as staffWork from "./messages/staff-work";
+import type * as webhooks from "./messages/webhooks";
+import type * as api from "./messages/api";
 
 // Each area of the portal keeps its words in its own file under messages/, English first; the
 // Chinese object is typed Record<keyof typeof en, string>, so a missing key fails the typecheck,
@@ -35,7 +37,9 @@ export type MessageKey =
   | keyof typeof decision.en
   | keyof typeof security.en
   | keyof typeof scoring.en
-  | keyof typeof staffWork.en;
+  | keyof typeof staffWork.en
+  | keyof typeof webhooks.en
+  | keyof typeof api.en;
 
 export type Dictionary = Record<MessageKey, string>;
 const registry: Partial<Record<Locale, Dictionary>> = {};

@@ -18,6 +18,7 @@ import type { NotQualifiedReason } from "~/domain/scoring";
 import { callResultsFrozen } from "~/domain/call-lifecycle";
 import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
+import { enqueueEvent } from "~/models/webhooks.server";
 import { DecisionSchema } from "~/schemas/board";
 import type { DB } from "~/services/db.server";
 import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
@@ -167,6 +168,22 @@ export async function recordDecision(
       after,
       ip: input.ip ?? null,
       requestId: input.requestId ?? null,
+    });
+    // Webhooks (docs/webhooks.md): that a decision was recorded or changed, not what it is (the
+    // outcome is internal until the call's decisions are published) nor why.
+    await enqueueEvent(trx, "decision.recorded", async () => {
+      const row = await trx
+        .selectFrom("proposals")
+        .innerJoin("calls", "calls.id", "proposals.call_id")
+        .select(["proposals.reference", "calls.slug"])
+        .where("proposals.id", "=", proposal.id)
+        .executeTakeFirstOrThrow();
+      return {
+        proposal: { id: proposal.id, reference: row.reference },
+        call: { id: call.id, slug: row.slug },
+        change: before ? "changed" : "recorded",
+        decided_at: decidedAt,
+      };
     });
     return { ok: true, changed: true };
   });

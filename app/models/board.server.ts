@@ -368,12 +368,90 @@ export async function listBoard(
     (page - 1) * pageSize,
     page * pageSize,
   );
+  return {
+    total,
+    callTotal,
+    page,
+    pageCount,
+    withheld: scoped.withheld,
+    rows: await readBoardRows(db, ids, q, ranking, scoped),
+  };
+}
+
+/**
+ * The board's rows after one row (the API's cursor, issue 17): the same filters, ordering, ranks
+ * and conflict wall as listBoard, `limit` rows after `afterId` in the board's order (from the
+ * start when null). `found` is false when `afterId` is not in the order (the ranking changed);
+ * `version` is the ranking's calls.scores_version, null when nothing is ranked yet.
+ */
+export async function listBoardAfter(
+  db: DB,
+  call: Call,
+  userId: number,
+  q: BoardQuery,
+  options: { afterId: number | null; limit: number; hidden?: readonly number[] },
+): Promise<{
+  rows: BoardRow[];
+  total: number;
+  callTotal: number;
+  withheld: number;
+  version: number | null;
+  hasMore: boolean;
+  found: boolean;
+}> {
+  const ranking = await callRanking(db, call.id);
+  const hidden = options.hidden ?? (await conflictedProposalIds(db, userId, call.id));
+  const total = await countBoard(db, call.id, q, hidden);
+  const callTotal = await countBoard(db, call.id, NO_FILTERS, hidden);
+  if (!ranking)
+    return {
+      rows: [],
+      total,
+      callTotal,
+      withheld: 0,
+      version: null,
+      hasMore: false,
+      found: options.afterId === null,
+    };
+  const scoped = scopedRanks(ranking, hidden);
+  const order = await orderedIds(db, call.id, q, hidden, ranking);
+  const start = options.afterId === null ? 0 : order.indexOf(options.afterId) + 1;
+  if (start === 0 && options.afterId !== null)
+    return {
+      rows: [],
+      total,
+      callTotal,
+      withheld: scoped.withheld,
+      version: ranking.version,
+      hasMore: false,
+      found: false,
+    };
+  const ids = order.slice(start, start + options.limit);
+  return {
+    rows: await readBoardRows(db, ids, q, ranking, scoped),
+    total,
+    callTotal,
+    withheld: scoped.withheld,
+    version: ranking.version,
+    hasMore: start + options.limit < order.length,
+    found: true,
+  };
+}
+
+/** The board rows of the given ids, in that order. */
+async function readBoardRows(
+  db: DB,
+  ids: readonly number[],
+  q: BoardQuery,
+  ranking: CallRanking,
+  scoped: ReturnType<typeof scopedRanks>,
+): Promise<BoardRow[]> {
   const rows = ids.length
     ? await db
         .selectFrom("proposal_scores as ps")
         .leftJoin("decisions as d", "d.proposal_id", "ps.proposal_id")
         .innerJoin("proposals as p", "p.id", "ps.proposal_id")
-        .where("ps.proposal_id", "in", ids)
+        .where("ps.proposal_id", "in", [...ids])
         .select([
           "ps.proposal_id as proposalId",
           "ps.reference",
@@ -401,46 +479,39 @@ export async function listBoard(
         .execute()
     : [];
   const byId = new Map(rows.map((r) => [r.proposalId, r]));
-  return {
-    total,
-    callTotal,
-    page,
-    pageCount,
-    withheld: scoped.withheld,
-    rows: ids.flatMap((id) => {
-      const r = byId.get(id);
-      const ranked = ranking.byId.get(id);
-      if (!r) return [];
-      return [
-        {
-          proposalId: r.proposalId,
-          rank: (q.score === "raw" ? scoped.rankRaw(id) : scoped.rankCalibrated(id)) ?? 0,
-          reference: r.reference,
-          companyEn: r.companyEn,
-          companyZh: r.companyZh,
-          title: r.title,
-          tracks: (r.tracks ?? "").split(",").filter(Boolean),
-          status: r.status,
-          investmentUsdCents: r.investmentUsdCents,
-          submittedAt: r.submittedAt,
-          reviewsSubmitted: r.reviewsSubmitted,
-          reviewsRequired: r.reviewsRequired,
-          provisional: isProvisional(r.reviewsSubmitted, r.reviewsRequired),
-          score: r.score,
-          calibratedScore: ranked?.calibratedScore ?? null,
-          gatesSummary: r.gatesSummary,
-          qualifies: r.qualifies === 1,
-          flagged: r.flagged === 1,
-          flags: parseJson<Flag[]>(r.flagsJson, []),
-          decision: r.decision,
-          decisionReason: r.decisionReason,
-          override: parseOverride(r.overrideJson),
-          overrideReason: r.overrideReason,
-          creditCodeCheck: creditCodePending(r),
-        },
-      ];
-    }),
-  };
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    const ranked = ranking.byId.get(id);
+    if (!r) return [];
+    return [
+      {
+        proposalId: r.proposalId,
+        rank: (q.score === "raw" ? scoped.rankRaw(id) : scoped.rankCalibrated(id)) ?? 0,
+        reference: r.reference,
+        companyEn: r.companyEn,
+        companyZh: r.companyZh,
+        title: r.title,
+        tracks: (r.tracks ?? "").split(",").filter(Boolean),
+        status: r.status,
+        investmentUsdCents: r.investmentUsdCents,
+        submittedAt: r.submittedAt,
+        reviewsSubmitted: r.reviewsSubmitted,
+        reviewsRequired: r.reviewsRequired,
+        provisional: isProvisional(r.reviewsSubmitted, r.reviewsRequired),
+        score: r.score,
+        calibratedScore: ranked?.calibratedScore ?? null,
+        gatesSummary: r.gatesSummary,
+        qualifies: r.qualifies === 1,
+        flagged: r.flagged === 1,
+        flags: parseJson<Flag[]>(r.flagsJson, []),
+        decision: r.decision,
+        decisionReason: r.decisionReason,
+        override: parseOverride(r.overrideJson),
+        overrideReason: r.overrideReason,
+        creditCodeCheck: creditCodePending(r),
+      },
+    ];
+  });
 }
 
 const NO_FILTERS = {

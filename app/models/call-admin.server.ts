@@ -14,6 +14,7 @@ import { validateTieBreak, type CriterionDraft } from "~/domain/criteria";
 import { decimalToScaled, RATE_PATTERN } from "~/domain/money";
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
 import { writeAudit } from "~/models/audit.server";
+import { enqueueEvent } from "~/models/webhooks.server";
 import { rebuildCallScores } from "~/models/score-read-model.server";
 import {
   publishDecisions,
@@ -377,12 +378,60 @@ export async function transitionCall(
           decided_at: after.decided_at,
         },
       });
+      await enqueueCallEvent(trx, after, before.status, now);
       return { after, mails };
     });
     // After the commit (sendMail's rule): each applicant learns the decision in their language.
     await sendDecisionMails(db, mails);
     return { call: decided };
   });
+}
+
+/**
+ * The webhook event of a call's move (docs/webhooks.md), in the move's transaction: opened,
+ * closed, or its decisions published (with the shortlisted and reserve proposals, as the results
+ * page shows them, and how many were rejected: never the rejected ones' references).
+ */
+async function enqueueCallEvent(trx: DB, call: Call, from: CallStatus, now: Date): Promise<void> {
+  const summary = {
+    id: call.id,
+    slug: call.slug,
+    title_en: call.title_en,
+    title_zh: call.title_zh,
+    opens_at: call.opens_at,
+    closes_at: call.closes_at,
+  };
+  if (call.status === "open")
+    await enqueueEvent(trx, "call.opened", () => ({ call: summary }), now);
+  else if (call.status === "closed" && from === "open")
+    await enqueueEvent(trx, "call.closed", () => ({ call: summary }), now);
+  else if (call.status === "decided")
+    await enqueueEvent(
+      trx,
+      "decisions.published",
+      async () => {
+        const rows = await trx
+          .selectFrom("proposals")
+          .select(["id", "reference", "status"])
+          .where("call_id", "=", call.id)
+          .where("status", "in", ["shortlisted", "reserve", "rejected"])
+          .orderBy("reference")
+          .orderBy("id")
+          .execute();
+        return {
+          call: { ...summary, decided_at: call.decided_at },
+          counts: {
+            shortlisted: rows.filter((r) => r.status === "shortlisted").length,
+            reserve: rows.filter((r) => r.status === "reserve").length,
+            rejected: rows.filter((r) => r.status === "rejected").length,
+          },
+          proposals: rows
+            .filter((r) => r.status !== "rejected")
+            .map((r) => ({ id: r.id, reference: r.reference, outcome: r.status })),
+        };
+      },
+      now,
+    );
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 import type { CallStatus } from "~/domain/call-lifecycle";
 import { writeAudit, type AuditInput } from "~/models/audit.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
+import { enqueueEvent } from "~/models/webhooks.server";
 import type { DB } from "~/services/db.server";
 import { forUpdate } from "~/services/sql-dialect.server";
 
@@ -182,7 +183,7 @@ async function moveOne(trx: DB, m: Move): Promise<MoveResult> {
  * caller has read the proposal and its call in that transaction and passes them, so the group
  * commit pays no extra read. `set` carries the reference, snapshot and denormalised columns.
  */
-export function submit(
+export async function submit(
   trx: DB,
   input: {
     subject: MoveSubject;
@@ -192,7 +193,37 @@ export function submit(
     audit: MoveAudit;
   },
 ): Promise<MoveResult> {
-  return moveOne(trx, { transition: "submit", mover: "applicant", ...input });
+  const result = await moveOne(trx, { transition: "submit", mover: "applicant", ...input });
+  if (result.ok)
+    await enqueueEvent(
+      trx,
+      "proposal.submitted",
+      () => proposalEvent(trx, input.subject, { submitted_at: input.now.toISOString() }),
+      input.now,
+    );
+  return result;
+}
+
+/**
+ * A proposal event's data for webhooks (docs/webhooks.md): ids, the reference and the call, never
+ * the company, its answers or anything confidential.
+ */
+async function proposalEvent(
+  trx: DB,
+  subject: Pick<MoveSubject, "id" | "callId">,
+  extra: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const row = await trx
+    .selectFrom("proposals")
+    .innerJoin("calls", "calls.id", "proposals.call_id")
+    .select(["proposals.reference", "calls.slug"])
+    .where("proposals.id", "=", subject.id)
+    .executeTakeFirstOrThrow();
+  return {
+    proposal: { id: subject.id, reference: row.reference },
+    call: { id: subject.callId, slug: row.slug },
+    ...extra,
+  };
 }
 
 /**
@@ -318,7 +349,7 @@ export async function withdraw(
     const subject = owned ? await readSubject(trx, input.proposalId) : undefined;
     if (!subject) return refusal("lifecycle.error.notFound");
     const at = now.toISOString();
-    return moveOne(trx, {
+    const result = await moveOne(trx, {
       transition: "withdraw",
       mover: "applicant",
       subject,
@@ -326,6 +357,14 @@ export async function withdraw(
       actor: input.actor,
       audit: { action: "proposal.withdraw", after: { withdrawnAt: at, reason: input.reason } },
     });
+    if (result.ok)
+      await enqueueEvent(
+        trx,
+        "proposal.withdrawn",
+        () => proposalEvent(trx, subject, { withdrawn_at: at, previous_status: result.from }),
+        now,
+      );
+    return result;
   });
 }
 

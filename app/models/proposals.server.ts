@@ -17,7 +17,7 @@ import { nowIso, type DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 
 export type ProposalErrorCode =
-  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "tooManyDrafts";
+  "callNotOpen" | "notFound" | "notEditable" | "deadlinePassed" | "tooManyDrafts" | "staleRevision";
 
 /** A refused change; nothing was written. */
 export class ProposalError extends Error {
@@ -218,6 +218,24 @@ export async function loadAnswers(db: DB, proposalId: number): Promise<SavedAnsw
   return out;
 }
 
+/**
+ * A step's revision: the time its answers were last saved ("" before the first save). A page
+ * sends back the revision it was shown; a save from a page that is behind is refused (two tabs).
+ */
+export async function stepRevision(
+  db: DB,
+  proposalId: number,
+  step: QuestionStepId,
+): Promise<string> {
+  const row = await db
+    .selectFrom("proposal_answers")
+    .select("updated_at")
+    .where("proposal_id", "=", proposalId)
+    .where("step", "=", step)
+    .executeTakeFirst();
+  return row?.updated_at ?? "";
+}
+
 /** Whether the draft may still be changed at `now`: a draft, in a call that is open. */
 export function draftEditable(
   p: Pick<OwnedProposal, "status" | "call_status" | "call_opens_at" | "call_closes_at">,
@@ -249,9 +267,11 @@ export async function saveStepAnswers(
     complete: boolean;
     lastStep: string;
     actor?: Actor;
+    /** The revision the page was shown (see stepRevision); a different stored one is refused. */
+    expectRevision?: string;
   },
   now: string = nowIso(),
-): Promise<{ answers: Answers }> {
+): Promise<{ answers: Answers; revision: string }> {
   const actor = input.actor ?? { id: input.ownerId };
   return db.transaction().execute(async (trx) => {
     const proposal = await getOwnedProposal(trx, input.proposalId, input.ownerId);
@@ -274,10 +294,14 @@ export async function saveStepAnswers(
 
     const before = await trx
       .selectFrom("proposal_answers")
-      .select(["data_json", "complete"])
+      .select(["data_json", "complete", "updated_at"])
       .where("proposal_id", "=", proposal.id)
       .where("step", "=", input.step)
       .executeTakeFirst();
+    if (input.expectRevision !== undefined) {
+      const current = before?.updated_at ?? "";
+      if (current !== input.expectRevision) throw new ProposalError("staleRevision");
+    }
     const dataJson = JSON.stringify(data);
     if (before) {
       await trx
@@ -340,7 +364,7 @@ export async function saveStepAnswers(
         : { step: input.step, complete: false, data: null },
       after: { step: input.step, complete: input.complete, data },
     });
-    return { answers: data };
+    return { answers: data, revision: now };
   });
 }
 

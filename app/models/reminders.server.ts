@@ -10,6 +10,7 @@ import { IN_REVIEW_STATUSES } from "~/domain/proposal-lifecycle";
 import type { DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 import { sendMailOnce } from "~/services/mail.server";
+import { startLeasedJob } from "~/services/scheduler.server";
 import { formatDateTime } from "~/utils/dates";
 
 /** The templates of reminders: what a reviewer's and an official's reminder pages list. */
@@ -190,34 +191,18 @@ export interface SchedulerOptions {
 }
 
 /**
- * Runs a pass now and then every `intervalMs` (passes never overlap; a failed pass is logged and
- * the next one runs as planned). Returns a function that stops it and waits for a pass in flight.
+ * Runs a pass now and then every `intervalMs`, in whichever process of the cluster holds the
+ * reminders' lease (services/scheduler.server). Returns a function that stops it.
  */
 export function startReminderScheduler(options: SchedulerOptions): () => Promise<void> {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  const pass = async () => {
-    const at = options.now();
-    try {
-      const run = await runDueReminders(options.db, at);
-      options.log.info({ at: at.toISOString(), ...run }, "reminders pass");
-    } catch (err) {
-      options.log.error({ err, at: at.toISOString() }, "reminders pass failed");
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    inFlight = pass().finally(() => {
-      if (stopped) return;
-      timer = setTimeout(tick, options.intervalMs);
-      timer.unref?.();
-    });
-  };
-  tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await inFlight;
-  };
+  return startLeasedJob({
+    db: options.db,
+    name: "reminders",
+    intervalMs: options.intervalMs,
+    log: options.log,
+    pass: async () => {
+      const at = options.now();
+      return { at: at.toISOString(), ...(await runDueReminders(options.db, at)) };
+    },
+  });
 }

@@ -10,6 +10,7 @@ import {
 import { can } from "~/domain/access";
 import { getProposalAccess } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
+import { enqueueEvent } from "~/models/webhooks.server";
 import type { ActionContext, Actor } from "~/models/conflicts.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
 import { callResultsFrozen } from "~/domain/call-lifecycle";
@@ -469,7 +470,15 @@ export async function saveReview(
       ip: ctx.ip,
       requestId: ctx.requestId,
     });
-    if (status === "submitted") await afterReviewsChanged(trx, proposalId);
+    if (status === "submitted") {
+      await afterReviewsChanged(trx, proposalId);
+      // Webhooks (docs/webhooks.md): which review of which proposal, never who or what it scored.
+      await enqueueEvent(trx, "review.submitted", () => ({
+        review: { id: reviewId, submitted_at: at },
+        proposal: { id: proposalId, reference: proposal.reference },
+        call: { id: proposal.callId, slug: proposal.callSlug },
+      }));
+    }
     return "saved" as const;
   });
   if (outcome === "already")

@@ -49,6 +49,13 @@ const ADMIN_LINKS: readonly AdminLink[] = [
     roles: ["admin"],
   },
   {
+    href: "/admin/webhooks",
+    title: "Webhooks",
+    description:
+      "Register the endpoints of systems that are told of submissions, reviews, decisions and calls as they happen; see every delivery and its answer; resume a paused endpoint.",
+    roles: ["admin"],
+  },
+  {
     href: "/review/reminders",
     title: "Reminders sent to you",
     description:

@@ -11,8 +11,8 @@ import { formatDateTime } from "~/utils/dates";
 
 // Admins only: one stored message as its recipient would read it. Links to this portal are
 // clickable (that is how the demo follows a confirmation or invitation link). One-time links are
-// stored redacted; without SMTP their live text is shown here once, from memory
-// (app/services/mail.server.ts, docs/decisions/0009).
+// stored redacted; without SMTP their live text is shown here once, unsealed from the database
+// and deleted as it is read (app/services/mail.server.ts, docs/decisions/0009).
 
 export const meta: MetaFunction = () => [
   { title: "Mail message – CDA Investment Proposal Portal" },
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   const message = Number.isInteger(id) && id > 0 ? await getOutboxMessage(db, id) : undefined;
   if (!message) throw new Response("Not Found", { status: 404 });
-  const live = takeLiveText(message);
+  const live = await takeLiveText(db, message);
   return data(
     {
       message: { ...message, text_body: live ?? message.text_body },

@@ -7,6 +7,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useForm } from "react-hook-form";
+import { useDraftAutosave } from "~/components/draft-autosave";
 import { ErrorSummary } from "~/components/form";
 import { applyRowIntent } from "~/components/repeating-rows";
 import { STEP_COMPONENTS } from "~/components/steps";
@@ -29,6 +30,7 @@ import {
   loadAnswers,
   ProposalError,
   saveStepAnswers,
+  stepRevision,
 } from "~/models/proposals.server";
 import {
   isQuestionStep,
@@ -79,11 +81,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const url = new URL(request.url);
   const applies = stepApplies(step, answers);
+  const revision = await stepRevision(db, proposal.id, step);
+  // After a "Save and continue" that failed, the page is shown again from the draft it saved,
+  // marked with the same errors (so a reload, too, shows what is wrong).
+  const errors: FieldErrors =
+    url.searchParams.get("invalid") === "1" && answers[step] && !answers[step].complete
+      ? (await strictCheck(db, step, values)).errors
+      : {};
   return {
     proposalId: proposal.id,
     step,
     values,
-    formKey: "loaded",
+    errors,
+    revision,
+    // Each step's page is its own form: a new step (or a new save of one) starts afresh, with
+    // none of the previous page's error state.
+    formKey: `loaded:${step}:${revision}:${Object.keys(errors).length}`,
     applies,
     blocked: draftEditable(proposal),
     notEligible: step !== "eligibility" && endsApplication(answers),
@@ -107,7 +120,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { values: Answers; errors: FieldErrors; formKey: string };
+type ActionData = { values: Answers; errors: FieldErrors; formKey: string; revision: string };
+
+/** The strict check of "Save and continue": the schema, then facts the schema cannot know. */
+async function strictCheck(db: ReturnType<typeof getDb>, step: QuestionStepId, input: Answers) {
+  const result = parseStep(step, input);
+  const errors: FieldErrors = result.ok ? {} : { ...result.errors };
+  if (step === "investment" && result.ok) {
+    const currency = (input.capex as { currency?: string } | undefined)?.currency;
+    if (currency === "PKR" || currency === "CNY") {
+      if (!(await getLatestRate(db, currency)))
+        errors["capex.currency"] = msg("proposal.err.noRate", { currency });
+    }
+  }
+  return { result, errors };
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, step, db, proposal } = await loadContext(request, params);
@@ -116,26 +143,32 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const raw = formDataToObject(form);
   const input = prepareInput(step, raw);
   const actor = actorFrom(user, context);
+  // The revision the page was shown: a save from a page that is behind (another tab saved this
+  // step since) is refused, never silently written over the other tab's answers.
+  const expectRevision = form.has("revision") ? String(form.get("revision")) : undefined;
   const formKey = `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const refuse = (code: string, status: number) =>
+  const current = () => stepRevision(db, proposal.id, step);
+  const answer = async (values: Answers, errors: FieldErrors, status = 200, revision?: string) =>
     data<ActionData>(
-      {
-        values: input,
-        errors: {
-          _form: msg(
-            code === "deadlinePassed" ? "proposal.err.deadlinePassed" : "proposal.err.notEditable",
-          ),
-        },
-        formKey,
-      },
+      { values, errors, formKey, revision: revision ?? (await current()) },
       { status },
+    );
+  const refuse = (code: string, status: number) =>
+    answer(
+      input,
+      {
+        _form: msg(
+          code === "deadlinePassed" ? "proposal.err.deadlinePassed" : "proposal.err.notEditable",
+        ),
+      },
+      status,
     );
 
   const blocked = draftEditable(proposal);
   if (blocked) return refuse(blocked, blocked === "deadlinePassed" ? 403 : 409);
 
-  const save = async (values: Answers, complete: boolean, lastStep: string) => {
-    await saveStepAnswers(db, {
+  const save = async (values: Answers, complete: boolean, lastStep: string) =>
+    saveStepAnswers(db, {
       proposalId: proposal.id,
       ownerId: user.id,
       step,
@@ -143,8 +176,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       complete,
       lastStep,
       actor,
+      expectRevision,
     });
-  };
 
   try {
     // "Add another" / "Remove": keep what was typed (as a draft) and show the rows changed.
@@ -155,9 +188,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         REPEATING[step] ?? [],
         MAX_ROWS,
       );
-      if (!shown) return data<ActionData>({ values: input, errors: {}, formKey }, { status: 400 });
-      await save(prepareInput(step, shown), false, step);
-      return data<ActionData>({ values: shown, errors: {}, formKey });
+      if (!shown) return answer(input, {}, 400);
+      const { revision } = await save(prepareInput(step, shown), false, step);
+      return answer(shown, {}, 200, revision);
     }
 
     if (intent === "draft") {
@@ -165,21 +198,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return redirect(`/proposals/${proposal.id}?saved=${step}`);
     }
 
-    if (intent !== "continue") {
-      return data<ActionData>({ values: input, errors: {}, formKey }, { status: 400 });
-    }
+    if (intent !== "continue") return answer(input, {}, 400);
 
-    const result = parseStep(step, input);
-    const errors: FieldErrors = result.ok ? {} : { ...result.errors };
-    if (step === "investment" && result.ok) {
-      const currency = (input.capex as { currency?: string } | undefined)?.currency;
-      if (currency === "PKR" || currency === "CNY") {
-        if (!(await getLatestRate(db, currency)))
-          errors["capex.currency"] = msg("proposal.err.noRate", { currency });
-      }
-    }
+    const { result, errors } = await strictCheck(db, step, input);
     if (!result.ok || Object.keys(errors).length) {
-      return data<ActionData>({ values: input, errors, formKey }, { status: 400 });
+      // Nothing typed is lost: the answers are kept as a draft, invalid ones as typed, and the
+      // page is shown again from the draft with its errors (a GET: reloading it asks nothing).
+      await save(input, false, step);
+      const again = new URLSearchParams({ invalid: "1" });
+      if (returnToCheck(form)) again.set("returnTo", "check");
+      return redirect(`/proposals/${proposal.id}/${step}?${again}`);
     }
 
     const answers = await loadAnswers(db, proposal.id);
@@ -194,6 +222,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/proposals/${proposal.id}/${next}`);
   } catch (error) {
     if (error instanceof ProposalError) {
+      if (error.code === "staleRevision") {
+        // Told, not overwritten: the page keeps what was typed and now carries the stored
+        // revision, so pressing the button again replaces the other tab's answers on purpose.
+        return answer(input, { _form: msg("proposal.err.changedElsewhere") }, 409);
+      }
       if (error.code === "notFound") notFound();
       return refuse(error.code, error.code === "deadlinePassed" ? 403 : 409);
     }
@@ -206,7 +239,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
     { locale?: "en" | "zh-Hans" } | undefined;
   const t = getTranslator(root?.locale ?? "en");
   if (!data) return [{ title: t("site.name") }];
-  return [{ title: `${t(`proposal.steps.${data.step}`)} – ${t("site.name")}` }];
+  // A page shown with errors says so first in its title (GOV.UK: "Error: …").
+  const prefix = Object.keys(data.errors).length ? `${t("common.errorPrefix")} ` : "";
+  return [{ title: `${prefix}${t(`proposal.steps.${data.step}`)} – ${t("site.name")}` }];
 };
 
 export default function StepPage() {
@@ -218,8 +253,17 @@ export default function StepPage() {
   const step = loaded.step as QuestionStepId;
   const values = posted?.values ?? loaded.values;
   const formKey = posted?.formKey ?? loaded.formKey;
-  const serverErrors = posted?.errors ?? {};
+  const serverErrors = posted?.errors ?? loaded.errors;
+  const revision = posted?.revision ?? loaded.revision;
   const submit = useSubmit();
+  const revisionRef = useRef<HTMLInputElement>(null);
+  const autosave = useDraftAutosave({
+    formRef,
+    revisionRef,
+    formKey,
+    revision,
+    enabled: enhanced && !loaded.blocked && loaded.applies !== false && loaded.applies !== null,
+  });
 
   // The schemas load after the page is usable (they are not needed before the first answer), so
   // a slow connection gets a working form sooner; until then the server checks alone.
@@ -255,8 +299,14 @@ export default function StepPage() {
     shouldFocusError: false,
   });
 
-  // Errors in the summary: the server's, or those of the last "Save and continue" in the browser.
-  const [summaryErrors, setSummaryErrors] = useState<FieldErrors | null>(null);
+  // Errors in the summary: the server's, or those of the last "Save and continue" in the browser,
+  // kept with the form they were made on: they never follow the applicant to another step.
+  const [clientSummary, setClientSummary] = useState<{ key: string; errors: FieldErrors } | null>(
+    null,
+  );
+  const summaryErrors = clientSummary?.key === formKey ? clientSummary.errors : null;
+  const setSummaryErrors = (errors: FieldErrors | null) =>
+    setClientSummary(errors ? { key: formKey, errors } : null);
   // Which answers RHF's error state has been loaded with (the server's messages for them).
   const [syncedKey, setSyncedKey] = useState<string | null>(null);
   const [live, setLive] = useState<Answers>(values);
@@ -270,6 +320,16 @@ export default function StepPage() {
     setSyncedKey(formKey);
   }, [formKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // A new step opened in place (JavaScript moved on after "Save and continue"): focus goes to its
+  // heading, as a new page's would start there, not on a button of the page before.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const shownStep = useRef(step);
+  useEffect(() => {
+    if (shownStep.current === step) return;
+    shownStep.current = step;
+    headingRef.current?.focus();
+  }, [step]);
+
   const ordered = (errors: unknown): FieldErrors => {
     const flat = flattenErrors(errors);
     return schemas ? schemas.orderErrors(step, flat) : flat;
@@ -279,11 +339,18 @@ export default function StepPage() {
     // Only "Save and continue" is checked strictly; drafts, "Add another" and "Remove" post as
     // they are (Remix's <Form> sends them, with the pressed button's name and value).
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (!submitter || submitter.value !== "continue" || !resolver) return;
+    // A save in flight goes first: the post then carries the revision that save returned.
+    const send = () => (submitter ? submit(submitter) : submit(event.currentTarget));
+    if (!submitter || submitter.value !== "continue" || !resolver) {
+      if (!autosave.submitting(send)) event.preventDefault();
+      return;
+    }
     event.preventDefault();
     void handleSubmit(
       // Valid: post exactly what the form holds, with intent=continue from the pressed button.
-      () => submit(submitter),
+      () => {
+        if (autosave.submitting(send)) send();
+      },
       (errors) => setSummaryErrors(ordered(errors)),
     )();
   }
@@ -321,6 +388,14 @@ export default function StepPage() {
     }
   }
 
+  // Errors found in the browser mark the title too, as the server's page would.
+  const shownErrors = summaryErrors ?? serverErrors;
+  const hasErrors = Object.keys(shownErrors).length > 0;
+  useEffect(() => {
+    const base = document.title.replace(/^(Error: |错误：)/, "");
+    document.title = hasErrors ? `${t("common.errorPrefix")} ${base}` : base;
+  }, [hasErrors, formKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const Step = STEP_COMPONENTS[step];
   const errors = syncedKey === formKey ? ordered(formState.errors) : serverErrors;
   const title = t(`proposal.steps.${step}`);
@@ -330,7 +405,7 @@ export default function StepPage() {
       <a href={loaded.back} className="back-link">
         {t("common.back")}
       </a>
-      <ErrorSummary errors={summaryErrors ?? serverErrors} />
+      <ErrorSummary errors={shownErrors} />
       {loaded.blocked ? (
         <div className="notice notice--warning" role="status">
           {t(
@@ -348,7 +423,9 @@ export default function StepPage() {
           {t("proposal.form.stepOf", { n: loaded.stepNumber, total: loaded.stepTotal })}
         </span>
       ) : null}
-      <h1>{title}</h1>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {title}
+      </h1>
       {loaded.applies === false ? (
         <>
           <p>{t("proposal.form.notNeeded")}</p>
@@ -372,7 +449,10 @@ export default function StepPage() {
           onSubmit={onSubmit}
           onBlur={onBlur}
           onKeyDown={onKeyDown}
-          onChange={() => setLive(currentInput())}
+          onChange={() => {
+            setLive(currentInput());
+            autosave.changed();
+          }}
           className="step-form"
         >
           {/* The default button: Enter in a text field saves and continues (not "Add another"). */}
@@ -380,6 +460,7 @@ export default function StepPage() {
             {t("proposal.form.saveContinue")}
           </button>
           {loaded.returnTo ? <input type="hidden" name="returnTo" value="check" /> : null}
+          <input type="hidden" name="revision" value={autosave.revision} ref={revisionRef} />
           <Step
             values={values}
             errors={errors}
@@ -395,6 +476,7 @@ export default function StepPage() {
               {t("proposal.form.saveDraft")}
             </button>
           </div>
+          {autosave.status}
         </Form>
       )}
       <p>

@@ -1,5 +1,6 @@
 // The printable receipt of a submitted proposal: reference, call, company in both scripts, the
 // submission time in Pakistan time and the SHA-256 of every document received.
+import { useHydrated } from "~/components/steps/shared";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -33,6 +34,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const t = getTranslator(localeFromRequest(request));
   return { pageTitle: `${t("receipt.title")}: ${receipt.reference}`, receipt };
+}
+
+/** With JavaScript, a button that opens the browser's print dialog (without, the text says how). */
+function PrintButton({ label }: { label: string }) {
+  const hydrated = useHydrated();
+  if (!hydrated) return null;
+  return (
+    <p className="no-print">
+      <button type="button" className="button" onClick={() => window.print()}>
+        {label}
+      </button>
+    </p>
+  );
 }
 
 export default function ReceiptPage() {
@@ -100,6 +114,7 @@ export default function ReceiptPage() {
         <p>{t("receipt.noDocuments")}</p>
       )}
       <p className="inset">{t("receipt.note")}</p>
+      <PrintButton label={t("receipt.printButton")} />
       <p className="no-print">
         {t("receipt.print")}{" "}
         <a href={`/proposals/${r.proposalId}/receipt.pdf`} download>

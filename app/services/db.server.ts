@@ -208,7 +208,14 @@ export async function closeDb(): Promise<void> {
 }
 
 export async function migrateToLatest(db: DB = getDb()): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProviderFor(dialectOf(db)) });
+  // Numbers are handed out to work done in parallel, so one may land after a higher one has
+  // already run somewhere (0024 after 0025): it is applied then, instead of refusing to start.
+  // Each migration must therefore stand on its own, as they all do (their own tables and columns).
+  const migrator = new Migrator({
+    db,
+    provider: migrationProviderFor(dialectOf(db)),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

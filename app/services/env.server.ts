@@ -68,6 +68,22 @@ const EnvSchema = z.object({
    * unset: the real clock.
    */
   REMINDER_CLOCK: z.iso.datetime({ offset: true }).optional(),
+  /** Seconds between passes of the webhook dispatcher (issue 17); 0 turns it off. */
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  /** The first retry's wait in seconds; each further one doubles it (at most an hour). */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How long one delivery attempt may take, in seconds. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  /**
+   * "on": webhook endpoints on this machine (loopback, http allowed) may be registered and called:
+   * development and tests. Default on outside production, off in production.
+   */
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(["on", "off"]).optional(),
+  /**
+   * Requests one API token may make per minute (issue 17, docs/decisions/0021), counted in the
+   * database so that every worker process shares the count.
+   */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

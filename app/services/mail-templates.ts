@@ -365,6 +365,30 @@ You may remind them, reassign the proposals, or extend the due dates on the call
 {link}`,
     },
   }),
+
+  webhook_paused: template({
+    vars: ["name", "url", "reason", "failures", "link"],
+    en: {
+      subject: "Webhook endpoint paused: {url}",
+      text: `Dear {name},
+
+The CDA portal has paused deliveries to the webhook endpoint you own, {url}, because it kept failing ({reason}; {failures} failed attempt(s) in a row).
+
+Events are still recorded for it and will be sent once an administrator resumes the endpoint. Check the receiver, then resume it and redeliver what failed on the endpoint's page:
+
+{link}`,
+    },
+    "zh-Hans": {
+      subject: "Webhook 端点已暂停：{url}",
+      text: `{name}，您好：
+
+由于您负责的 Webhook 端点 {url} 持续投递失败（{reason}；连续失败 {failures} 次），首都发展局门户已暂停向其投递。
+
+该端点的事件仍会被记录，管理员恢复该端点后将继续发送。请检查接收方，然后在该端点页面恢复投递并重新投递失败的事件：
+
+{link}`,
+    },
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -4,11 +4,14 @@
 // nodemailer and recorded as 'sent' or 'failed' (with the error). A failed send never breaks the
 // page that triggered it.
 //
-// Live one-time links never rest in the database (issue 12 item 5, docs/decisions/0009): the
-// outbox row keeps every `token=` of the text replaced by REDACTED, whatever the status. With SMTP
-// the recipient got the live text. Without SMTP the outbox view is the only way a message is
-// delivered, so the live text of a message holding a one-time link is kept in this process's
-// memory (never on disk or in a backup) until an admin opens the message once, or it expires.
+// Live one-time links never rest usable in the database (issue 12 item 5, docs/decisions/0009):
+// the outbox row keeps every `token=` of the text replaced by REDACTED, whatever the status. With
+// SMTP the recipient got the live text. Without SMTP the outbox view is the only way a message is
+// delivered, so the live text of a message holding a one-time link is kept sealed in
+// mail_live_texts (AES-256-GCM under a key derived from the session secret, which is never in the
+// database or its backups) until an admin opens the message once, or it expires. Every worker
+// process and app server sees it (issue 18, docs/decisions/0017).
+import crypto from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Locale } from "~/i18n/locales";
 import type { DB } from "./db.server";
@@ -40,32 +43,99 @@ export function redactSecrets(text: string): string {
   return text.replace(/([?&]token=)[^\s&#]+/g, `$1${REDACTED}`);
 }
 
-/** Live texts waiting for their one showing, by outbox id (without SMTP only). */
-const liveTexts = new Map<number, { text: string; expires: number }>();
 const LIVE_TEXT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** At most this many live texts wait at once; the oldest go first (a lost link is asked for again). */
 const LIVE_TEXT_MAX = 1000;
 
-function keepLiveText(id: number, text: string, now = Date.now()) {
-  for (const [key, entry] of liveTexts) if (entry.expires <= now) liveTexts.delete(key);
+/** The sealing key of each session secret (newest first), derived once per secret. */
+const liveTextKeys = new Map<string, Buffer>();
+function liveTextKey(secret: string): Buffer {
+  let key = liveTextKeys.get(secret);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync("sha256", secret, "cda-portal", "outbox live text v1", 32));
+    liveTextKeys.set(secret, key);
+  }
+  return key;
+}
+
+/** Seals a live text to its outbox message (the id is authenticated data: it cannot be moved). */
+export function sealLiveText(id: number, text: string, secret: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", liveTextKey(secret), iv);
+  cipher.setAAD(Buffer.from(String(id)));
+  const body = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+}
+
+/** The text sealed for message `id` under one of `secrets`, or null (wrong message, rotated away). */
+export function openLiveText(id: number, sealed: string, secrets: string[]): string | null {
+  const raw = Buffer.from(sealed, "base64url");
+  if (raw.length < 28) return null;
+  for (const secret of secrets) {
+    try {
+      const decipher = crypto.createDecipheriv(
+        "aes-256-gcm",
+        liveTextKey(secret),
+        raw.subarray(0, 12),
+      );
+      decipher.setAAD(Buffer.from(String(id)));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    } catch {
+      // not this secret
+    }
+  }
+  return null;
+}
+
+async function keepLiveText(db: DB, id: number, text: string, now = Date.now()) {
+  await db
+    .deleteFrom("mail_live_texts")
+    .where("expires_at", "<=", new Date(now).toISOString())
+    .execute();
+  await db
+    .insertInto("mail_live_texts")
+    .values({
+      outbox_id: id,
+      sealed: sealLiveText(id, text, getEnv().SESSION_SECRETS[0]!),
+      expires_at: new Date(now + LIVE_TEXT_TTL_MS).toISOString(),
+    })
+    .execute();
   // The oldest first when full: a lost link is asked for again, a leak cannot be undone.
-  while (liveTexts.size >= LIVE_TEXT_MAX) liveTexts.delete(liveTexts.keys().next().value!);
-  liveTexts.set(id, { text, expires: now + LIVE_TEXT_TTL_MS });
+  await db
+    .deleteFrom("mail_live_texts")
+    .where(
+      "outbox_id",
+      "not in",
+      db
+        .selectFrom("mail_live_texts")
+        .select("outbox_id")
+        .orderBy("outbox_id", "desc")
+        .limit(LIVE_TEXT_MAX),
+    )
+    .execute();
 }
 
 /**
  * The live text of a stored message, handed out once (the outbox view, without SMTP), or null when
- * there is none (sent by SMTP, already shown, expired, or the server restarted since). Checked
- * against the stored copy, so a live text can never be shown with another message.
+ * there is none (sent by SMTP, already shown, expired, or sealed under a secret since retired).
+ * Taking it deletes it in the same statement, so two admins (or two workers) can never both be
+ * shown it. Checked against the stored copy, so a live text can never be shown with another message.
  */
-export function takeLiveText(
+export async function takeLiveText(
+  db: DB,
   message: { id: number; text_body: string },
   now = Date.now(),
-): string | null {
-  const entry = liveTexts.get(message.id);
-  if (!entry) return null;
-  liveTexts.delete(message.id);
-  if (entry.expires <= now || redactSecrets(entry.text) !== message.text_body) return null;
-  return entry.text;
+): Promise<string | null> {
+  const row = await db
+    .deleteFrom("mail_live_texts")
+    .where("outbox_id", "=", message.id)
+    .returning(["sealed", "expires_at"])
+    .executeTakeFirst();
+  if (!row || Date.parse(row.expires_at) <= now) return null;
+  const text = openLiveText(message.id, row.sealed, getEnv().SESSION_SECRETS);
+  if (text === null || redactSecrets(text) !== message.text_body) return null;
+  return text;
 }
 
 /**
@@ -132,7 +202,7 @@ export async function sendMail<N extends MailTemplateName>(
     }
   }
   const stored = await insertOutbox(db, input, { subject, text, status, error, sentAt });
-  if (status === "stored" && redactSecrets(text) !== text) keepLiveText(stored.id, text);
+  if (status === "stored" && redactSecrets(text) !== text) await keepLiveText(db, stored.id, text);
   return stored;
 }
 

@@ -170,3 +170,42 @@ export async function hitRateLimit(
   await recordAttempt(db, rule, key, now);
   return false;
 }
+
+/**
+ * The read-only API (issue 17): requests per token per minute (API_RATE_LIMIT_PER_MINUTE), one
+ * row per request, so that every worker process shares the count.
+ */
+export function apiRateRule(max: number): RateRule {
+  return { bucket: "api:token", max, windowMs: MINUTE, message: "auth.error.throttled" };
+}
+
+/**
+ * Checks and counts one API request in one write transaction (BEGIN IMMEDIATE: no two processes
+ * can both take the last request of a window). Answers whether it is refused, how many requests
+ * remain, and when refused, the seconds until the oldest request of the window leaves it.
+ */
+export async function takeApiRequest(
+  db: DB,
+  rule: RateRule,
+  key: string,
+  now: number = Date.now(),
+): Promise<{ limited: boolean; remaining: number; retryAfter: number }> {
+  return db.transaction().execute(async (trx) => {
+    const since = new Date(now - rule.windowMs).toISOString();
+    const row = await trx
+      .selectFrom("rate_limit_events")
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("at").as("oldest")])
+      .where("bucket", "=", rule.bucket)
+      .where("key", "=", key)
+      .where("at", ">", since)
+      .executeTakeFirst();
+    const used = Number(row?.n ?? 0);
+    if (used >= rule.max) {
+      const oldest = row?.oldest ? Date.parse(String(row.oldest)) : now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + rule.windowMs - now) / 1000));
+      return { limited: true, remaining: 0, retryAfter };
+    }
+    await recordAttempt(trx, rule, key, now);
+    return { limited: false, remaining: rule.max - used - 1, retryAfter: 0 };
+  });
+}

@@ -77,3 +77,10 @@ export function jsonRows(db: AnyDb, table: string, json: string) {
     field: (name: string) => (postgres ? sql.ref(`j.${name}`) : sql`j.value ->> ${"$." + name}`),
   };
 }
+
+/** Whether a text column holding a JSON array of strings has `value` among them. */
+export function jsonArrayHas(db: AnyDb, column: RawBuilder<unknown>, value: string) {
+  return dialectOf(db) === "postgres"
+    ? sql<boolean>`exists (select 1 from jsonb_array_elements_text(cast(${column} as jsonb)) as e(value) where e.value = ${value})`
+    : sql<boolean>`exists (select 1 from json_each(${column}) where value = ${value})`;
+}

@@ -15,6 +15,9 @@ import * as m0014 from "./2026-12-02-0014-moderation-basis";
 import * as m0015 from "./2026-12-02-0015-decision-overrides";
 import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 import * as postgresBaseline from "./postgres-baseline";
+import * as m0025 from "./2026-12-02-0025-shared-process-state";
+import * as m0024 from "./2026-12-02-0024-webhooks";
+import * as m0023 from "./2026-12-02-0023-api-tokens";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -33,6 +36,9 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0014-moderation-basis": m0014,
   "2026-12-02-0015-decision-overrides": m0015,
   "2026-12-02-0018-discussion-reminders": m0018,
+  "2026-12-02-0025-shared-process-state": m0025,
+  "2026-12-02-0024-webhooks": m0024,
+  "2026-12-02-0023-api-tokens": m0023,
 };
 
 /** SQLite's chain (the embedded default): every migration in order. */
@@ -65,6 +71,9 @@ export const POSTGRES_BASELINE_REPLACES = [
   "2026-12-02-0014-moderation-basis",
   "2026-12-02-0015-decision-overrides",
   "2026-12-02-0018-discussion-reminders",
+  "2026-12-02-0023-api-tokens",
+  "2026-12-02-0024-webhooks",
+  "2026-12-02-0025-shared-process-state",
 ];
 
 const postgresMigrations: Record<string, Migration> = {

@@ -1,10 +1,9 @@
 // The idle-timeout warning in a real browser (its clock fast-forwarded): the dialog appears 5
 // minutes before the session would end, "Stay signed in" keeps it, and shortly before the end a
 // half-filled question page is saved as a draft rather than lost.
-import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hashPassword } from "~/services/password.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApplicant } from "./support/accounts";
 import { expectAccessible, launch, newContext, signIn } from "./support/browser";
 
 let browser: Browser;
@@ -30,30 +29,13 @@ function dialogOpen(page: Page): Promise<boolean> {
   );
 }
 
-/** An applicant of this test's own (the demo accounts belong to the journeys in other files). */
-async function createApplicant(): Promise<{ email: string; password: string }> {
-  const email = `idle.${Date.now()}@example.cn`;
-  const password = "idle-timeout-2026-secure";
-  const hash = await hashPassword(password);
-  const db = new SQLite(inject("databasePath"), { fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    db.prepare(
-      `insert into users (email, password_hash, role, display_name, locale, email_verified_at)
-       values (?, ?, 'applicant', 'Idle Applicant', 'en', ?)`,
-    ).run(email, hash, new Date().toISOString());
-  } finally {
-    db.close();
-  }
-  return { email, password };
-}
-
 describe("idle-timeout warning", () => {
   it("warns, keeps the session on request, and saves the typed draft before the end", async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await page.clock.install();
-    const account = await createApplicant();
+    // An applicant of this test's own (the demo accounts belong to the journeys in other files).
+    const account = await createApplicant({ prefix: "idle", name: "Idle Applicant" });
     await signIn(page, account.email, account.password);
 
     // A proposal's first question page, with something chosen but not yet saved.
@@ -63,7 +45,12 @@ describe("idle-timeout warning", () => {
     }
     await page.waitForURL(/\/proposals\/\d+\/eligibility/);
     const stepUrl = page.url();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    // The page's autosave is a request that keeps the session alive; here it fails (as with no
+    // network), so the choice stays unsaved and the idle timer runs from the failed attempt.
+    await page.route("**/autosave", (route) => route.abort());
     await page.locator('input[name="applicantType"]').first().check();
+    await page.locator(".autosave-status--problem").waitFor();
 
     const dialog = page.getByRole("dialog", {
       name: /You will be signed out soon|您即将被退出登录/,

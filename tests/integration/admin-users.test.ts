@@ -268,7 +268,7 @@ describe("staff invitations", () => {
       .select(["id", "text_body"])
       .where("to_address", "=", "late@cda.gov.pk")
       .executeTakeFirstOrThrow();
-    const live = takeLiveText(mail)!;
+    const live = (await takeLiveText(db(), mail))!;
     const token = new URL(live.match(/https?:\/\/\S+/)![0]).searchParams.get("token")!;
     await db()
       .updateTable("auth_tokens")

@@ -149,7 +149,9 @@ describe("registration", () => {
     expect(mail!.subject).toBe("请确认您的电子邮箱");
     // Stored without its secret; the live link is handed out once (the outbox view, no SMTP).
     expect(mail!.text_body).toContain("http://localhost:3000/verify-email?token=REDACTED");
-    expect(takeLiveText(mail!)).toMatch(/http:\/\/localhost:3000\/verify-email\?token=[\w-]{43}/);
+    expect(await takeLiveText(db(), mail!)).toMatch(
+      /http:\/\/localhost:3000\/verify-email\?token=[\w-]{43}/,
+    );
     const audit = await db()
       .selectFrom("audit_log")
       .selectAll()
@@ -205,7 +207,7 @@ async function findUser(email: string) {
 async function registerAndGetToken(email: string) {
   await callAction(register.action, "/register", registration({ email }));
   const mail = await lastMailTo(email);
-  return tokenFrom(takeLiveText(mail!)!, "/verify-email");
+  return tokenFrom((await takeLiveText(db(), mail!))!, "/verify-email");
 }
 
 describe("email confirmation", () => {
@@ -264,7 +266,7 @@ describe("email confirmation", () => {
     expect(await mailCount("resend.me@example.cn")).toBe(2);
     expect(await mailCount("nobody.here@example.cn")).toBe(0);
     const newToken = tokenFrom(
-      takeLiveText((await lastMailTo("resend.me@example.cn"))!)!,
+      (await takeLiveText(db(), (await lastMailTo("resend.me@example.cn"))!))!,
       "/verify-email",
     );
     expect(newToken).not.toBe(oldToken);
@@ -487,7 +489,7 @@ describe("password reset", () => {
     expect(await mailCount("nobody@example.cn")).toBe(0);
     const mail = await lastMailTo("forgetful@example.cn");
     expect(mail?.template).toBe("reset_password");
-    const token = tokenFrom(takeLiveText(mail!)!, "/reset-password");
+    const token = tokenFrom((await takeLiveText(db(), mail!))!, "/reset-password");
     const tokenRow = await db()
       .selectFrom("auth_tokens")
       .selectAll()

@@ -8,6 +8,28 @@ import { openDatabase, migrateToLatest } from "~/services/db.server";
 import { writeAudit } from "~/models/audit.server";
 
 describe("migrations", () => {
+  it("applies a migration that lands after a higher-numbered one already ran (0024 after 0025)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-mig-"));
+    const { db } = openDatabase(path.join(dir, "unordered.db"));
+    const all = await migrationProvider.getMigrations();
+    const late = "2026-12-02-0024-webhooks";
+    expect(Object.keys(all)).toContain(late);
+    // A database migrated by a build that did not have 0024 yet (but had 0025).
+    const without = Object.fromEntries(Object.entries(all).filter(([name]) => name !== late));
+    const earlier = new Migrator({ db, provider: { getMigrations: async () => without } });
+    expect((await earlier.migrateToLatest()).error).toBeUndefined();
+    expect(await migrateToLatest(db)).toEqual([late]);
+    const tables = await sql<{ name: string }>`
+      select name from sqlite_master where type = 'table' and name like 'webhook_%'`.execute(db);
+    expect(tables.rows.map((r) => r.name).sort()).toEqual([
+      "webhook_attempts",
+      "webhook_deliveries",
+      "webhook_endpoints",
+    ]);
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("migrate an empty file, and a second run changes nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-mig-"));
     const { db } = openDatabase(path.join(dir, "fresh.db"));

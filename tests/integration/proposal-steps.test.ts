@@ -5,6 +5,7 @@ import { decodeMsg } from "~/utils/form";
 import { getDb } from "~/services/db.server";
 import { loadAnswers } from "~/models/proposals.server";
 import * as stepRoute from "~/routes/proposals.$id.$step";
+import * as autosaveRoute from "~/routes/proposals.$id.$step.autosave";
 import * as newRoute from "~/routes/proposals.new";
 import * as listRoute from "~/routes/proposals._index";
 import * as taskRoute from "~/routes/proposals.$id._index";
@@ -67,7 +68,12 @@ async function startProposal(cookie: string, slug = callSlug) {
   return id;
 }
 
-function postStep(
+/**
+ * Posts a step. A "Save and continue" that fails is kept as a draft and answered with a redirect
+ * to the step shown again with its errors (`?invalid=1`); this follows it as a browser would and
+ * answers 400 with that page's errors and values (so tests read what the applicant sees).
+ */
+async function postStep(
   cookie: string,
   id: number,
   step: string,
@@ -75,12 +81,20 @@ function postStep(
   intent = "continue",
   query = "",
 ) {
-  return callAction(
+  const res = await callAction(
     stepRoute.action,
     `/proposals/${id}/${step}${query}`,
     { ...fields, intent },
     { cookie, params: { id: String(id), step } },
   );
+  if (res.status === 302 && res.location?.includes("invalid=1")) {
+    const page = await callLoader(stepRoute.loader, res.location, {
+      cookie,
+      params: { id: String(id), step },
+    });
+    return { ...page, status: 400 };
+  }
+  return res;
 }
 
 function with_(step: string, changes: Record<string, string | string[]>) {
@@ -219,7 +233,7 @@ describe("the question steps", () => {
     expect(tasks.data.statuses.resilience).toBe("notNeeded");
   });
 
-  it("an invalid post answers 400 with the errors and everything typed, and saves nothing", async () => {
+  it("an invalid post shows the step again with the errors and everything typed, kept as an incomplete draft", async () => {
     const { cookie } = await signedIn("applicant");
     const id = await startProposal(cookie);
     const res = await postStep(
@@ -234,7 +248,17 @@ describe("the question steps", () => {
     expect(res.data.values.email).toBe("not-an-email");
     expect(res.data.values.givenNames).toBe("小明");
     expect(res.data.values.jobTitle).toBe(VALID_POSTS.contact!.jobTitle);
-    expect((await loadAnswers(db, id)).contact).toBeUndefined();
+    // Kept as typed, but not complete: submission's re-check still refuses it.
+    const saved = (await loadAnswers(db, id)).contact;
+    expect(saved?.complete).toBe(false);
+    expect(saved?.data.email).toBe("not-an-email");
+    // Opened again later without the marker: the typed values, no error marks.
+    const later = await callLoader(stepRoute.loader, `/proposals/${id}/contact`, {
+      cookie,
+      params: { id: String(id), step: "contact" },
+    });
+    expect(later.data.values.givenNames).toBe("小明");
+    expect(later.data.errors).toEqual({});
   });
 
   it("refuses money with 3 decimals, percentages not summing to 100 and dates out of order", async () => {
@@ -270,8 +294,8 @@ describe("the question steps", () => {
       "proposal.err.order.operationsStart",
     );
     const answers = await loadAnswers(db, id);
-    expect(answers.investment).toBeUndefined();
-    expect(answers.timeline).toBeUndefined();
+    expect(answers.investment?.complete).toBe(false);
+    expect(answers.timeline?.complete).toBe(false);
   });
 
   it("stores the USD equivalent with the rate, its date and source beside a CNY amount", async () => {
@@ -620,5 +644,75 @@ describe("the company profile", () => {
       params: { id: String(id), step: "organisation" },
     });
     expect(page.data.usccStatus).toBe("checkFailed");
+  });
+});
+
+function autosave(
+  cookie: string,
+  id: number,
+  step: string,
+  fields: Record<string, string | string[]>,
+) {
+  return callAction(autosaveRoute.action, `/proposals/${id}/${step}/autosave`, fields, {
+    cookie,
+    params: { id: String(id), step },
+  });
+}
+
+describe("two tabs and autosave", () => {
+  it("an autosave keeps what is typed; a page behind another tab's save is told, never overwrites", async () => {
+    const { cookie } = await signedIn("applicant");
+    const id = await startProposal(cookie);
+    const open = () =>
+      callLoader(stepRoute.loader, `/proposals/${id}/contact`, {
+        cookie,
+        params: { id: String(id), step: "contact" },
+      });
+    const tabA = (await open()).data.revision as string;
+    const tabB = tabA;
+    const saved = await autosave(cookie, id, "contact", { familyName: "Wang", revision: tabA });
+    expect(saved.data).toMatchObject({ autosave: "saved" });
+    expect((await loadAnswers(db, id)).contact?.data.familyName).toBe("Wang");
+    const stale = await autosave(cookie, id, "contact", { familyName: "Li", revision: tabB });
+    expect(stale.status).toBe(409);
+    expect(stale.data).toEqual({ autosave: "conflict" });
+    // An explicit save from the page behind is told too, keeps what it typed and carries the
+    // stored revision, so a second press replaces the other tab's answers on purpose.
+    const told = await postStep(
+      cookie,
+      id,
+      "contact",
+      { familyName: "Li", revision: tabB },
+      "draft",
+    );
+    expect(told.status).toBe(409);
+    expect(key(told.data.errors._form)).toBe("proposal.err.changedElsewhere");
+    expect(told.data.values.familyName).toBe("Li");
+    expect((await loadAnswers(db, id)).contact?.data.familyName).toBe("Wang");
+    const again = await postStep(
+      cookie,
+      id,
+      "contact",
+      { familyName: "Li", revision: told.data.revision },
+      "draft",
+    );
+    expect(again.status).toBe(302);
+    expect((await loadAnswers(db, id)).contact?.data.familyName).toBe("Li");
+  });
+
+  it("an autosave of a completed section keeps it complete only while it still passes", async () => {
+    const { cookie } = await signedIn("applicant");
+    const id = await startProposal(cookie);
+    expect((await postStep(cookie, id, "contact", VALID_POSTS.contact!)).status).toBe(302);
+    await autosave(cookie, id, "contact", with_("contact", { jobTitle: "CTO" }));
+    expect((await loadAnswers(db, id)).contact).toMatchObject({
+      complete: true,
+      data: { jobTitle: "CTO" },
+    });
+    await autosave(cookie, id, "contact", with_("contact", { email: "nope" }));
+    expect((await loadAnswers(db, id)).contact).toMatchObject({
+      complete: false,
+      data: { email: "nope" },
+    });
   });
 });

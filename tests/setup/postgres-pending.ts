@@ -3,6 +3,18 @@
 // one means deleting its line; the rest of tests/integration runs on both databases.
 export const POSTGRES_PENDING: { file: string; why: string }[] = [
   {
+    file: "api.test.ts",
+    why: "landed on main with its migration after the first PostgreSQL run; not yet run on PostgreSQL",
+  },
+  {
+    file: "scheduler.test.ts",
+    why: "landed on main with its migration after the first PostgreSQL run; not yet run on PostgreSQL",
+  },
+  {
+    file: "webhooks.test.ts",
+    why: "landed on main with its migration after the first PostgreSQL run; not yet run on PostgreSQL",
+  },
+  {
     file: "access-policy.test.ts",
     why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
   },

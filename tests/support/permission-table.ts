@@ -73,6 +73,7 @@ export type ParamSource =
   | "attachmentId"
   | "draftAttachmentId"
   | "outboxId"
+  | "webhookId"
   | "step"
   | "splat"
   | "locale";
@@ -150,6 +151,22 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     action: walled(officials("invalid")),
   },
   "admin.users.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
+  "admin.webhooks.$id.tsx": {
+    params: { id: "webhookId" },
+    loader: adminOnly("ok"),
+    action: adminOnly("invalid"),
+  },
+  "admin.webhooks._index.tsx": { loader: adminOnly("ok"), action: adminOnly("invalid") },
+  // The read-only API (issue 17): bearer tokens only, a session cookie is never accepted (no
+  // CSRF); tests/integration/api.test.ts runs these routes against every kind of token.
+  "api.openapi[.json].ts": { loader: all("ok") },
+  "api.v1.$.ts": { params: { "*": "splat" }, loader: all("notFound") },
+  "api.v1.calls._index.ts": { loader: all("unauthorised") },
+  "api.v1.calls.$slug._index.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.calls.$slug.criteria.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.calls.$slug.ranking.ts": { params: { slug: "callSlug" }, loader: all("unauthorised") },
+  "api.v1.proposals.$id.ts": { params: { id: "submittedId" }, loader: all("unauthorised") },
+  "api.v1.me.proposals.ts": { loader: all("unauthorised") },
   "attachments.$id.ts": {
     params: { id: "attachmentId" },
     // Owner, the attested reviewer and officials may download; everyone else (a conflicted
@@ -212,6 +229,11 @@ export const PERMISSION_TABLE: Record<string, RouteEntry> = {
     params: { id: "draftId", step: "step" },
     loader: ownerOnly("ok"),
     action: ownerOnly("invalid"),
+  },
+  "proposals.$id.$step.autosave.ts": {
+    params: { id: "draftId", step: "step" },
+    // Whatever the page holds is kept as the step's draft (an empty form too).
+    action: ownerOnly("ok"),
   },
   "proposals.$id._index.tsx": { params: { id: "draftId" }, loader: ownerOnly("ok") },
   "proposals.$id.check.tsx": {
@@ -362,6 +384,11 @@ export const PERMISSION_VARIANTS: { file: string; label: string; entry: RouteEnt
     entry: { params: { id: "submittedId" }, loader: ownerOnly("ok") },
   },
   {
+    file: "proposals.$id.$step.autosave.ts",
+    label: "A's submitted proposal",
+    entry: { params: { id: "submittedId", step: "step" }, action: ownerOnly("conflict") },
+  },
+  {
     file: "proposals.$id.$step.tsx",
     label: "A's submitted proposal",
     entry: {
@@ -468,6 +495,7 @@ export interface World {
   attachmentId: number;
   draftAttachmentId: number;
   outboxId: number;
+  webhookId: number;
   reviewId: number;
   /** A's second submitted proposal: the assigned reviewer's review of it is in, and discussed. */
   discussedId: number;
@@ -636,6 +664,17 @@ export async function createWorld(people: People): Promise<World> {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  const webhook = await db
+    .insertInto("webhook_endpoints")
+    .values({
+      url: "https://hooks.example.org/cda",
+      events_json: JSON.stringify(["call.opened"]),
+      secret_encrypted: "v1.not-a-real-secret",
+      owner_id: people.admin.id,
+      created_by: people.admin.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   // Written directly above: the score read model of the call, as the model functions keep it.
   await db.transaction().execute((trx) => rebuildCallScores(trx, call.id));
   return {
@@ -653,6 +692,7 @@ export async function createWorld(people: People): Promise<World> {
         .executeTakeFirstOrThrow()
     ).id,
     outboxId: outbox.id,
+    webhookId: webhook.id,
     reviewId: review.id,
     discussedId: discussed.id,
     submittedReference,
@@ -681,6 +721,8 @@ export function paramValue(source: ParamSource, world: World): string {
       return String(world.draftAttachmentId);
     case "outboxId":
       return String(world.outboxId);
+    case "webhookId":
+      return String(world.webhookId);
     case "step":
       return "project";
     case "splat":

@@ -35,6 +35,11 @@ const LANDED: Record<string, string> = {
     "c57016ab40bfdcaeb5dcc5b5d441172646c9d41413e5dcea39ddda3d368bacce",
   "2026-12-02-0018-discussion-reminders.ts":
     "bd5b586f88f1a57db9cf296bf565949282ea6d090c0ef01eb723e12d40437315",
+  "2026-12-02-0025-shared-process-state.ts":
+    "aebfb5856828b489496c32e7f5babba10067ce7ce5608df6e77a4eedb956780f",
+  "2026-12-02-0024-webhooks.ts": "677283c60b2b78658f5bd651f72f72f0de40525b114a3d2b99a9fedbebc87998",
+  "2026-12-02-0023-api-tokens.ts":
+    "c0ad9517c85563c53dc7e88005ea6060b9360c5d1ea7c1058ac33a9c29dd89b7",
 };
 
 const DIR = path.resolve(import.meta.dirname, "../../db/migrations");

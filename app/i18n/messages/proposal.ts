@@ -61,6 +61,15 @@ export const en = {
   "proposal.view.submittedAt": "Submitted:",
   "proposal.view.readOnly": "This proposal has been submitted and can no longer be changed.",
   "proposal.view.receipt": "View your receipt",
+  "proposal.autosave.saving": "Saving…",
+  "proposal.autosave.saved": "Saved at {time}",
+  "proposal.autosave.failed":
+    "Not saved: check your connection. Your answers are still on this page and will be saved when you next type.",
+  "proposal.autosave.conflict":
+    "Not saved: this section was changed in another tab or window. Reload the page to see those answers, or select Save as draft to replace them with what is on this page.",
+  "proposal.form.leaveUnsaved": "You have answers that are not saved yet. Leave this page anyway?",
+  "proposal.err.changedElsewhere":
+    "This section was changed in another tab or window. Select the button again to replace those answers with what is on this page, or reload the page to see them",
   "proposal.form.saveContinue": "Save and continue",
   "proposal.form.saveDraft": "Save as draft",
   "proposal.form.saved": "Your answers have been saved as a draft.",
@@ -340,6 +349,15 @@ export const zh: Record<keyof typeof en, string> = {
   "proposal.view.submittedAt": "提交时间：",
   "proposal.view.readOnly": "此提案已提交，无法再修改。",
   "proposal.view.receipt": "查看回执",
+  "proposal.autosave.saving": "正在保存…",
+  "proposal.autosave.saved": "已于 {time} 保存",
+  "proposal.autosave.failed":
+    "未能保存：请检查网络连接。您的答案仍在此页面上，您再次输入时将自动保存。",
+  "proposal.autosave.conflict":
+    "未能保存：此部分已在另一个标签页或窗口中修改。重新加载页面可查看那些答案，或点击“保存草稿”用此页面上的答案替换它们。",
+  "proposal.form.leaveUnsaved": "您有尚未保存的答案。仍要离开此页面吗？",
+  "proposal.err.changedElsewhere":
+    "此部分已在另一个标签页或窗口中修改。再次点击按钮将用此页面上的答案替换那些答案；重新加载页面可查看那些答案",
   "proposal.form.saveContinue": "保存并继续",
   "proposal.form.saveDraft": "保存草稿",
   "proposal.form.saved": "您的答案已保存为草稿。",

@@ -127,6 +127,7 @@ export const en = {
   "receipt.note":
     "Keep this receipt. The SHA-256 fingerprints identify exactly the files the CDA received.",
   "receipt.print": "To print this receipt, use your browser's print command.",
+  "receipt.printButton": "Print this receipt",
   "receipt.pdf": "Download this receipt as a PDF",
   "receipt.generated": "Generated {time}",
   "receipt.issuer": "Capital Development Authority, Islamabad: CDA Investment Proposal Portal",
@@ -286,6 +287,7 @@ export const zh: Record<keyof typeof en, string> = {
   "receipt.noDocuments": "无文件",
   "receipt.note": "请妥善保存本回执。SHA-256 指纹可准确识别首都发展局收到的文件。",
   "receipt.print": "如需打印本回执，请使用浏览器的打印功能。",
+  "receipt.printButton": "打印本回执",
   "receipt.pdf": "下载本回执的 PDF 版本",
   "receipt.generated": "生成时间：{time}",
   "receipt.issuer": "伊斯兰堡首都发展局（CDA）：首都发展局投资提案门户",

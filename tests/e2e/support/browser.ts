@@ -32,11 +32,21 @@ export async function newContext(
     javaScriptEnabled?: boolean;
     locale?: string;
     viewport?: { width: number; height: number };
+    /** A phone: 390×844 CSS pixels, touch, a mobile user agent's layout. */
+    phone?: boolean;
   } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
     ...(options.viewport ? { viewport: options.viewport } : {}),
+    ...(options.phone
+      ? {
+          viewport: { width: 390, height: 844 },
+          isMobile: true,
+          hasTouch: true,
+          deviceScaleFactor: 3,
+        }
+      : {}),
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     locale: options.locale ?? "en-GB",
     timezoneId: "Asia/Shanghai",

@@ -1,5 +1,7 @@
 // Starts the built server (node server.mjs) on a free port with a fresh, seeded database in a temp
-// directory, waits for /healthz, and kills it by its own PID when the run ends.
+// directory, waits for /healthz, and kills it by its own PID when the run ends. The server runs as
+// it ships: a cluster of one worker per core (WEB_CONCURRENCY unset), so consecutive requests of a
+// journey may reach different processes.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -52,7 +54,9 @@ export default async function setup(project: TestProject) {
     },
     stdio: ["ignore", out, out],
   });
-  const deadline = Date.now() + 30_000;
+  // The primary migrates and seeds in a worker of its own before the workers start; on a busy
+  // machine that takes a while, so the bound is generous (it only ends a run that is stuck).
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (server.exitCode !== null) {
       throw new Error(
@@ -66,7 +70,7 @@ export default async function setup(project: TestProject) {
       // not listening yet
     }
     if (Date.now() > deadline)
-      throw new Error(`The server did not answer in 30 s:\n${fs.readFileSync(logFile, "utf8")}`);
+      throw new Error(`The server did not answer in 180 s:\n${fs.readFileSync(logFile, "utf8")}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   project.provide("baseUrl", baseUrl);
@@ -74,9 +78,12 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (server?.pid && server.exitCode === null) {
+      // The primary stops its workers; SIGKILL only if it has not exited after their grace.
+      const exited = new Promise((r) => server!.once("exit", r));
       server.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
-      if (server.exitCode === null) server.kill("SIGKILL");
+      const grace = new Promise((r) => setTimeout(r, 40_000).unref());
+      await Promise.race([exited, grace]);
+      if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
     }
     if (process.env.KEEP_E2E_DIR) console.log(`e2e files kept in ${dir}`);
     else if (dir) fs.rmSync(dir, { recursive: true, force: true });
