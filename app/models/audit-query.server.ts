@@ -26,6 +26,7 @@ import {
   type AuditFilter,
   type AuditFilterErrors,
 } from "~/domain/audit-filter";
+import { contains } from "~/services/sql-dialect.server";
 
 export interface AuditRow {
   id: number;
@@ -79,9 +80,7 @@ async function filtered(
   const proposalId = typeof named === "number" ? named : null;
   let q = db.selectFrom("audit_log as a").leftJoin("proposals as p", "p.id", "a.proposal_id");
   if (filter.actor)
-    q = q.where(
-      sql<SqlBool>`instr(lower(coalesce(a.actor_email, '')), ${filter.actor.toLowerCase()}) > 0`,
-    );
+    q = q.where(contains(db, sql`lower(coalesce(a.actor_email, ''))`, filter.actor.toLowerCase()));
   if (filter.action && !errors.action) {
     if (filter.action.endsWith(".*"))
       q = q.where(

@@ -10,8 +10,14 @@ import { parseOverride, type DecisionOverride } from "~/domain/decision-override
 import { creditCodePending } from "~/models/credit-code-check.server";
 import { walledProposalIds } from "~/models/access.server";
 import { callRanking, scopedRanks, type CallRanking } from "~/models/score-read-model.server";
-import type { DB } from "~/services/db.server";
+import { dialectOf, type DB } from "~/services/db.server";
 import { PAGE_SIZE, type BoardQuery, type SortColumn } from "~/domain/board-query";
+import {
+  greatest,
+  least,
+  orderWithoutCase,
+  truncateToInteger,
+} from "~/services/sql-dialect.server";
 
 export * from "~/domain/board-query";
 
@@ -112,16 +118,18 @@ type BoardFilters = Pick<BoardQuery, "track" | "status" | "decision" | "qualifie
 // two rows tie on (company and title compare without ASCII case, as `collate nocase` orders).
 const SORT_EXPRESSIONS: Record<
   Exclude<SortColumn, "rank" | "calibrated">,
-  { order: RawBuilder<unknown>; group: RawBuilder<unknown> }
+  { order: RawBuilder<unknown>; group: RawBuilder<unknown>; withoutCase?: true }
 > = {
   reference: same(sql.ref("ps.reference")),
   company: {
-    order: sql`${sql.ref("ps.company_en")} collate nocase`,
+    order: sql.ref("ps.company_en"),
     group: sql`lower(${sql.ref("ps.company_en")})`,
+    withoutCase: true,
   },
   title: {
-    order: sql`${sql.ref("ps.title")} collate nocase`,
+    order: sql.ref("ps.title"),
     group: sql`lower(${sql.ref("ps.title")})`,
+    withoutCase: true,
   },
   sector: same(sql.ref("ps.tracks")),
   investment: same(sql.ref("ps.investment_usd_cents")),
@@ -202,8 +210,11 @@ async function orderedIds(
     "ps.proposal_id",
     col.group.as("k"),
   ]);
-  if (q.dir === "asc") query = query.orderBy(sql`${col.order} is null`, "asc");
-  query = query.orderBy(col.order, q.dir);
+  const sortBy = col.withoutCase ? orderWithoutCase(db, col.order) : col.order;
+  // PostgreSQL, unlike SQLite, puts NULL first descending: there it needs saying both ways.
+  if (q.dir === "asc" || dialectOf(db) === "postgres")
+    query = query.orderBy(sql`${sortBy} is null`, "asc");
+  query = query.orderBy(sortBy, q.dir);
   const rows = await query.execute();
   const group = new Int32Array(rows.length);
   for (let i = 1; i < rows.length; i++)
@@ -570,7 +581,7 @@ async function computeHistogram(
     .select([
       sql<
         number | null
-      >`case when ${col} is null then null else min(9, max(0, cast(${col} / 10 as integer))) end`.as(
+      >`case when ${col} is null then null else ${least(db, 9, greatest(db, 0, truncateToInteger(db, sql`${col} / 10`)))} end`.as(
         "bin",
       ),
       sql<number>`count(*)`.as("n"),

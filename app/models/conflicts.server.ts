@@ -44,6 +44,8 @@ const WHOLE_CODE = /^[0-9A-Z]{18}$/;
 export async function searchOrganisations(db: DB, query: string): Promise<OrganisationHit[]> {
   const q = query.normalize("NFKC").trim();
   if (q.length < 2) return [];
+  // Case-insensitive on both databases (SQLite's LIKE is, PostgreSQL's is not): both sides lowered
+  // by the database's own lower(), so that SQLite matches exactly as its LIKE did.
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   const code = q.toUpperCase();
   const rows = await db
@@ -51,9 +53,9 @@ export async function searchOrganisations(db: DB, query: string): Promise<Organi
     .select(["id", "legal_name_en", "legal_name_zh", "parent_group"])
     .where((eb) =>
       eb.or([
-        sql<boolean>`legal_name_en like ${like} escape '\\'`,
-        sql<boolean>`legal_name_zh like ${like} escape '\\'`,
-        sql<boolean>`parent_group like ${like} escape '\\'`,
+        sql<boolean>`lower(legal_name_en) like lower(${like}) escape '\\'`,
+        sql<boolean>`lower(legal_name_zh) like lower(${like}) escape '\\'`,
+        sql<boolean>`lower(parent_group) like lower(${like}) escape '\\'`,
         ...(WHOLE_CODE.test(code) ? [eb("uscc", "=", code)] : []),
       ]),
     )

@@ -19,6 +19,7 @@ import { writeAudit, type AuditInput } from "~/models/audit.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
 import { enqueueEvent } from "~/models/webhooks.server";
 import type { DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 
 /** The columns of a proposal that other modules may write: everything but its status. */
 export type ProposalColumns = Omit<ProposalUpdate, "status" | "id">;
@@ -109,6 +110,8 @@ async function readSubject(trx: DB, proposalId: number): Promise<MoveSubject | u
       "calls.closes_at",
     ])
     .where("proposals.id", "=", proposalId)
+    // Read, checked, then written: the move holds the proposal until it commits.
+    .$call(forUpdate(trx, "proposals"))
     .executeTakeFirst();
   return row
     ? {

@@ -46,6 +46,7 @@ import {
   type CriterionMeta,
 } from "~/models/scoring.server";
 import type { DB } from "~/services/db.server";
+import { forUpdate, jsonRows } from "~/services/sql-dialect.server";
 import { isReadSnapshot } from "~/services/exports/snapshot.server";
 
 /** Proposals refreshed per round of reads and writes (bounds statement parameters and memory). */
@@ -79,11 +80,15 @@ export async function refreshProposalScores(
       .execute();
     for (const r of rows) byCall.set(r.call_id, [...(byCall.get(r.call_id) ?? []), r.id]);
   }
-  for (const [callId, list] of byCall) {
+  // Calls in id order: two transactions refreshing the same calls lock them in the same order.
+  for (const [callId, list] of [...byCall].sort(([a], [b]) => a - b)) {
     const call = await trx
       .selectFrom("calls")
       .selectAll()
       .where("id", "=", callId)
+      // One writer of a call's scores at a time: on PostgreSQL two refreshes of one proposal read
+      // the same old rows and both inserted (a duplicate key in proposal_scores, a 500).
+      .$call(forUpdate(trx, "calls"))
       .executeTakeFirstOrThrow();
     const criteria = await loadCallCriteria(trx, call.id);
     for (let i = 0; i < list.length; i += CHUNK)
@@ -99,6 +104,7 @@ export async function rebuildCallScores(trx: DB, callId: number): Promise<void> 
     .selectFrom("calls")
     .selectAll()
     .where("id", "=", callId)
+    .$call(forUpdate(trx, "calls"))
     .executeTakeFirst();
   if (!call) return;
   await trx.deleteFrom("proposal_scores").where("call_id", "=", callId).execute();
@@ -293,11 +299,13 @@ async function refreshInCall(
     .deleteFrom("review_totals")
     .where("proposal_id", "in", [...ids])
     .execute();
-  if (fresh.length)
+  if (fresh.length) {
+    const j = jsonRows(trx, "review_totals", JSON.stringify(fresh));
     await sql`insert into review_totals (review_id, call_id, proposal_id, reviewer_id, total_num)
-      select j.value ->> '$.review_id', j.value ->> '$.call_id', j.value ->> '$.proposal_id',
-        j.value ->> '$.reviewer_id', j.value ->> '$.total_num'
-      from json_each(${JSON.stringify(fresh)}) as j`.execute(trx);
+      select ${j.field("review_id")}, ${j.field("call_id")}, ${j.field("proposal_id")},
+        ${j.field("reviewer_id")}, ${j.field("total_num")}
+      from ${j.from}`.execute(trx);
+  }
 
   const call_delta = perCall.get(call.id);
   if (call_delta && (call_delta.n || call_delta.sum || call_delta.sumSq))
@@ -309,10 +317,22 @@ async function refreshInCall(
     );
   const changed = [...perReviewer].filter(([, d]) => d.n || d.sum || d.sumSq);
   if (changed.length) {
-    const rows = JSON.stringify(changed.map(([id, d]) => [id, d.n, d.sum, d.sumSq]));
+    const j = jsonRows(
+      trx,
+      "reviewer_score_stats",
+      JSON.stringify(
+        changed.map(([id, d]) => ({
+          reviewer_id: id,
+          review_count: d.n,
+          total_sum: d.sum,
+          total_sum_sq: d.sumSq,
+        })),
+      ),
+    );
     await sql`insert into reviewer_score_stats (call_id, reviewer_id, review_count, total_sum, total_sum_sq)
-      select ${call.id}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]'
-      from json_each(${rows}) as j where true
+      select ${call.id}, ${j.field("reviewer_id")}, ${j.field("review_count")},
+        ${j.field("total_sum")}, ${j.field("total_sum_sq")}
+      from ${j.from} where true
       on conflict (call_id, reviewer_id) do update set review_count = review_count + excluded.review_count,
         total_sum = total_sum + excluded.total_sum, total_sum_sq = total_sum_sq + excluded.total_sum_sq`.execute(
       trx,
@@ -332,16 +352,14 @@ async function refreshInCall(
   if (result.proposals.length) {
     const rows = result.proposals.map((p) => scoreRow(p, call.id, tieBreak));
     const columns = Object.keys(rows[0]!);
+    const j = jsonRows(trx, "proposal_scores", JSON.stringify(rows));
     await sql`insert into proposal_scores (${sql.join([
       ...columns.map((c) => sql.ref(c)),
       ...BOARD_KEYS.map((c) => sql.ref(c)),
     ])})
-      select ${sql.join([
-        ...columns.map((c) => sql`j.value ->> ${"$." + c}`),
-        ...BOARD_KEYS.map((c) => sql.ref(`p.${c}`)),
-      ])}
-      from json_each(${JSON.stringify(rows)}) as j
-      join proposals as p on p.id = j.value ->> '$.proposal_id'`.execute(trx);
+      select ${sql.join([...columns.map((c) => j.field(c)), ...BOARD_KEYS.map((c) => sql.ref(`p.${c}`))])}
+      from ${j.from}
+      join proposals as p on p.id = ${j.field("proposal_id")}`.execute(trx);
   }
 }
 

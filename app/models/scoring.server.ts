@@ -20,6 +20,7 @@ import {
 import { conflictedUsersByProposal } from "~/models/access.server";
 import type { DB } from "~/services/db.server";
 import { RANKED_STATUSES } from "~/domain/board-query";
+import { joinedText } from "~/services/sql-dialect.server";
 
 export { RANKED_STATUSES };
 
@@ -141,11 +142,11 @@ export async function loadScoringInput(
       "reviews.proposal_id as proposalId",
       "reviews.reviewer_id as reviewerId",
       "reviews.submitted_at as submittedAt",
-      sql<
-        string | null
-      >`group_concat(review_scores.criterion_id || ':' || coalesce(review_scores.level, '') || ':' || coalesce(review_scores.gate_pass, ''), ',')`.as(
-        "packed",
-      ),
+      joinedText(
+        db,
+        sql`review_scores.criterion_id || ':' || coalesce(cast(review_scores.level as text), '') || ':' || coalesce(cast(review_scores.gate_pass as text), '')`,
+        ",",
+      ).as("packed"),
     ])
     .where("proposals.call_id", "=", call.id)
     .where("proposals.status", "in", [...RANKED_STATUSES])

@@ -9,6 +9,7 @@ import { documentProblems, type DocumentKind, type DocumentProblem } from "~/dom
 import { tracksOf, validateAllSteps } from "~/domain/proposal-steps";
 import type { QuestionStepId } from "~/schemas";
 import type { DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 import { countByKind, listDocuments, type AuditContext } from "./attachments.server";
 import { submit as submitMove, withdraw as withdrawMove } from "./proposal-lifecycle.server";
@@ -264,6 +265,10 @@ const readForSubmission = (db: DB, proposalId: number, userId: number, submissio
     ])
     .where("proposals.id", "=", proposalId)
     .where("proposals.owner_id", "=", userId)
+    // A second submission of the same proposal (a double click, two tabs, two servers) waits here
+    // until the first commits, then reads it submitted and answers its reference; without the
+    // lock, PostgreSQL let both read "draft" and the second took a reference of its own.
+    .$call(forUpdate(db, "proposals"))
     .executeTakeFirst();
 
 /** The next reference number of `year`. */
@@ -272,7 +277,10 @@ const nextReferenceNumber = (db: DB, year: number) =>
     .insertInto("reference_counters")
     .values({ year, last_value: 1 })
     .onConflict((oc) =>
-      oc.column("year").doUpdateSet((eb) => ({ last_value: eb("last_value", "+", 1) })),
+      // Qualified: PostgreSQL's DO UPDATE sees both the row and `excluded`.
+      oc
+        .column("year")
+        .doUpdateSet((eb) => ({ last_value: eb("reference_counters.last_value", "+", 1) })),
     )
     .returning("last_value")
     .executeTakeFirstOrThrow();

@@ -81,7 +81,9 @@ function isUniqueViolation(err: unknown): boolean {
     !!err &&
     typeof err === "object" &&
     "code" in err &&
-    String((err as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT")
+    // SQLite's constraint codes, or PostgreSQL's unique_violation.
+    (String((err as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT") ||
+      (err as { code: unknown }).code === "23505")
   );
 }
 

@@ -43,6 +43,7 @@ import {
   type PostResult,
 } from "~/services/webhook-http.server";
 import { msg, normaliseInput, type FieldErrors } from "~/utils/form";
+import { jsonArrayHas } from "~/services/sql-dialect.server";
 
 /** Which endpoint addresses may be registered and called, from the configuration. */
 export function webhookPolicy(): AddressPolicy {
@@ -75,7 +76,7 @@ export async function enqueueEvent(
   const endpoints = await trx
     .selectFrom("webhook_endpoints")
     .select("id")
-    .where(sql<boolean>`exists (select 1 from json_each(events_json) where value = ${type})`)
+    .where(jsonArrayHas(trx, sql.ref("events_json"), type))
     .orderBy("id")
     .execute();
   if (!endpoints.length) return 0;

@@ -1,10 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
+import pg from "pg";
 import {
   CompiledQuery,
   Kysely,
   Migrator,
+  PostgresAdapter,
+  PostgresDialect,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
@@ -12,12 +15,74 @@ import {
   type TransactionSettings,
 } from "kysely";
 import type { Database } from "~db/schema";
-import { migrationProvider } from "~db/migrations";
+import { migrationProviderFor } from "~db/migrations";
 import { getEnv } from "./env.server";
 
 export type DB = Kysely<Database>;
 
-let instance: { db: DB; sqlite: SQLite.Database } | undefined;
+/** Which database a handle talks to (docs/decisions/0019-postgresql.md). */
+export type DatabaseDialect = "sqlite" | "postgres";
+
+let instance: { db: DB; sqlite?: SQLite.Database; pool?: pg.Pool } | undefined;
+
+/**
+ * The dialect of a Kysely handle, a transaction included (a transaction shares its database's
+ * adapter), so that code given `db` needs no global to know which SQL to write.
+ */
+export function dialectOf(db: Kysely<any>): DatabaseDialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
+/** PostgreSQL type oids whose values `pg` hands over as strings by default. */
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+/**
+ * A PostgreSQL bigint (or an integral numeric, such as sum() over bigints) as a JavaScript number,
+ * refusing any value a double cannot hold exactly: money in cents or a sum of squares is never
+ * silently rounded. SQLite hands these over as numbers too, so the code sees one type.
+ */
+export function parseExactInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`integer ${text} is beyond JavaScript's exact range (2^53)`);
+  }
+  return value;
+}
+
+/** A numeric: integral ones exactly (or refused), fractional ones (avg()) as doubles. */
+export function parseNumeric(text: string): number {
+  return /^-?\d+$/.test(text) ? parseExactInteger(text) : Number(text);
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === PG_INT8) return parseExactInteger;
+    if (oid === PG_NUMERIC) return parseNumeric;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * Opens a PostgreSQL pool with the portal's settings: bigint and numeric as exact numbers, every
+ * session in UTC. Transactions run at read committed (PostgreSQL's default); code that reads,
+ * checks, then writes locks what it read (`forUpdate`, app/services/sql-dialect.server.ts).
+ */
+export function openPostgres(
+  connectionString: string,
+  options: { max?: number } = {},
+): { db: DB; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    types: pgTypes,
+    options: "-c TimeZone=UTC",
+  });
+  // An idle connection that the server drops (a restart, a failover) must not crash the process.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
 
 /**
  * Opens a SQLite file with the portal's settings. WAL lets readers run beside the single writer;
@@ -112,14 +177,25 @@ export function withStatementCache(
   };
 }
 
-/** The process's one connection, opened on first use. */
+/**
+ * The process's database, opened on first use: a PostgreSQL pool when DATABASE_URL is set,
+ * otherwise its one SQLite connection to DATABASE_PATH.
+ */
 export function getDb(): DB {
-  if (!instance) instance = openDatabase(getEnv().DATABASE_PATH);
+  if (!instance) {
+    const env = getEnv();
+    instance = env.DATABASE_URL
+      ? openPostgres(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX })
+      : openDatabase(env.DATABASE_PATH);
+  }
   return instance.db;
 }
 
+/** The SQLite connection (backup); an error on PostgreSQL, which has no such thing. */
 export function getSqlite(): SQLite.Database {
   getDb();
+  if (!instance!.sqlite)
+    throw new Error("the database is PostgreSQL (DATABASE_URL): no SQLite file");
   return instance!.sqlite;
 }
 
@@ -137,7 +213,7 @@ export async function migrateToLatest(db: DB = getDb()): Promise<string[]> {
   // Each migration must therefore stand on its own, as they all do (their own tables and columns).
   const migrator = new Migrator({
     db,
-    provider: migrationProvider,
+    provider: migrationProviderFor(dialectOf(db)),
     allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();

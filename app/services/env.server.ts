@@ -10,6 +10,17 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_PATH: z.string().min(1).default("data/portal.db"),
+  /**
+   * `postgres://user:password@host:5432/name`: run on PostgreSQL (a connection pool) instead of
+   * the SQLite file at DATABASE_PATH (docs/decisions/0019-postgresql.md). Unset: SQLite.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^/]/, "DATABASE_URL must start with postgres:// or postgresql://")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Connections the PostgreSQL pool of one process may hold. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   UPLOAD_DIR: z.string().min(1).default("data/uploads"),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   SMTP_URL: z

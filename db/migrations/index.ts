@@ -15,6 +15,7 @@ import * as m0014 from "./2026-12-02-0014-moderation-basis";
 import * as m0015 from "./2026-12-02-0015-decision-overrides";
 import * as m0018 from "./2026-12-02-0018-discussion-reminders";
 import * as m0022 from "./2026-12-02-0022-open-data";
+import * as postgresBaseline from "./postgres-baseline";
 import * as m0025 from "./2026-12-02-0025-shared-process-state";
 import * as m0024 from "./2026-12-02-0024-webhooks";
 import * as m0023 from "./2026-12-02-0023-api-tokens";
@@ -42,8 +43,53 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0023-api-tokens": m0023,
 };
 
+/** SQLite's chain (the embedded default): every migration in order. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return migrations;
   },
 };
+
+/**
+ * PostgreSQL starts from one baseline that creates, in PostgreSQL's own types, the schema the
+ * migrations it replaces (POSTGRES_BASELINE_REPLACES) leave on SQLite; every migration added after
+ * it runs on both databases (docs/decisions/0019-postgresql.md). Its name sorts before every
+ * migration it does not replace, so a later one always runs after it.
+ */
+export const POSTGRES_BASELINE = "2026-12-02-0000-postgres-baseline";
+export const POSTGRES_BASELINE_REPLACES = [
+  "2026-11-28-0001-initial",
+  "2026-11-28-0004-board",
+  "2026-11-28-0005-score-marker",
+  "2026-11-28-0006-board-keys",
+  "2026-11-28-0007-breakdown-results",
+  "2026-12-02-0008-score-read-model",
+  "2026-12-02-0009-drop-dead",
+  "2026-12-02-0010-conflict-snapshot",
+  "2026-12-02-0011-score-changes",
+  "2026-12-02-0012-uscc-claims",
+  "2026-12-02-0013-staff-security",
+  "2026-12-02-0016-redact-outbox-links",
+  "2026-12-02-0014-moderation-basis",
+  "2026-12-02-0015-decision-overrides",
+  "2026-12-02-0018-discussion-reminders",
+  "2026-12-02-0023-api-tokens",
+  "2026-12-02-0024-webhooks",
+  "2026-12-02-0025-shared-process-state",
+];
+
+const postgresMigrations: Record<string, Migration> = {
+  [POSTGRES_BASELINE]: postgresBaseline,
+  ...Object.fromEntries(
+    Object.entries(migrations).filter(([name]) => !POSTGRES_BASELINE_REPLACES.includes(name)),
+  ),
+};
+
+export function migrationProviderFor(dialect: "sqlite" | "postgres"): MigrationProvider {
+  if (dialect === "sqlite") return migrationProvider;
+  return {
+    async getMigrations() {
+      return postgresMigrations;
+    },
+  };
+}
