@@ -53,14 +53,17 @@ export async function writeThrottledAudit(
   const windowStart = new Date(
     Math.floor(now / AUDIT_THROTTLE_WINDOW_MS) * AUDIT_THROTTLE_WINDOW_MS,
   ).toISOString();
-  // One statement, so that two requests at once cannot both count as the first. SQLite evaluates
-  // every SET expression against the row as it was.
+  // One statement, so that two requests at once cannot both count as the first. SQLite and
+  // PostgreSQL evaluate every SET expression against the row as it was; the target's columns are
+  // named with the table, which PostgreSQL requires beside `excluded`.
   const row = await sql<{ count: number; previous_count: number }>`
     insert into audit_throttle (key, window_start, count, previous_count)
     values (${key.slice(0, 500)}, ${windowStart}, 1, 0)
     on conflict (key) do update set
-      previous_count = case when window_start = excluded.window_start then previous_count else count end,
-      count = case when window_start = excluded.window_start then count + 1 else 1 end,
+      previous_count = case when audit_throttle.window_start = excluded.window_start
+        then audit_throttle.previous_count else audit_throttle.count end,
+      count = case when audit_throttle.window_start = excluded.window_start
+        then audit_throttle.count + 1 else 1 end,
       window_start = excluded.window_start
     returning count, previous_count`
     .execute(db)

@@ -311,10 +311,10 @@ async function refreshInCall(
   if (call_delta && (call_delta.n || call_delta.sum || call_delta.sumSq))
     await sql`insert into call_score_state (call_id, review_count, total_sum, total_sum_sq)
       values (${call.id}, ${call_delta.n}, ${call_delta.sum}, ${call_delta.sumSq})
-      on conflict (call_id) do update set review_count = review_count + excluded.review_count,
-        total_sum = total_sum + excluded.total_sum, total_sum_sq = total_sum_sq + excluded.total_sum_sq`.execute(
-      trx,
-    );
+      on conflict (call_id) do update set
+        review_count = call_score_state.review_count + excluded.review_count,
+        total_sum = call_score_state.total_sum + excluded.total_sum,
+        total_sum_sq = call_score_state.total_sum_sq + excluded.total_sum_sq`.execute(trx);
   const changed = [...perReviewer].filter(([, d]) => d.n || d.sum || d.sumSq);
   if (changed.length) {
     const j = jsonRows(
@@ -333,10 +333,10 @@ async function refreshInCall(
       select ${call.id}, ${j.field("reviewer_id")}, ${j.field("review_count")},
         ${j.field("total_sum")}, ${j.field("total_sum_sq")}
       from ${j.from} where true
-      on conflict (call_id, reviewer_id) do update set review_count = review_count + excluded.review_count,
-        total_sum = total_sum + excluded.total_sum, total_sum_sq = total_sum_sq + excluded.total_sum_sq`.execute(
-      trx,
-    );
+      on conflict (call_id, reviewer_id) do update set
+        review_count = reviewer_score_stats.review_count + excluded.review_count,
+        total_sum = reviewer_score_stats.total_sum + excluded.total_sum,
+        total_sum_sq = reviewer_score_stats.total_sum_sq + excluded.total_sum_sq`.execute(trx);
     await trx
       .deleteFrom("reviewer_score_stats")
       .where("call_id", "=", call.id)
