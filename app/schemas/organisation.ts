@@ -48,7 +48,9 @@ export const organisationSchema = z
   .check(
     z.superRefine((d, ctx) => {
       if (d.country === "CN") {
-        const code = (d.uscc ?? "").toUpperCase();
+        // The field's own check may have failed (a repeated field arrives as a list): this rule
+        // still runs, and must not throw on what it was given.
+        const code = typeof d.uscc === "string" ? d.uscc.toUpperCase() : "";
         if (!code) issue(ctx, ["uscc"], msg("proposal.err.usccRequired"));
         else if (checkUscc(code) === "invalid")
           issue(ctx, ["uscc"], usccMessage(usccProblem(code)));

@@ -205,7 +205,7 @@ describe("the applicant journey in the browser", () => {
     await signIn(page, "applicant2@demo.test");
     // Li Na's account is in Chinese; she switches this browser to English.
     await page.locator('html[lang="zh-Hans"]').waitFor({ state: "attached" });
-    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("button", { name: "English" }).click();
     await page.locator('html[lang="en"]').waitFor({ state: "attached" });
     expect(new URL(page.url()).pathname).toBe("/proposals");
 

@@ -28,7 +28,7 @@ it("with JavaScript a step page checks answers with the server's rules before po
   const account = await createApplicant({ prefix: "step-form", locale: "zh-Hans" });
   await signIn(page, account.email, account.password);
   await page.locator('html[lang="zh-Hans"]').waitFor({ state: "attached" });
-  await page.getByRole("link", { name: "English" }).click();
+  await page.getByRole("button", { name: "English" }).click();
   await page.locator('html[lang="en"]').waitFor({ state: "attached" });
   await page.goto(`/proposals/new?call=tier4-bigdata-2026`);
   await page.waitForLoadState("networkidle");
