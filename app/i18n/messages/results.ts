@@ -92,5 +92,5 @@ export const zh: Record<keyof typeof en, string> = {
   "results.openData": "开放数据",
   "results.ocds": "开放合同数据标准（OCDS 1.1）发布包，JSON",
   "results.ocdsRecord": "开放合同数据标准（OCDS 1.1）记录包，JSON",
-  "results.settingsFrozen": "本轮征集的决定已公布：是否公布未入选企业名称不能再更改。",
+  "results.settingsFrozen": "本轮征集的决定已公布：是否公布未入选企业名称不能再修改。",
 };
