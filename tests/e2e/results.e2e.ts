@@ -26,6 +26,9 @@ describe("published results", () => {
       await page.goto(PAST);
       await page.locator(`a[href="${PAST}/results"]`).click();
       await page.waitForURL(`**${PAST}/results`);
+      // The address changes before the new page is rendered (a client-side navigation): wait for
+      // the results page's own heading, not for whatever h1 is on screen at that instant.
+      await page.getByRole("heading", { level: 1, name: heading, exact: true }).waitFor();
       expect(await page.locator("html").getAttribute("lang")).toBe(lang);
       await expect(page.locator("h1").textContent()).resolves.toBe(heading);
       const table = page.locator("section", { has: page.locator(`h2:text-is("${shortlisted}")`) });
