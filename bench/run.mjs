@@ -655,7 +655,12 @@ async function measureMode(mode, database, dataset) {
     const sameRows = async (url, headers, baselineUrl) => {
       const refs = async (u, h) => {
         const html = await (await fetch(u, { headers: h })).text();
-        const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+        // The ranking's own table: the portal's board shows its score distribution (with a table
+        // of its own) above it; the baseline has one table.
+        const ranking = html.includes('class="board-table"')
+          ? html.slice(html.indexOf('class="board-table"'))
+          : html;
+        const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(ranking)?.[1] ?? "";
         return [...body.matchAll(/>(CDA-\d{4}-\d+)</g)].map((m) => m[1]);
       };
       const [portal, base] = await Promise.all([refs(url, headers), refs(baselineUrl, {})]);
