@@ -36,17 +36,22 @@ async function everyStoredText(): Promise<string> {
   return parts.join("\n");
 }
 
+/** Asks for a password reset for `email` and returns the outbox row of the message it sent. */
+async function requestReset(email: string) {
+  await callAction(forgot.action, "/forgot-password", { email });
+  return db()
+    .selectFrom("mail_outbox")
+    .select(["id", "text_body"])
+    .where("to_address", "=", email)
+    .where("template", "=", "reset_password")
+    .executeTakeFirstOrThrow();
+}
+
 describe("one-time links at rest", () => {
   it("a reset link exists in clear nowhere in the database, and is shown once to an admin", async () => {
     const official = await createUser("official");
     const admin = await signedIn("admin");
-    await callAction(forgot.action, "/forgot-password", { email: official.email });
-    const row = await db()
-      .selectFrom("mail_outbox")
-      .select(["id", "text_body"])
-      .where("to_address", "=", official.email)
-      .where("template", "=", "reset_password")
-      .executeTakeFirstOrThrow();
+    const row = await requestReset(official.email);
     expect(row.text_body).toContain("/reset-password?token=REDACTED");
     // Waiting for its one showing: sealed, so no token of the right shape is anywhere in clear.
     const sealed = await db()
@@ -106,13 +111,7 @@ describe("one-time links at rest", () => {
   it("two admins opening a message at once: one of them is shown the live link", async () => {
     const official = await createUser("official");
     const admin = await signedIn("admin");
-    await callAction(forgot.action, "/forgot-password", { email: official.email });
-    const row = await db()
-      .selectFrom("mail_outbox")
-      .select(["id", "text_body"])
-      .where("to_address", "=", official.email)
-      .where("template", "=", "reset_password")
-      .executeTakeFirstOrThrow();
+    const row = await requestReset(official.email);
     const taken = await Promise.all([takeLiveText(db(), row), takeLiveText(db(), row)]);
     expect(taken.filter((t) => t !== null)).toHaveLength(1);
     expect(taken.find((t) => t !== null)).toMatch(/reset-password\?token=[\w-]{43}/);
@@ -125,13 +124,7 @@ describe("one-time links at rest", () => {
 
   it("another worker process shows the link: nothing of it lives in one process's memory", async () => {
     const official = await createUser("official");
-    await callAction(forgot.action, "/forgot-password", { email: official.email });
-    const row = await db()
-      .selectFrom("mail_outbox")
-      .select(["id", "text_body"])
-      .where("to_address", "=", official.email)
-      .where("template", "=", "reset_password")
-      .executeTakeFirstOrThrow();
+    const row = await requestReset(official.email);
     // A fresh copy of the mail module, as a second worker of the cluster would load it.
     vi.resetModules();
     const otherWorker = await import("~/services/mail.server");
