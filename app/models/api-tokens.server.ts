@@ -17,8 +17,8 @@ import {
   type TokenState,
 } from "~/domain/api";
 import { auditActor, refuse, runCommand, type Actor, type CommandResult } from "~/domain/command";
-import type { IssueTokenInput } from "~/schemas/api-tokens";
-import { msg } from "~/utils/form";
+import { IssueTokenSchema, type IssueTokenInput } from "~/schemas/api-tokens";
+import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
 import type { Role } from "~db/schema";
 import { writeAudit, writeThrottledAudit } from "~/models/audit.server";
 import { nowIso, type DB } from "~/services/db.server";
@@ -89,6 +89,36 @@ export async function listApiTokens(
     revokedAt: r.revoked_at,
     state: tokenState(r, now),
   }));
+}
+
+/** What the token pages' one form (issue or revoke) answers. */
+export type TokenFormResult =
+  | { ok: true; issued: { name: string; secret: string } }
+  | { ok: true; revoked: true }
+  | { ok: false; status: number; errors: FieldErrors; values: Record<string, unknown> };
+
+/**
+ * The token pages' form, for administrators and applicants alike: `intent=revoke` revokes the
+ * token `id`; otherwise the values are checked against IssueTokenSchema and a token is issued.
+ */
+export async function submitTokenForm(
+  db: DB,
+  actor: Actor,
+  values: Record<string, unknown>,
+): Promise<TokenFormResult> {
+  if (values.intent === "revoke") {
+    const done = await revokeApiToken(db, actor, Number(values.id));
+    return done.ok
+      ? { ok: true, revoked: true }
+      : { ok: false, status: done.status, errors: done.errors, values: {} };
+  }
+  const parsed = IssueTokenSchema.safeParse(values);
+  if (!parsed.success)
+    return { ok: false, status: 400, errors: zodFieldErrors(parsed.error), values };
+  const issued = await issueApiToken(db, actor, parsed.data);
+  return issued.ok
+    ? { ok: true, issued: { name: parsed.data.name, secret: issued.secret } }
+    : { ok: false, status: issued.status, errors: issued.errors, values };
 }
 
 /**

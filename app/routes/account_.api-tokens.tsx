@@ -14,12 +14,11 @@ import type { MessageKey } from "~/i18n";
 import { SCOPES_BY_ROLE, TOKEN_DEFAULT_DAYS } from "~/domain/api";
 import { actorFrom } from "~/domain/command";
 import { requireRole } from "~/models/access.server";
-import { issueApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
-import { IssueTokenSchema } from "~/schemas/api-tokens";
+import { listApiTokens, submitTokenForm } from "~/models/api-tokens.server";
 import { getDb } from "~/services/db.server";
 import { readForm } from "~/services/form-body.server";
 import { formatDateTime } from "~/utils/dates";
-import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
+import { formDataToObject, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 import { useLocale, useT } from "~/utils/use-t";
 
@@ -41,21 +40,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ["applicant"]);
   const form = await readForm(request);
   const actor = actorFrom(user, context);
-  const db = getDb();
-  if (form.get("intent") === "revoke") {
-    const done = await revokeApiToken(db, actor, Number(form.get("id")));
-    if (!done.ok)
-      return data<ActionData>({ errors: done.errors, values: {} }, { status: done.status });
-    return data<ActionData>({ revoked: true });
-  }
-  const values = { ...formDataToObject(form), actsFor: "" };
-  const parsed = IssueTokenSchema.safeParse(values);
-  if (!parsed.success)
-    return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });
-  const issued = await issueApiToken(db, actor, parsed.data);
-  if (!issued.ok)
-    return data<ActionData>({ errors: issued.errors, values }, { status: issued.status });
-  return data<ActionData>({ issued: { secret: issued.secret } });
+  const result = await submitTokenForm(getDb(), actor, { ...formDataToObject(form), actsFor: "" });
+  if (!result.ok)
+    return data<ActionData>(
+      { errors: result.errors, values: result.values },
+      { status: result.status },
+    );
+  return data<ActionData>(
+    "revoked" in result ? { revoked: true } : { issued: { secret: result.issued.secret } },
+  );
 }
 
 export default function AccountApiTokens() {

@@ -13,12 +13,11 @@ import { Choices, ErrorSummary, TextField } from "~/components/form";
 import { SCOPES_BY_ROLE, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "~/domain/api";
 import { actorFrom } from "~/domain/command";
 import { requireRole } from "~/models/access.server";
-import { issueApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
-import { IssueTokenSchema } from "~/schemas/api-tokens";
+import { listApiTokens, submitTokenForm } from "~/models/api-tokens.server";
 import { getDb } from "~/services/db.server";
 import { readForm } from "~/services/form-body.server";
 import { formatDateTime } from "~/utils/dates";
-import { formDataToObject, zodFieldErrors, type FieldErrors } from "~/utils/form";
+import { formDataToObject, type FieldErrors } from "~/utils/form";
 import { pageTitle } from "~/utils/page-title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, { text: "API tokens" });
@@ -41,21 +40,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ["admin"]);
   const form = await readForm(request);
   const actor = actorFrom(user, context);
-  const db = getDb();
-  if (form.get("intent") === "revoke") {
-    const done = await revokeApiToken(db, actor, Number(form.get("id")));
-    if (!done.ok)
-      return data<ActionData>({ errors: done.errors, values: {} }, { status: done.status });
-    return data<ActionData>({ revoked: true });
-  }
-  const values = formDataToObject(form);
-  const parsed = IssueTokenSchema.safeParse(values);
-  if (!parsed.success)
-    return data<ActionData>({ errors: zodFieldErrors(parsed.error), values }, { status: 400 });
-  const issued = await issueApiToken(db, actor, parsed.data);
-  if (!issued.ok)
-    return data<ActionData>({ errors: issued.errors, values }, { status: issued.status });
-  return data<ActionData>({ issued: { name: parsed.data.name, secret: issued.secret } });
+  const result = await submitTokenForm(getDb(), actor, formDataToObject(form));
+  if (!result.ok)
+    return data<ActionData>(
+      { errors: result.errors, values: result.values },
+      { status: result.status },
+    );
+  return data<ActionData>("revoked" in result ? { revoked: true } : { issued: result.issued });
 }
 
 const SCOPE_LABELS: Record<string, string> = {
