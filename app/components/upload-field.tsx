@@ -3,7 +3,16 @@
 // so that its progress can be shown (fetch cannot report upload progress), and the page is then
 // reloaded through the router to show the result.
 import { Form, useNavigate, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ButtonHTMLAttributes,
+  type FormEvent,
+  type ReactNode,
+} from "react";
 import type { Locale } from "~/i18n/locales";
 import { ErrorPrefix, fieldId, useErrorText } from "~/components/form";
 import { useLocale, useT } from "~/utils/use-t";
@@ -29,15 +38,45 @@ export function FileSize({ bytes }: { bytes: number }) {
   return <>{formatBytes(bytes, useLocale())}</>;
 }
 
+/** Where an upload started from JavaScript stands, and which file inputs it carries. */
 type Progress =
   | { state: "idle" }
-  | { state: "sending"; percent: number }
-  | { state: "done" }
-  | { state: "failed" };
+  | { state: "sending"; names: string[]; files: string[]; percent: number | null }
+  | { state: "done"; names: string[]; files: string[] }
+  | { state: "failed"; names: string[]; files: string[]; reason: "network" | "refused" };
+
+interface UploadState {
+  progress: Progress;
+  busy: boolean;
+  retry: () => void;
+}
+
+const UploadContext = createContext<UploadState | null>(null);
+
+/**
+ * Whether the surrounding UploadForm is sending files: its buttons are disabled meanwhile (a
+ * second press would send the files twice). False outside an UploadForm.
+ */
+export function useUploadBusy(): boolean {
+  return useContext(UploadContext)?.busy ?? false;
+}
+
+/** A submit button of an UploadForm: disabled while the form's files are being sent. */
+export function UploadButton(props: Omit<ButtonHTMLAttributes<HTMLButtonElement>, "type">) {
+  const busy = useUploadBusy();
+  return <button {...props} type="submit" disabled={busy || props.disabled} />;
+}
 
 /**
  * A multipart form whose file uploads show their progress when JavaScript runs. Without files
- * selected, or without JavaScript, it is a plain Remix form post.
+ * selected, or without JavaScript, it is a plain Remix form post (the server answers with a
+ * redirect to the page, which shows what was stored and what was refused).
+ *
+ * With files selected, the post goes by XMLHttpRequest: each file input that carries files shows
+ * the progress beside itself (UploadStatus, inside FileInput), the form's buttons are disabled and
+ * the form is aria-busy until it ends. When the network fails or the server refuses the request
+ * (a status of 400 or more), the chosen files stay in their inputs and a "Try again" button beside
+ * them sends the same request again.
  */
 export function UploadForm({
   children,
@@ -48,11 +87,53 @@ export function UploadForm({
   className?: string;
   action?: string;
 }) {
-  const t = useT();
   const navigate = useNavigate();
   const navigation = useNavigation();
+  const formRef = useRef<HTMLFormElement>(null);
   const [progress, setProgress] = useState<Progress>({ state: "idle" });
-  const busy = progress.state === "sending" || navigation.state === "submitting";
+  const last = useRef<{ url: string; body: FormData; names: string[]; files: string[] } | null>(
+    null,
+  );
+  const busy =
+    progress.state === "sending" || progress.state === "done" || navigation.state === "submitting";
+
+  function send(request: { url: string; body: FormData; names: string[]; files: string[] }) {
+    last.current = request;
+    const { names, files } = request;
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", request.url);
+    xhr.setRequestHeader("X-Upload-Client", "xhr");
+    xhr.upload.onprogress = (e) => {
+      setProgress({
+        state: "sending",
+        names,
+        files,
+        percent: e.lengthComputable ? Math.round((e.loaded / e.total) * 100) : null,
+      });
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 400) {
+        setProgress({ state: "failed", names, files, reason: "refused" });
+        return;
+      }
+      setProgress({ state: "done", names, files });
+      last.current = null;
+      const form = formRef.current;
+      if (form)
+        for (const input of form.querySelectorAll<HTMLInputElement>('input[type="file"]'))
+          input.value = "";
+      const to = new URL(xhr.responseURL || request.url, window.location.href);
+      const here = window.location.pathname + window.location.search;
+      // The page's loader shows what was stored and what was refused (its flash message).
+      Promise.resolve(
+        navigate(to.pathname + to.search, { replace: to.pathname + to.search === here }),
+      ).finally(() => setProgress({ state: "idle" }));
+    };
+    xhr.onerror = () => setProgress({ state: "failed", names, files, reason: "network" });
+    xhr.onabort = () => setProgress({ state: "failed", names, files, reason: "network" });
+    setProgress({ state: "sending", names, files, percent: 0 });
+    xhr.send(request.body);
+  }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const form = event.currentTarget;
@@ -61,57 +142,100 @@ export function UploadForm({
       return;
     }
     const inputs = Array.from(form.querySelectorAll<HTMLInputElement>('input[type="file"]'));
-    if (!inputs.some((i) => i.files && i.files.length > 0)) return; // Remix posts it
+    const chosen = inputs.filter((i) => i.files && i.files.length > 0);
+    if (!chosen.length) return; // Remix posts it
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter as
       HTMLButtonElement | HTMLInputElement | null;
     const body = new FormData(form);
     if (submitter?.name) body.append(submitter.name, submitter.value);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
-    xhr.setRequestHeader("X-Upload-Client", "xhr");
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable)
-        setProgress({ state: "sending", percent: Math.round((e.loaded / e.total) * 100) });
-    };
-    xhr.onload = () => {
-      setProgress({ state: "done" });
-      for (const input of inputs) input.value = "";
-      const to = new URL(xhr.responseURL || form.action, window.location.href);
-      const here = window.location.pathname + window.location.search;
-      navigate(to.pathname + to.search, { replace: to.pathname + to.search === here });
-      setProgress({ state: "idle" });
-    };
-    xhr.onerror = () => setProgress({ state: "failed" });
-    xhr.onabort = () => setProgress({ state: "failed" });
-    setProgress({ state: "sending", percent: 0 });
-    xhr.send(body);
+    send({
+      url: form.action,
+      body,
+      names: chosen.map((i) => i.name),
+      files: chosen.flatMap((i) => Array.from(i.files ?? [], (f) => f.name)),
+    });
+  }
+
+  function retry() {
+    if (last.current && !busy) send(last.current);
   }
 
   return (
-    <Form
-      method="post"
-      encType="multipart/form-data"
-      noValidate
-      className={className}
-      action={action}
-      onSubmit={onSubmit}
-      aria-busy={busy || undefined}
-    >
-      <div className="upload-progress" aria-live="polite">
-        {progress.state === "sending" ? (
+    <UploadContext.Provider value={{ progress, busy, retry }}>
+      <Form
+        ref={formRef}
+        method="post"
+        encType="multipart/form-data"
+        noValidate
+        className={className}
+        action={action}
+        onSubmit={onSubmit}
+        aria-busy={busy || undefined}
+      >
+        {children}
+      </Form>
+    </UploadContext.Provider>
+  );
+}
+
+/**
+ * The progress of the upload that carries file input `name`, beside it: a progress bar and its
+ * percentage while sending, and on failure what went wrong with a "Try again" button (focused, so
+ * that the keyboard is where the applicant needs it). A polite live region: what it says is read
+ * out without taking the applicant away from where they are.
+ */
+function UploadStatus({ name }: { name: string }) {
+  const t = useT();
+  const upload = useContext(UploadContext);
+  const retryRef = useRef<HTMLButtonElement>(null);
+  const progress = upload?.progress;
+  const mine = progress && progress.state !== "idle" && progress.names.includes(name);
+  const failed = mine && progress.state === "failed";
+  useEffect(() => {
+    if (failed) retryRef.current?.focus();
+  }, [failed]);
+  if (!upload) return null;
+  const files = mine ? progress.files.join(", ") : "";
+  return (
+    <div className="upload-status" id={`${fieldId(name)}-upload`}>
+      <div aria-live="polite" className="upload-status__text">
+        {mine && progress.state === "sending" ? (
           <>
-            <progress max={100} value={progress.percent} />{" "}
-            <span>{t("docs.progress", { percent: progress.percent })}</span>
+            <progress
+              max={100}
+              value={progress.percent ?? undefined}
+              aria-label={t("docs.progressLabel", { files })}
+            />{" "}
+            <span>
+              {progress.percent === null
+                ? t("docs.progressStarted", { files })
+                : t("docs.progress", { files, percent: progress.percent })}
+            </span>
           </>
-        ) : progress.state === "done" ? (
-          <span>{t("docs.progressDone")}</span>
-        ) : progress.state === "failed" ? (
-          <span className="error-message">{t("docs.progressFailed")}</span>
+        ) : mine && progress.state === "done" ? (
+          <span>{t("docs.progressDone", { files })}</span>
+        ) : failed ? (
+          <span className="error-message">
+            <ErrorPrefix />
+            {t(progress.reason === "network" ? "docs.progressFailed" : "docs.progressRefused", {
+              files,
+            })}
+          </span>
         ) : null}
       </div>
-      {children}
-    </Form>
+      {failed ? (
+        <button
+          type="button"
+          ref={retryRef}
+          className="button button--secondary upload-status__retry"
+          onClick={upload.retry}
+        >
+          {t("docs.retry")}
+          <span className="visually-hidden"> {files}</span>
+        </button>
+      ) : null}
+    </div>
   );
 }
 
@@ -162,6 +286,7 @@ export function FileInput({
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
       />
+      <UploadStatus name={name} />
     </div>
   );
 }

@@ -7,7 +7,13 @@ import {
 } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorSummary, useErrorText } from "~/components/form";
-import { FileInput, FileSize, formatBytes, UploadForm } from "~/components/upload-field";
+import {
+  FileInput,
+  FileSize,
+  formatBytes,
+  UploadButton,
+  UploadForm,
+} from "~/components/upload-field";
 import {
   documentProblems,
   documentRules,
@@ -275,7 +281,7 @@ export default function DocumentsPage() {
                 ) : null}
               </h2>
               {files.length ? (
-                <table className="document-list">
+                <table className="document-list table--stack">
                   <thead>
                     <tr>
                       <th scope="col">{t("docs.fileName")}</th>
@@ -286,25 +292,24 @@ export default function DocumentsPage() {
                   <tbody>
                     {files.map((f) => (
                       <tr key={f.id}>
-                        <td>
+                        <td data-label={t("docs.fileName")}>
                           <a href={`/attachments/${f.id}`} download>
                             {f.name}
                           </a>
                         </td>
-                        <td>
+                        <td data-label={t("docs.fileSize")}>
                           <FileSize bytes={f.size} />
                         </td>
                         {d.readOnly ? null : (
-                          <td>
-                            <button
-                              type="submit"
+                          <td data-label={t("docs.fileActions")}>
+                            <UploadButton
                               name="intent"
                               value={`remove:${f.id}`}
                               className="link-button"
                             >
                               {t("docs.remove")}
                               <span className="visually-hidden"> {f.name}</span>
-                            </button>
+                            </UploadButton>
                           </td>
                         )}
                       </tr>
@@ -331,15 +336,14 @@ export default function DocumentsPage() {
                     accept={rule.types.map((m) => ACCEPT[m] ?? m).join(",")}
                     multiple={rule.max > 1}
                   />
-                  <button
-                    type="submit"
+                  <UploadButton
                     name="intent"
                     value={`upload:${rule.kind}`}
                     className="button button--secondary"
                   >
                     {t("docs.upload")}
                     <span className="visually-hidden"> {kindLabel}</span>
-                  </button>
+                  </UploadButton>
                 </div>
               ) : fieldErrors[rule.kind] ? (
                 <p className="error-message" id={`f-${rule.kind}`}>
@@ -351,12 +355,12 @@ export default function DocumentsPage() {
         })}
         {d.readOnly ? null : (
           <div className="button-group">
-            <button type="submit" name="intent" value="continue" className="button">
+            <UploadButton name="intent" value="continue" className="button">
               {t("docs.saveContinue")}
-            </button>
-            <button type="submit" name="intent" value="draft" className="button button--secondary">
+            </UploadButton>
+            <UploadButton name="intent" value="draft" className="button button--secondary">
               {t("docs.saveDraft")}
-            </button>
+            </UploadButton>
           </div>
         )}
       </UploadForm>

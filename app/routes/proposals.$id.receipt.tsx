@@ -85,7 +85,7 @@ export default function ReceiptPage() {
       <h2>{t("receipt.documents")}</h2>
       {r.documents.length ? (
         <div className="table-wrap">
-          <table className="receipt-documents">
+          <table className="receipt-documents table--stack">
             <thead>
               <tr>
                 <th scope="col">{t("receipt.docKind")}</th>
@@ -97,12 +97,14 @@ export default function ReceiptPage() {
             <tbody>
               {r.documents.map((doc) => (
                 <tr key={`${doc.kind}-${doc.sha256}-${doc.name}`}>
-                  <td>{t(`docs.kind.${doc.kind}` as MessageKey)}</td>
-                  <td>{doc.name}</td>
-                  <td>
+                  <td data-label={t("receipt.docKind")}>
+                    {t(`docs.kind.${doc.kind}` as MessageKey)}
+                  </td>
+                  <td data-label={t("receipt.docName")}>{doc.name}</td>
+                  <td data-label={t("receipt.docSize")}>
                     <FileSize bytes={doc.size} />
                   </td>
-                  <td>
+                  <td data-label={t("receipt.docSha")}>
                     <code className="sha256">{doc.sha256}</code>
                   </td>
                 </tr>

@@ -112,6 +112,7 @@ export function OrganisationStep({ values, errors, live, extra }: StepProps) {
         defaultValue={str(values, "address")}
         error={errors.address}
         rows={3}
+        limit={{ max: 500 }}
       />
       <TextField
         name="website"
