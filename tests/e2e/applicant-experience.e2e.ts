@@ -404,6 +404,7 @@ describe("3. every message names its question", () => {
           const beside = s.page.locator(`#f-${name}-error`);
           expect((await beside.innerText()).toLowerCase()).toContain(question);
         }
+        if (variant.phone) await expectPhoneLayout(s.page);
         await axe(s);
         expect(s.errors).toEqual([]);
       } finally {
@@ -743,6 +744,7 @@ describe("8. input a good portal accepts, counters and dates", () => {
       expect(await plain.page.locator("#f-address-count").innerText()).toBe(
         plain.t["common.count.upTo"].replace("{max}", "500"),
       );
+      await expectPhoneLayout(plain.page);
       await axe(plain);
     } finally {
       await plain.context.close();
