@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import type {
   ActionFunctionArgs,
   AppLoadContext,
@@ -14,6 +13,7 @@ import { startWebhookDispatcher } from "~/models/webhooks.server";
 import { rebuildMarkedCalls } from "~/models/score-read-model.server";
 import { getDb, migrateToLatest } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
+import { collectHtml } from "~/services/html-sink.server";
 import { getLogger, handledErrorLevel } from "~/services/logger.server";
 import { RequestIdContext } from "~/utils/request-id";
 
@@ -146,19 +146,10 @@ export default function handleRequest(
         },
         onAllReady() {
           clearTimeout(abortTimer);
-          const chunks: Buffer[] = [];
-          const sink = new Writable({
-            write(chunk: Buffer, _encoding, done) {
-              chunks.push(chunk);
-              done();
-            },
-            final(done) {
-              const html = Buffer.concat(chunks);
-              responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-              responseHeaders.set("Content-Length", String(html.length));
-              resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
-              done();
-            },
+          const sink = collectHtml((html) => {
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            responseHeaders.set("Content-Length", String(html.length));
+            resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
           });
           pipe(sink);
         },

@@ -1,19 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import {
   DECISION_LABELS,
   flagText,
   overrideText,
   CREDIT_CODE_FLAG,
-  formatUsdCents,
   STATUS_LABELS,
   TRACK_LABELS,
 } from "~/utils/board-labels";
 import { BoardDistribution } from "~/components/board-distribution";
+import { boardRowsHtml, type BoardRowView } from "~/components/board-rows";
 import { BoardDensity } from "~/components/board-density";
 import { ExportProgress } from "~/components/export-progress";
-import { formatScore } from "~/domain/scoring";
 import {
   boardSearch,
   defaultDir,
@@ -69,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * the loader data that hydrates it), so unshown fields — the decision's internal reason, resolved
  * flags, timestamps — would cost every request bytes and serialisation (bench/FINDINGS.md §1).
  */
-function toRowView(r: BoardRow) {
+function toRowView(r: BoardRow): BoardRowView {
   return {
     proposalId: r.proposalId,
     rank: r.rank,
@@ -96,13 +96,6 @@ function toRowView(r: BoardRow) {
     override: r.override ? overrideText(r.override) : null,
   };
 }
-
-const GATE_LABELS: Record<BoardRow["gatesSummary"], { text: string; tag: string }> = {
-  passed: { text: "Passed", tag: "tag--green" },
-  failed: { text: "Failed", tag: "tag--red" },
-  split: { text: "Split: needs moderation", tag: "tag--yellow" },
-  pending: { text: "Pending", tag: "tag--grey" },
-};
 
 const COLUMNS: { key: SortColumn; label: string; numeric?: boolean }[] = [
   { key: "rank", label: "Rank", numeric: true },
@@ -173,6 +166,32 @@ function FilterSelect({
 
 export default function Board() {
   const { call, query, page, histogram } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  const rowsHtml = useMemo(
+    () => ({
+      __html: boardRowsHtml(
+        page.rows,
+        (r) => `/board/${call.slug}/${r.proposalId}${boardSearch(query)}`,
+      ),
+    }),
+    [page.rows, call.slug, query],
+  );
+  /** A plain click on a row's link moves within the app, as a <Link> would. */
+  const followRowLink = (event: React.MouseEvent<HTMLElement>) => {
+    const link = (event.target as Element).closest("a");
+    if (
+      !link ||
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
+    event.preventDefault();
+    navigate(link.getAttribute("href")!);
+  };
   const scoreName = query.score === "raw" ? "raw score" : "calibrated score";
   const yesNo = (v: boolean | null) => (v === null ? null : v ? "yes" : "no");
   return (
@@ -313,83 +332,8 @@ export default function Board() {
               ))}
             </tr>
           </thead>
-          <tbody>
-            {page.rows.map((r) => (
-              <tr key={r.proposalId}>
-                <td className="num">{r.rank}</td>
-                <td>
-                  <Link to={`/board/${call.slug}/${r.proposalId}${boardSearch(query)}`}>
-                    {r.reference ?? `#${r.proposalId}`}
-                  </Link>
-                </td>
-                <td>
-                  {r.companyEn ?? "—"}
-                  {r.companyZh ? (
-                    <>
-                      <br />
-                      <span lang="zh-Hans">{r.companyZh}</span>
-                    </>
-                  ) : null}
-                </td>
-                <td>{r.title ?? "—"}</td>
-                <td>{r.tracks.map((t) => TRACK_LABELS[t] ?? t).join(", ") || "—"}</td>
-                <td className="num">{formatUsdCents(r.investmentUsdCents)}</td>
-                <td className="num">
-                  {r.reviewsSubmitted} / {r.reviewsRequired}
-                  {r.provisional ? (
-                    <>
-                      <br />
-                      <span className="tag tag--yellow">Provisional</span>
-                    </>
-                  ) : null}
-                </td>
-                <td className="num">{formatScore(r.score) || "—"}</td>
-                <td className="num">{formatScore(r.calibratedScore) || "—"}</td>
-                <td>
-                  <span className={`tag ${GATE_LABELS[r.gatesSummary].tag}`}>
-                    {GATE_LABELS[r.gatesSummary].text}
-                  </span>
-                  <br />
-                  {r.qualifies ? (
-                    <span className="tag tag--green">Qualifies</span>
-                  ) : (
-                    <span className="tag tag--grey">Does not qualify</span>
-                  )}
-                </td>
-                <td>
-                  {r.flags.length ? (
-                    <ul className="flag-list">
-                      {r.flags.map((text, i) => (
-                        <li key={i}>
-                          <span className="tag tag--yellow">Flag</span> {text}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    "None"
-                  )}
-                </td>
-                <td>
-                  {r.decision ? (
-                    <span
-                      className={`tag ${r.decision === "shortlisted" ? "tag--green" : r.decision === "rejected" ? "tag--red" : "tag--yellow"}`}
-                    >
-                      {DECISION_LABELS[r.decision]}
-                    </span>
-                  ) : (
-                    "—"
-                  )}
-                  {r.override ? (
-                    <>
-                      <br />
-                      <span className="tag tag--red">Override</span>{" "}
-                      <span className="hint">{r.override}</span>
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
+          {/* The rows are an escaped HTML string (docs/decisions/0027-board-rows-as-html.md). */}
+          <tbody dangerouslySetInnerHTML={rowsHtml} onClick={followRowLink} />
         </table>
       </div>
       {page.rows.length === 0 ? <p>No proposals match these filters.</p> : null}

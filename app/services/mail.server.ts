@@ -12,7 +12,11 @@
 // database or its backups) until an admin opens the message once, or it expires. Every worker
 // process and app server sees it (issue 18, docs/decisions/0017).
 import crypto from "node:crypto";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { lazyRequire } from "~/services/lazy-module.server";
+
+/** nodemailer, loaded when the first message is sent over SMTP (lazy-module.server.ts). */
+const nodemailer = lazyRequire<typeof import("nodemailer")>("nodemailer");
 import type { Locale } from "~/i18n/locales";
 import type { DB } from "./db.server";
 import { nowIso } from "./db.server";
@@ -159,7 +163,7 @@ function getTransport(url: string): Transporter {
   if (!transport || transport.url !== url) {
     transport = {
       url,
-      transporter: nodemailer.createTransport(url, {
+      transporter: nodemailer().createTransport(url, {
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
         socketTimeout: 20_000,

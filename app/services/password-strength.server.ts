@@ -3,31 +3,46 @@
 // keyboard patterns, sequences, repeats and dates. Server only: the dictionaries are megabytes,
 // and the step pages' JavaScript budget (bench/RESULTS.md) must not carry them. The feedback's
 // warning comes back as a key of our own dictionaries, so it is said in English and Chinese alike.
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import { adjacencyGraphs, dictionary as commonDictionary } from "@zxcvbn-ts/language-common";
-import { dictionary as enDictionary, translations } from "@zxcvbn-ts/language-en";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import { lazyRequire } from "~/services/lazy-module.server";
 import { newPasswordErrors } from "~/schemas/auth";
 import { msg, type FieldErrors } from "~/utils/form";
 
 /** zxcvbn's scale is 0–4; below 3 a password falls to an offline attack on a stolen hash. */
 export const MIN_PASSWORD_SCORE = 3;
 
-/** zxcvbn's warnings that have a sentence of their own in app/i18n/messages/auth.ts. */
-export const PASSWORD_WARNINGS = Object.keys(translations.warnings) as Warning[];
-type Warning = keyof typeof translations.warnings;
+// The dictionaries are loaded when a password is first checked, not at start-up
+// (lazy-module.server.ts).
+const zxcvbnCore = lazyRequire<typeof import("@zxcvbn-ts/core")>("@zxcvbn-ts/core");
+const zxcvbnCommon = lazyRequire<typeof import("@zxcvbn-ts/language-common")>(
+  "@zxcvbn-ts/language-common",
+);
+const zxcvbnEn = lazyRequire<typeof import("@zxcvbn-ts/language-en")>("@zxcvbn-ts/language-en");
 
-// Translations that are their own keys: the warning comes back as "warnings.<name>".
-const keyed = {
-  warnings: Object.fromEntries(Object.keys(translations.warnings).map((k) => [k, `warnings.${k}`])),
-  suggestions: Object.fromEntries(
-    Object.keys(translations.suggestions).map((k) => [k, `suggestions.${k}`]),
-  ),
-  timeEstimation: translations.timeEstimation,
-} as typeof translations;
+type Translations = (typeof import("@zxcvbn-ts/language-en"))["translations"];
+type Warning = keyof Translations["warnings"];
+
+/** zxcvbn's warnings that have a sentence of their own in app/i18n/messages/auth.ts. */
+export function passwordWarnings(): Warning[] {
+  return Object.keys(zxcvbnEn().translations.warnings) as Warning[];
+}
 
 let factory: ZxcvbnFactory | undefined;
 function getFactory(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+  if (factory) return factory;
+  const { translations, dictionary: enDictionary } = zxcvbnEn();
+  const { adjacencyGraphs, dictionary: commonDictionary } = zxcvbnCommon();
+  // Translations that are their own keys: the warning comes back as "warnings.<name>".
+  const keyed = {
+    warnings: Object.fromEntries(
+      Object.keys(translations.warnings).map((k) => [k, `warnings.${k}`]),
+    ),
+    suggestions: Object.fromEntries(
+      Object.keys(translations.suggestions).map((k) => [k, `suggestions.${k}`]),
+    ),
+    timeEstimation: translations.timeEstimation,
+  } as Translations;
+  factory = new (zxcvbnCore().ZxcvbnFactory)({
     translations: keyed,
     graphs: adjacencyGraphs,
     dictionary: { ...commonDictionary, ...enDictionary },
@@ -51,7 +66,7 @@ export function passwordStrength(
   const w = result.feedback.warning?.replace(/^warnings\./, "") ?? null;
   return {
     score: result.score,
-    warning: w && (PASSWORD_WARNINGS as string[]).includes(w) ? (w as Warning) : null,
+    warning: w && (passwordWarnings() as string[]).includes(w) ? (w as Warning) : null,
   };
 }
 

@@ -4,7 +4,8 @@
 // document uses, so a receipt stays small although the font file is about 10 MB.
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
+import type PDFDocumentClass from "pdfkit";
+import { lazyRequire } from "~/services/lazy-module.server";
 
 export const FONT_REGULAR = "NotoSansSC";
 export const FONT_BOLD = "NotoSansSC-Bold";
@@ -27,6 +28,9 @@ export function fontBytes(name: keyof typeof FONT_FILES): Buffer {
   return bytes;
 }
 
+/** pdfkit, loaded when the first PDF is made (lazy-module.server.ts). */
+export const pdfkit = lazyRequire<typeof PDFDocumentClass>("pdfkit");
+
 /** Registers the CJK fonts on a document (regular and bold) and selects the regular one. */
 export function registerCjkFonts(doc: PDFKit.PDFDocument): PDFKit.PDFDocument {
   doc.registerFont(FONT_REGULAR, fontBytes(FONT_REGULAR));
@@ -42,6 +46,7 @@ export function createPdf(info: {
   subject?: string;
   lang?: string;
 }) {
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,

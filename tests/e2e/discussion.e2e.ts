@@ -214,6 +214,19 @@ describe("issue 15 in the browser", () => {
       /The CSV of \d+ proposals is ready \(.*\d+ of \d+ rows\)/,
     );
     expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+
+    // A row's reference opens its breakdown within the app, as a <Link> does (the rows are built
+    // as a string: docs/decisions/0027-board-rows-as-html.md): the page's window survives.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    const first = rows.first().locator("a");
+    const reference = (await first.textContent())!;
+    const breakdownPath = new URL((await first.getAttribute("href"))!, page.url()).pathname;
+    await first.click();
+    await page.waitForURL((url) => url.pathname === breakdownPath);
+    await page.locator(".caption", { hasText: reference }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(
+      true,
+    );
     await ctx.close();
   });
 

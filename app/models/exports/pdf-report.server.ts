@@ -17,10 +17,10 @@
 // ("export.pdf": sha256 = the PDF's bytes, contentSha256 = the printed CSV hash).
 import crypto from "node:crypto";
 import { Writable, type PassThrough } from "node:stream";
-import PDFDocument from "pdfkit";
 import { formatScore } from "~/domain/scoring";
 import type { DB } from "~/services/db.server";
-import { FONT_BOLD, FONT_REGULAR, registerCjkFonts } from "~/services/pdf.server";
+import type {} from "pdfkit";
+import { FONT_BOLD, FONT_REGULAR, pdfkit, registerCjkFonts } from "~/services/pdf.server";
 import type { SessionUser } from "~/services/session.server";
 import { formatDateTime } from "~/utils/dates";
 import { usdText, type ExportContext, type RankingRow } from "./board-data.server";
@@ -94,6 +94,7 @@ async function layOut(
 ): Promise<PdfResult & { pages: number }> {
   const kind = exportTitle(ctx.query);
   const title = `${kind} report: ${ctx.call.title_en}`;
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: "A4",
     layout: "landscape",

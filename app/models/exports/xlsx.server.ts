@@ -16,7 +16,10 @@
 // table, column widths, and a landscape print setup one page wide with the header row repeated on
 // every printed page (exceljs pageSetup + printTitlesRow, written as _xlnm.Print_Titles).
 import type { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { lazyRequire } from "~/services/lazy-module.server";
+
+const exceljs = lazyRequire<typeof ExcelJS>("exceljs");
 import { stripForbiddenXmlChars } from "~/domain/xml-text";
 import type { SessionUser } from "~/services/session.server";
 import type { DB } from "~/services/db.server";
@@ -193,7 +196,7 @@ export async function writeBoardXlsx(
   user: SessionUser,
   exportedAt: string,
 ): Promise<XlsxResult> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const wb = new (exceljs().stream.xlsx.WorkbookWriter)({
     stream: sink,
     useStyles: true,
     useSharedStrings: false,
