@@ -6,12 +6,13 @@
 // the request log — is typed code in the server build (app/services/request-boundary.server.ts),
 // so both modes run the same checks.
 //
-// Process model (docs/decisions/0017-cluster.md): in production the server is a cluster. The
-// primary process only supervises: it has one short-lived worker migrate and seed the database,
-// then starts WEB_CONCURRENCY workers ("auto", the default: one per core; 1: a single process) that share the port, restarts a
-// worker that dies (with a growing back-off, logged), and on SIGTERM/SIGINT lets every worker
-// finish the requests it holds before it exits. A single process (the default), and development (Vite's hot
-// reload needs one process), run a single process that does everything itself.
+// Process model (docs/decisions/0017-cluster.md): in production the server is a cluster of
+// WEB_CONCURRENCY workers ("auto", the default: one per core; 1: a single process) sharing the
+// port. The primary process only supervises: its first worker migrates and seeds the database and
+// then serves; the others start once it listens. It restarts a worker that dies (with a growing
+// back-off, logged), and on SIGTERM/SIGINT lets every worker finish the requests it holds before
+// it exits. WEB_CONCURRENCY=1 and development (Vite's hot reload needs one process) run a single
+// process that does everything itself.
 import cluster from "node:cluster";
 import fs from "node:fs";
 import http from "node:http";
@@ -69,50 +70,54 @@ function supervise(count) {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 
-  // Migrations and the demo seed run once, in a worker of their own, before any worker serves.
-  const preparer = cluster.fork({ CDA_ROLE: "prepare" });
-  preparer.on("exit", (code, signal) => {
-    if (code !== 0 || signal) {
+  // Migrations and the demo seed run once, in the first worker, before it serves; the others start
+  // when it listens (a prepared database), so the first answer waits for one worker's start-up,
+  // not two in a row.
+  const startedAt = new Map();
+  let failures = 0;
+  const fork = (role) => {
+    if (stopping) return;
+    const worker = cluster.fork({ CDA_ROLE: role });
+    startedAt.set(worker.id, Date.now());
+    return worker;
+  };
+  const first = fork("first");
+  let prepared = false;
+  first.once("listening", () => {
+    prepared = true;
+    for (let i = 1; i < count; i++) fork("serve");
+    log.info({ workers: count, pid: process.pid }, "cluster started");
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    startedAt.delete(worker.id);
+    if (stopping) {
+      if (!Object.keys(cluster.workers ?? {}).length) {
+        log.info("every worker stopped");
+        process.exit(0);
+      }
+      return;
+    }
+    if (!prepared) {
       log.fatal({ code, signal }, "preparing the database failed; not starting");
       process.exit(code || 1);
     }
-    if (stopping) process.exit(0);
-    const startedAt = new Map();
-    let failures = 0;
-    const fork = () => {
-      if (stopping) return;
-      const worker = cluster.fork({ CDA_ROLE: "serve" });
-      startedAt.set(worker.id, Date.now());
-    };
-    cluster.on("exit", (worker, code, signal) => {
-      if (worker === preparer) return;
-      const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
-      startedAt.delete(worker.id);
-      if (stopping) {
-        if (!Object.keys(cluster.workers ?? {}).length) {
-          log.info("every worker stopped");
-          process.exit(0);
-        }
-        return;
-      }
-      // A worker that ran for a minute starts the back-off again; one that keeps dying waits
-      // longer each time (0.5 s, 1 s, 2 s … 30 s), so a crash loop cannot spin the machine.
-      failures = lived > 60_000 ? 1 : failures + 1;
-      const delay = Math.min(30_000, 500 * 2 ** (failures - 1));
-      log.error(
-        { pid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay },
-        "worker died; starting another",
-      );
-      setTimeout(fork, delay);
-    });
-    for (let i = 0; i < count; i++) fork();
-    log.info({ workers: count, pid: process.pid }, "cluster started");
+    // A worker that ran for a minute starts the back-off again; one that keeps dying waits
+    // longer each time (0.5 s, 1 s, 2 s … 30 s), so a crash loop cannot spin the machine.
+    failures = lived > 60_000 ? 1 : failures + 1;
+    const delay = Math.min(30_000, 500 * 2 ** (failures - 1));
+    log.error(
+      { pid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay },
+      "worker died; starting another",
+    );
+    setTimeout(() => fork("serve"), delay);
   });
 }
 
 /**
- * One serving process: role "single" (no cluster: prepares, then serves), "prepare" (a cluster's
- * one-off worker: prepares, then exits) or "serve" (a cluster's worker: serves a prepared database).
+ * One serving process: role "single" (no cluster: prepares, then serves), "first" (a cluster's
+ * first worker: prepares, then serves) or "serve" (a cluster's other workers, started once the
+ * database is prepared).
  */
 async function serve(role) {
   const app = express();
@@ -138,7 +143,6 @@ async function serve(role) {
   } = build.entry.module;
 
   if (role !== "serve") await prepare();
-  if (role === "prepare") process.exit(0);
   const log = getLogger();
   // The reminder scheduler (issue 15) runs in every serving process: each reminder is claimed
   // under a unique outbox key, so several workers never send one twice. Stopped at shutdown.
