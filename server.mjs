@@ -21,9 +21,6 @@ import path from "node:path";
 import process from "node:process";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import remixNode from "@remix-run/node";
-import compression from "compression";
-import express from "express";
 import pino from "pino";
 
 const production = process.env.NODE_ENV === "production";
@@ -120,6 +117,9 @@ function supervise(count) {
  * database is prepared).
  */
 async function serve(role) {
+  // Loaded here, not at the top: the cluster's primary only supervises and never needs them.
+  const [{ default: remixNode }, { default: compression }, { default: express }] =
+    await Promise.all([import("@remix-run/node"), import("compression"), import("express")]);
   const app = express();
   const server = http.createServer(app);
 
