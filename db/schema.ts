@@ -264,6 +264,22 @@ export interface AttachmentsTable {
   removed_at: string | null;
 }
 
+/** A complete document kept in the database (app/services/document-store.server.ts). */
+export interface StoredDocumentsTable {
+  document_key: string;
+  size_bytes: number;
+  sha256: string;
+  chunk_count: number;
+  created_at: CreatedAt;
+}
+
+/** One piece (at most 256 KiB) of a document kept in the database. */
+export interface DocumentChunksTable {
+  document_key: string;
+  seq: number;
+  bytes: Buffer;
+}
+
 export interface ConflictsTable {
   id: Generated<number>;
   reviewer_id: number;
@@ -601,6 +617,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  stored_documents: StoredDocumentsTable;
+  document_chunks: DocumentChunksTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,7 +1,7 @@
 // Documents attached to a proposal (and to clarification answers): listing, recording uploads,
 // removal while the proposal is a draft, and who may download them.
-import type { Selectable } from "kysely";
-import type { AttachmentsTable } from "~db/schema";
+import type { ExpressionBuilder, Selectable } from "kysely";
+import type { AttachmentsTable, Database } from "~db/schema";
 import {
   admitFiles,
   DOCUMENT_KINDS,
@@ -16,6 +16,7 @@ import {
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
 
@@ -95,6 +96,16 @@ export async function storageState(
   trx: DB,
   proposal: { id: number; owner_id: number; organisation_id: number | null },
 ): Promise<StorageState> {
+  // Uploads at once (to one proposal, or to two of one company) must not all pass the same check:
+  // on PostgreSQL the company's proposals are locked, in id order, until the transaction ends
+  // (on SQLite the write transaction already holds the only write lock).
+  await trx
+    .selectFrom("proposals")
+    .select("id")
+    .where((eb) => companyProposals(eb, proposal))
+    .orderBy("id")
+    .$call(forUpdate(trx, "proposals"))
+    .execute();
   const docs = await trx
     .selectFrom("attachments")
     .select(["kind", "message_id", "size_bytes"])
@@ -117,14 +128,7 @@ export async function storageState(
       eb.fn.coalesce(eb.fn.sum<number>("attachments.size_bytes"), eb.lit(0)).as("total"),
     )
     .where("attachments.removed_at", "is", null)
-    .where((eb) =>
-      proposal.organisation_id === null
-        ? eb("proposals.owner_id", "=", proposal.owner_id)
-        : eb.or([
-            eb("proposals.owner_id", "=", proposal.owner_id),
-            eb("proposals.organisation_id", "=", proposal.organisation_id),
-          ]),
-    )
+    .where((eb) => companyProposals(eb, proposal))
     .executeTakeFirst();
   return {
     countsByKind,
@@ -132,6 +136,19 @@ export async function storageState(
     proposalBytes,
     organisationBytes: Number(company?.total ?? 0),
   };
+}
+
+/** The proposals of one company: the same owner, or the same organisation. */
+function companyProposals(
+  eb: ExpressionBuilder<Database, "proposals">,
+  proposal: { owner_id: number; organisation_id: number | null },
+) {
+  return proposal.organisation_id === null
+    ? eb("proposals.owner_id", "=", proposal.owner_id)
+    : eb.or([
+        eb("proposals.owner_id", "=", proposal.owner_id),
+        eb("proposals.organisation_id", "=", proposal.organisation_id),
+      ]);
 }
 
 export interface RefusedFile {

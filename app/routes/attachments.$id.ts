@@ -5,7 +5,8 @@ import { requireProposalAccess } from "~/models/access.server";
 import { getAttachment } from "~/models/attachments.server";
 import { getDb } from "~/services/db.server";
 import { requireUser } from "~/services/session.server";
-import { contentDisposition, downloadName, openStoredFile } from "~/services/uploads.server";
+import { getDocumentStore } from "~/services/document-store.server";
+import { contentDisposition, downloadName } from "~/services/uploads.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -16,16 +17,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // The same answer for "does not exist" and "not yours", so ids cannot be probed.
   if (!attachment) throw new Response("Not found", { status: 404 });
   await requireProposalAccess(db, user, attachment.proposal_id, "downloadDocument", { hide: true });
-  let stream;
-  try {
-    stream = openStoredFile(attachment.stored_name);
-    await new Promise<void>((resolve, reject) => {
-      stream!.once("open", () => resolve());
-      stream!.once("error", reject);
-    });
-  } catch {
-    throw new Response("Not found", { status: 404 });
-  }
+  // Streamed from the document store (the upload directory or the database), its SHA-256 checked
+  // on the way: bytes that are not the ones uploaded end the download with an error.
+  const stream = await getDocumentStore().get(attachment.stored_name, {
+    expectedSha256: attachment.sha256,
+  });
+  if (!stream) throw new Response("Not found", { status: 404 });
   return new Response(createReadableStreamFromReadable(stream), {
     status: 200,
     headers: {

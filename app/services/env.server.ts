@@ -22,6 +22,15 @@ const EnvSchema = z.object({
   /** Connections the PostgreSQL pool of one process may hold. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   UPLOAD_DIR: z.string().min(1).default("data/uploads"),
+  /**
+   * Where uploaded documents are kept (app/services/document-store.server.ts): `local` (the
+   * directory UPLOAD_DIR) or `database` (chunked rows in the database itself). Unset: `database`
+   * when DATABASE_URL is set (every app server sees every document), otherwise `local`.
+   */
+  DOCUMENT_STORE: z
+    .enum(["local", "database"], { error: "DOCUMENT_STORE is local or database" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   SMTP_URL: z
     .string()

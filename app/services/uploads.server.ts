@@ -1,12 +1,10 @@
 // Streaming uploads: multipart bodies are parsed by busboy as they arrive, never buffered whole.
-// Each file is counted, hashed (SHA-256) and written to a temporary name while it streams; its
-// type is read from its first bytes (file-type), not from its name or the browser's word. A file
-// that breaks a rule (empty, too large, over the proposal's quota, wrong type, one too many) is
-// refused as soon as the rule is broken: the partial file is deleted and the rest of its bytes
-// are read and dropped, so the other fields and files of the same form still arrive.
-import crypto from "node:crypto";
-import fs from "node:fs";
-import fsp from "node:fs/promises";
+// Each file is counted and written to the document store (app/services/document-store.server.ts:
+// the upload directory or the database) while it streams, which hashes it (SHA-256); its type is
+// read from its first bytes (file-type), not from its name or the browser's word. A file that
+// breaks a rule (empty, too large, over the proposal's quota, wrong type, one too many) is refused
+// as soon as the rule is broken: the partial document is deleted and the rest of its bytes are
+// read and dropped, so the other fields and files of the same form still arrive.
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,6 +12,7 @@ import { createCookie } from "@remix-run/node";
 import busboy from "busboy";
 import { fileTypeFromBuffer } from "file-type";
 import { MAX_PROPOSAL_BYTES } from "~/domain/documents";
+import { DocumentStoreError, getDocumentStore, type DocumentWriter } from "./document-store.server";
 import { getEnv } from "./env.server";
 import { readBodyCapped } from "./form-body.server";
 
@@ -85,20 +84,14 @@ export class UploadRequestError extends Error {
   }
 }
 
+/** The directory of the local document store (DOCUMENT_STORE=local, the default on SQLite). */
 export function uploadDir(): string {
   return path.resolve(getEnv().UPLOAD_DIR);
 }
 
-const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Absolute path of a stored file; only names this module generated are accepted (no traversal). */
-export function storedPath(storedName: string): string {
-  if (!STORED_NAME.test(storedName)) throw new Error("Invalid stored file name");
-  return path.join(uploadDir(), storedName);
-}
-
+/** Deletes a stored document from the document store (nothing happens when there is none). */
 export async function deleteStoredFile(storedName: string): Promise<void> {
-  await fsp.rm(storedPath(storedName), { force: true });
+  await getDocumentStore().delete(storedName);
 }
 
 export async function deleteStoredFiles(files: readonly { storedName: string }[]): Promise<void> {
@@ -123,11 +116,6 @@ export function contentDisposition(name: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
-/** A stored file as a Node stream (the download route turns it into a web stream). */
-export function openStoredFile(storedName: string): fs.ReadStream {
-  return fs.createReadStream(storedPath(storedName));
 }
 
 /**
@@ -160,19 +148,6 @@ async function sniff(head: Buffer, allowed: readonly string[]): Promise<string |
   return type && allowed.includes(type.mime) ? type.mime : null;
 }
 
-function writeChunk(out: fs.WriteStream, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    out.write(chunk, (err) => (err ? reject(err) : resolve()));
-  });
-}
-
-function closeStream(out: fs.WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    out.once("error", reject);
-    out.end(() => resolve());
-  });
-}
-
 /** Passes the raw body through, stopping a request larger than any legitimate form could be. */
 async function* capBytes(source: AsyncIterable<Buffer>, cap: number): AsyncGenerator<Buffer> {
   let seen = 0;
@@ -185,8 +160,8 @@ async function* capBytes(source: AsyncIterable<Buffer>, cap: number): AsyncGener
 
 /**
  * Reads a multipart/form-data (or url-encoded) request: text fields come back as URLSearchParams,
- * accepted files are already stored under UPLOAD_DIR with a random name (the caller records them
- * in the database or calls deleteStoredFiles), refused files are listed with the reason.
+ * accepted files are already in the document store under a random key (the caller records them in
+ * the database or calls deleteStoredFiles), refused files are listed with the reason.
  */
 export async function parseUploadRequest(
   request: Request,
@@ -217,8 +192,7 @@ export async function parseUploadRequest(
   }
   if (!request.body) throw new UploadRequestError(400, "Empty request");
 
-  const dir = uploadDir();
-  await fsp.mkdir(dir, { recursive: true });
+  const store = getDocumentStore();
 
   const fields = new URLSearchParams();
   const files: StoredFile[] = [];
@@ -227,7 +201,7 @@ export async function parseUploadRequest(
   let acceptedBytes = 0;
   const pending: Promise<void>[] = [];
   const active = new Set<Readable>();
-  const temporaries = new Set<string>();
+  const writers = new Set<DocumentWriter>();
 
   let bb: busboy.Busboy;
   try {
@@ -255,14 +229,12 @@ export async function parseUploadRequest(
     }
     const rawName = info.filename ?? "";
     const originalName = sanitizeFileName(rawName);
-    const tmp = path.join(dir, `.tmp-${crypto.randomUUID()}`);
-    const hash = crypto.createHash("sha256");
     let size = 0;
     let problem: UploadProblem | null = null;
     let head: Buffer[] = [];
     let headLength = 0;
     let mime: string | null = null;
-    let out: fs.WriteStream | null = null;
+    let out: DocumentWriter | null = null;
 
     let admitted = false;
     // Counts are reserved as soon as a file is admitted and its bytes as they arrive, because the
@@ -278,16 +250,16 @@ export async function parseUploadRequest(
       release();
       head = [];
       if (out) {
-        out.destroy();
+        const writer = out;
         out = null;
+        writers.delete(writer);
+        await writer.abort().catch(() => undefined);
       }
-      await fsp.rm(tmp, { force: true });
-      temporaries.delete(tmp);
     };
     const startWriting = async (bytes: Buffer) => {
-      temporaries.add(tmp);
-      out = fs.createWriteStream(tmp, { flags: "wx", mode: 0o600 });
-      await writeChunk(out, bytes);
+      out = store.createWriter();
+      writers.add(out);
+      await out.write(bytes);
     };
 
     try {
@@ -310,7 +282,6 @@ export async function parseUploadRequest(
         }
         acceptedBytes += chunk.length;
         reservedBytes += chunk.length;
-        hash.update(chunk);
         if (mime === null) {
           head.push(chunk);
           headLength += chunk.length;
@@ -325,7 +296,7 @@ export async function parseUploadRequest(
           }
           await startWriting(bytes);
         } else {
-          await writeChunk(out!, chunk);
+          await out!.write(chunk);
         }
       }
       if (size === 0) {
@@ -344,18 +315,17 @@ export async function parseUploadRequest(
         rejected.push({ field, originalName, problem });
         return;
       }
-      await closeStream(out!);
-      const storedName = crypto.randomUUID();
-      order.set(storedName, position);
-      await fsp.rename(tmp, path.join(dir, storedName));
-      temporaries.delete(tmp);
+      const writer = out!;
+      const stored = await writer.commit();
+      writers.delete(writer);
+      order.set(stored.key, position);
       files.push({
         field,
         originalName,
-        storedName,
+        storedName: stored.key,
         mimeType: mime!,
-        sizeBytes: size,
-        sha256: hash.digest("hex"),
+        sizeBytes: stored.size,
+        sha256: stored.sha256,
       });
     } catch (error) {
       await abandon();
@@ -394,9 +364,11 @@ export async function parseUploadRequest(
     for (const stream of active) stream.destroy(error instanceof Error ? error : undefined);
     await Promise.allSettled(pending);
     await deleteStoredFiles(files);
-    await Promise.all([...temporaries].map((t) => fsp.rm(t, { force: true })));
+    await Promise.all([...writers].map((w) => w.abort().catch(() => undefined)));
     if (error instanceof UploadRequestError) throw error;
-    // File-system trouble (disk full, permissions) is the server's problem, not the request's.
+    // Storage trouble (disk full, permissions, the database) is the server's problem, not the
+    // request's.
+    if (error instanceof DocumentStoreError) throw error;
     if (error && typeof (error as { code?: unknown }).code === "string") {
       const code = (error as { code: string }).code;
       if (code.startsWith("E") && code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;

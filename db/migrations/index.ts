@@ -19,6 +19,7 @@ import * as postgresBaseline from "./postgres-baseline";
 import * as m0025 from "./2026-12-02-0025-shared-process-state";
 import * as m0024 from "./2026-12-02-0024-webhooks";
 import * as m0023 from "./2026-12-02-0023-api-tokens";
+import * as m0026 from "./2026-12-02-0026-document-store";
 
 // Imported statically so that migrations are bundled into the server build.
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0025-shared-process-state": m0025,
   "2026-12-02-0024-webhooks": m0024,
   "2026-12-02-0023-api-tokens": m0023,
+  "2026-12-02-0026-document-store": m0026,
 };
 
 /** SQLite's chain (the embedded default): every migration in order. */

@@ -63,7 +63,7 @@ describe("backup and restore", () => {
     // Restore over a damaged live database: the restored one is the snapshot, whole.
     fs.writeFileSync(live, "not a database");
     const restoredUploads = path.join(dir, "restored-uploads");
-    const { keptAside } = restoreBackup(backupDir, live, restoredUploads);
+    const { keptAside } = await restoreBackup(backupDir, live, restoredUploads);
     expect(fs.existsSync(keptAside)).toBe(true);
     const restored = new SQLite(live, { readonly: true });
     expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
@@ -88,9 +88,30 @@ describe("backup and restore", () => {
     await createBackup(sqlite, uploads, backupDir);
     await db.destroy();
     fs.writeFileSync(path.join(backupDir, "uploads", "a.pdf"), "%PDF-1.4 tampered");
-    expect(() =>
+    await expect(
       restoreBackup(backupDir, path.join(dir, "target.db"), path.join(dir, "target-up")),
-    ).toThrow(/does not match/);
+    ).rejects.toThrow(/does not match/);
     expect(fs.existsSync(path.join(dir, "target.db"))).toBe(false);
+  });
+
+  it("records rows per table and migrations, and checks the restored database against them", async () => {
+    const { db, sqlite } = openDatabase(path.join(dir, "third.db"));
+    const applied = await migrateToLatest(db);
+    await db
+      .insertInto("audit_log")
+      .values({ action: "backup.row", entity_type: "test", entity_id: "1" })
+      .execute();
+    const backupDir = path.join(dir, "backup3");
+    const manifest = await createBackup(sqlite, path.join(dir, "up3"), backupDir);
+    await db.destroy();
+    expect(manifest.dialect).toBe("sqlite");
+    expect(manifest.tables.audit_log).toBe(1);
+    expect(manifest.migrations).toEqual([...applied].sort());
+    // A manifest promising a row the database does not hold: the check after the restore says so.
+    manifest.tables.audit_log = 2;
+    fs.writeFileSync(path.join(backupDir, "manifest.json"), JSON.stringify(manifest));
+    await expect(
+      restoreBackup(backupDir, path.join(dir, "third-restored.db"), path.join(dir, "up3r")),
+    ).rejects.toThrow(/does not match the backup: audit_log: 1 rows, the backup had 2/);
   });
 });

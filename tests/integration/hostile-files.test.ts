@@ -1,6 +1,6 @@
 // The hostile-upload corpus (tests/fixtures/hostile, made by make.mjs) posted through the real
-// documents action: each file is refused with a message, or stored harmlessly (a random name
-// inside UPLOAD_DIR, a cleaned display name) and only ever served back as a download with nosniff.
+// documents action: each file is refused with a message, or stored harmlessly (a random key in
+// the document store, a cleaned display name) and only ever served back as a download with nosniff.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +14,7 @@ import {
 import { getDb } from "~/services/db.server";
 import { MAX_FILE_BYTES, uploadDir } from "~/services/uploads.server";
 import { decodeMsg } from "~/utils/form";
+import { incompleteDocuments, readStoredDocument, storedKeys } from "../support/documents";
 import { signedIn } from "../support/factories";
 import { BASE, cookieFrom, testContext } from "../support/remix";
 import { createCall, createDraft } from "./submission-fixtures";
@@ -56,9 +57,9 @@ async function settle(fn: () => unknown): Promise<Response> {
   }
 }
 
-function listUploadDir(): string[] {
-  const dir = uploadDir();
-  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+/** Everything the document store holds, finished or not. */
+async function listStore(): Promise<string[]> {
+  return [...(await storedKeys()), ...(await incompleteDocuments())].sort();
 }
 
 /** Uploads one file to a fresh draft; returns the draft, the page's errors and the rows stored. */
@@ -67,7 +68,7 @@ async function upload(bytes: Buffer, uploadName: string, field: string) {
   const fd = new FormData();
   fd.append(field, new File([new Uint8Array(bytes)], uploadName, { type: "application/pdf" }));
   fd.append("intent", "upload");
-  const filesBefore = listUploadDir();
+  const filesBefore = await listStore();
   const request = new Request(`${BASE}/proposals/${draft.id}/documents`, {
     method: "POST",
     body: fd,
@@ -93,7 +94,7 @@ async function upload(bytes: Buffer, uploadName: string, field: string) {
     .selectAll()
     .where("proposal_id", "=", draft.id)
     .execute();
-  const newFiles = listUploadDir().filter((f) => !filesBefore.includes(f));
+  const newFiles = (await listStore()).filter((f) => !filesBefore.includes(f));
   return { draft, errors: data.errors, notices: data.notices, rows, newFiles };
 }
 
@@ -107,11 +108,11 @@ async function expectStoredHarmlessly(
   expect(result.errors).toEqual({});
   expect(result.rows).toHaveLength(1);
   const row = result.rows[0]!;
-  // Stored under a random name of the server's choosing, inside UPLOAD_DIR, byte for byte.
+  // Stored under a random key of the server's choosing, in the document store, byte for byte.
   expect(row.stored_name).toMatch(UUID);
   expect(result.newFiles).toEqual([row.stored_name]);
-  const onDisk = fs.readFileSync(path.join(uploadDir(), row.stored_name));
-  expect(crypto.createHash("sha256").update(onDisk).digest("hex")).toBe(
+  const stored = (await readStoredDocument(row.stored_name))!;
+  expect(crypto.createHash("sha256").update(stored).digest("hex")).toBe(
     crypto.createHash("sha256").update(bytes).digest("hex"),
   );
   // Nothing was written outside UPLOAD_DIR under the attacker's name.
@@ -197,11 +198,12 @@ describe("hostile uploads", () => {
       "auditedFinancials",
       "tooLarge",
     );
-    expect(listUploadDir().filter((f) => f.startsWith(".tmp-"))).toEqual([]);
+    expect(await incompleteDocuments()).toEqual([]);
   }, 60_000);
 
-  it("leaves no temporary file behind after the whole corpus", () => {
-    expect(listUploadDir().filter((f) => !UUID.test(f))).toEqual([]);
+  it("leaves no temporary file behind after the whole corpus", async () => {
+    expect(await incompleteDocuments()).toEqual([]);
+    expect((await listStore()).filter((f) => !UUID.test(f))).toEqual([]);
   });
 });
 
@@ -236,7 +238,7 @@ async function answerWith(bytes: Buffer, uploadName: string) {
   const fd = new FormData();
   fd.append("body", "Please find the document attached.");
   fd.append("files", new File([new Uint8Array(bytes)], uploadName, { type: "application/pdf" }));
-  const filesBefore = listUploadDir();
+  const filesBefore = await listStore();
   const request = new Request(`${BASE}/proposals/${proposalId}/messages`, {
     method: "POST",
     body: fd,
@@ -260,7 +262,7 @@ async function answerWith(bytes: Buffer, uploadName: string) {
     .where("proposal_id", "=", proposalId)
     .where("kind", "=", "answer")
     .execute();
-  const newFiles = listUploadDir().filter((f) => !filesBefore.includes(f));
+  const newFiles = (await listStore()).filter((f) => !filesBefore.includes(f));
   return { status: response.status, errors, rows, newFiles, answers, notices: [] as string[] };
 }
 

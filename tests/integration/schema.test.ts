@@ -14,10 +14,12 @@ interface ColumnInfo {
 }
 
 /** What a declared type may be for each SQLite declared column type. */
-const COMPATIBLE: Record<string, "text" | "number"> = {
+const COMPATIBLE: Record<string, "text" | "number" | "other"> = {
   text: "text",
   integer: "number",
   real: "number",
+  // Bytes (a document's pieces, migration 0026): a Buffer in db/schema.ts.
+  blob: "other",
 };
 
 let declared: DeclaredSchema;

@@ -8,10 +8,10 @@ import crypto from "node:crypto";
 import { documentProblems } from "~/domain/documents";
 import { checkUscc } from "~/domain/uscc";
 import { isQuestionStep, parseStep } from "~/schemas";
-import { storedPath } from "~/services/uploads.server";
 import { toUsdCents } from "~/domain/money";
 import { getDb, migrateToLatest, openDatabase, type DB } from "~/services/db.server";
 import { verifyPassword } from "~/services/password.server";
+import { readStoredDocument } from "../support/documents";
 
 const STEP_NAMES = [
   "eligibility",
@@ -390,7 +390,7 @@ describe("demo seed", () => {
       for (const d of docs) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
       expect(documentProblems(counts, (p.tracks ?? "").split(",")), `proposal ${p.id}`).toEqual([]);
       for (const d of docs) {
-        const bytes = fs.readFileSync(storedPath(d.stored_name));
+        const bytes = (await readStoredDocument(d.stored_name))!;
         expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
         expect(bytes.length).toBe(d.size_bytes);
         expect(crypto.createHash("sha256").update(bytes).digest("hex")).toBe(d.sha256);

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DocumentKind } from "~/domain/documents";
 import { getDb } from "~/services/db.server";
-import { uploadDir } from "~/services/uploads.server";
+import { getDocumentStore } from "~/services/document-store.server";
 import { validAnswers } from "../support/proposal-answers";
 
 export { validAnswers };
@@ -68,7 +68,7 @@ export async function createDraft(
   return proposal;
 }
 
-/** Puts a file in UPLOAD_DIR and records it as a document of the proposal (as an upload would). */
+/** Puts a file in the document store and records it as a document of the proposal (as an upload would). */
 export async function attach(
   proposalId: number,
   userId: number,
@@ -77,10 +77,7 @@ export async function attach(
   name = `${kind}.pdf`,
   mime = "application/pdf",
 ) {
-  const dir = uploadDir();
-  fs.mkdirSync(dir, { recursive: true });
-  const storedName = crypto.randomUUID();
-  fs.writeFileSync(path.join(dir, storedName), bytes);
+  const { key: storedName, sha256 } = await getDocumentStore().put(bytes);
   return getDb()
     .insertInto("attachments")
     .values({
@@ -90,7 +87,7 @@ export async function attach(
       stored_name: storedName,
       mime_type: mime,
       size_bytes: bytes.length,
-      sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+      sha256,
       uploaded_by: userId,
     })
     .returningAll()

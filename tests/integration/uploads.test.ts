@@ -1,8 +1,6 @@
 // Documents: streaming uploads with their limits and type checks, removal while a draft, and
 // downloads only for those allowed to see the proposal.
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   action as documentsAction,
@@ -10,7 +8,13 @@ import {
 } from "~/routes/proposals.$id.documents";
 import { loader as downloadLoader } from "~/routes/attachments.$id";
 import { getDb } from "~/services/db.server";
-import { MAX_FILE_BYTES, sanitizeFileName, uploadDir } from "~/services/uploads.server";
+import { MAX_FILE_BYTES, sanitizeFileName } from "~/services/uploads.server";
+import {
+  incompleteDocuments,
+  isStored,
+  readStoredDocument,
+  storedKeys,
+} from "../support/documents";
 import { signedIn } from "../support/factories";
 import { BASE, callLoader, cookieFrom, testContext } from "../support/remix";
 import { attach, createCall, createDraft, fixture } from "./submission-fixtures";
@@ -84,14 +88,14 @@ async function documentsOf(proposalId: number) {
     .execute();
 }
 
-function leftovers(): string[] {
-  const dir = uploadDir();
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(".tmp-")) : [];
+/** Partial documents left in the store (a temporary file, pieces without their document row). */
+function leftovers(): Promise<string[]> {
+  return incompleteDocuments();
 }
 
-function storedFiles(): Set<string> {
-  const dir = uploadDir();
-  return new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+/** Everything the document store holds, finished or not. */
+async function storedFiles(): Promise<Set<string>> {
+  return new Set([...(await storedKeys()), ...(await incompleteDocuments())]);
 }
 
 const sha = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
@@ -117,7 +121,7 @@ describe("uploading documents", () => {
       sha256: sha(pdf),
     });
     expect(doc!.stored_name).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fs.readFileSync(path.join(uploadDir(), doc!.stored_name)).equals(pdf)).toBe(true);
+    expect((await readStoredDocument(doc!.stored_name))?.equals(pdf)).toBe(true);
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors).toEqual({});
     expect(page.notices.join()).toContain("营业执照 licence.pdf");
@@ -134,7 +138,7 @@ describe("uploading documents", () => {
 
   it("refuses an executable renamed to .pdf, whatever the browser says, and keeps nothing", async () => {
     const p = await createDraft(applicant.user.id, callId, null);
-    const before = storedFiles();
+    const before = await storedFiles();
     const res = await post(
       p.id,
       form({ companyProfile: [[fixture("fake.exe"), "profile.pdf", "application/pdf"]] }),
@@ -142,7 +146,7 @@ describe("uploading documents", () => {
     );
     expect(res.status).toBe(303);
     expect(await documentsOf(p.id)).toHaveLength(0);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors.companyProfile).toBe('docs.err.typePdf|{"name":"profile.pdf"}');
   });
@@ -195,12 +199,12 @@ describe("uploading documents", () => {
     );
     const after = await documentsOf(p.id);
     expect(after.map((d) => [d.kind, d.mime_type])).toEqual([["businessLicence", "image/png"]]);
-    expect(fs.existsSync(path.join(uploadDir(), docs[0]!.stored_name))).toBe(false);
+    expect(await isStored(docs[0]!.stored_name)).toBe(false);
   });
 
   it("streams a file over 20 MB, refuses it while streaming and keeps the rest of the form", async () => {
     const p = await createDraft(applicant.user.id, callId, null);
-    const before = storedFiles();
+    const before = await storedFiles();
     const boundary = `----cda${crypto.randomBytes(8).toString("hex")}`;
     const enc = new TextEncoder();
     const big = MAX_FILE_BYTES + 1024 * 1024;
@@ -258,14 +262,14 @@ describe("uploading documents", () => {
     expect(docs.map((d) => d.kind)).toEqual(["companyProfile"]);
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors.businessLicence).toBe('docs.err.tooLarge|{"name":"huge.pdf"}');
-    expect(leftovers()).toEqual([]);
-    const added = [...storedFiles()].filter((f) => !before.has(f));
+    expect(await leftovers()).toEqual([]);
+    const added = [...(await storedFiles())].filter((f) => !before.has(f));
     expect(added).toEqual([docs[0]!.stored_name]);
   });
 
   it("keeps nothing from a post whose connection breaks half-way", async () => {
     const p = await createDraft(applicant.user.id, callId, null);
-    const before = storedFiles();
+    const before = await storedFiles();
     const boundary = "----cdabroken";
     const enc = new TextEncoder();
     let step = 0;
@@ -307,7 +311,7 @@ describe("uploading documents", () => {
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors._form).toBe("docs.err.request");
     expect(await documentsOf(p.id)).toHaveLength(0);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it("counts what the proposal already stores against its 100 MB", async () => {
@@ -337,7 +341,7 @@ describe("uploading documents", () => {
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors.companyProfile).toBe('docs.err.quota|{"name":"profile.pdf"}');
     expect((await documentsOf(p.id)).some((d) => d.kind === "companyProfile")).toBe(false);
-    expect(leftovers()).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 
   it("takes at most 3 audited financial statements", async () => {
@@ -370,7 +374,7 @@ describe("uploading documents", () => {
     const res = await post(p.id, form({}, `remove:${doc.id}`), applicant.cookie);
     expect(res.status).toBe(303);
     expect(await documentsOf(p.id)).toHaveLength(0);
-    expect(fs.existsSync(path.join(uploadDir(), doc.stored_name))).toBe(false);
+    expect(await isStored(doc.stored_name)).toBe(false);
 
     const kept = await attach(p.id, applicant.user.id, "other");
     await getDb()
@@ -389,7 +393,7 @@ describe("uploading documents", () => {
     );
     expect(refused.status).toBe(302);
     expect((await documentsOf(p.id)).map((d) => d.id)).toEqual([kept.id]);
-    expect(fs.existsSync(path.join(uploadDir(), kept.stored_name))).toBe(true);
+    expect(await isStored(kept.stored_name)).toBe(true);
     const page = await pageAfter(p.id, refused, applicant.cookie);
     expect(page.errors._form).toBe("docs.readOnly");
   });
@@ -400,14 +404,14 @@ describe("uploading documents", () => {
       closesAt: new Date(Date.now() - 1000).toISOString(),
     });
     const p = await createDraft(applicant.user.id, closed.id, null);
-    const before = storedFiles();
+    const before = await storedFiles();
     const res = await post(
       p.id,
       form({ businessLicence: [[fixture("sample.pdf"), "late.pdf"]] }),
       applicant.cookie,
     );
     expect(await documentsOf(p.id)).toHaveLength(0);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
     const page = await pageAfter(p.id, res, applicant.cookie);
     expect(page.errors._form).toBe("check.err.deadline");
   });
@@ -415,7 +419,7 @@ describe("uploading documents", () => {
   it("refuses another applicant's proposal without storing anything", async () => {
     const p = await createDraft(applicant.user.id, callId, null);
     const other = await signedIn("applicant");
-    const before = storedFiles();
+    const before = await storedFiles();
     const res = await post(
       p.id,
       form({ businessLicence: [[fixture("sample.pdf"), "x.pdf"]] }),
@@ -423,7 +427,7 @@ describe("uploading documents", () => {
     );
     expect(res.status).toBe(404);
     expect(await documentsOf(p.id)).toHaveLength(0);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it("says which required documents are missing on Save and continue, then moves on to check", async () => {

@@ -79,10 +79,6 @@ export const POSTGRES_PENDING: { file: string; why: string }[] = [
     why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
   },
   {
-    file: "hostile-files.test.ts",
-    why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
-  },
-  {
     file: "migrations.test.ts",
     why: "migrates SQLite files up and down on purpose (the SQLite chain); one case reads the process database as SQLite",
   },
@@ -160,14 +156,6 @@ export const POSTGRES_PENDING: { file: string; why: string }[] = [
   },
   {
     file: "submission.test.ts",
-    why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
-  },
-  {
-    file: "upload-quota.test.ts",
-    why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
-  },
-  {
-    file: "uploads.test.ts",
     why: "failed in the first full PostgreSQL run, before the dialect fixes (upsert's last_value, json_each, group_concat, min/max, collate nocase, instr, LIKE); not yet re-run",
   },
   {

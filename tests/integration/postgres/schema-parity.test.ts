@@ -33,6 +33,7 @@ const TYPE_MAP: Record<string, string> = {
   real: "double precision",
   text: "text",
   "varchar(255)": "character varying",
+  blob: "bytea",
 };
 
 let sqlite: SQLite.Database;
