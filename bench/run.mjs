@@ -15,7 +15,13 @@
 // 6. writes bench/RESULTS.md (full) or bench/results-quick.md (quick, git-ignored), with every
 //    target of the issue marked met or MISSED.
 //
-// Options: --quick, --no-build, --duration <s>, --out <file>, --keep (keep the temporary files).
+// 7. PostgreSQL (issue 16), when the local cluster answers (or with --pg, which requires it;
+//    --no-pg leaves it out): the same modes again, each on a fresh PostgreSQL database loaded from
+//    the dataset's SQLite file (bench/copy-to-postgres.ts), then the board with two servers on one
+//    PostgreSQL database behind nginx (scripts/scale-out.mjs); reported side by side with SQLite.
+//
+// Options: --quick, --no-build, --duration <s>, --out <file>, --keep (keep the temporary files),
+// --pg / --no-pg.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -29,6 +35,8 @@ import { Worker } from "node:worker_threads";
 import zlib from "node:zlib";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
+import pg from "pg";
+import { freshDatabase, postgresAvailable, startNginx } from "../scripts/scale-out.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // The portal runs with the Node flags `npm start` gives it (package.json config.nodeFlags: the heap cap).
@@ -46,6 +54,10 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
     "pdf-query": { type: "string", default: "?limit=100" },
     profile: { type: "boolean", default: false },
+    // PostgreSQL (issue 16): --pg requires it, --no-pg leaves it out; by default the run includes
+    // it when the local cluster (or TEST_DATABASE_URL) answers.
+    pg: { type: "boolean", default: false },
+    "no-pg": { type: "boolean", default: false },
   },
 });
 const QUICK = args.quick;
@@ -107,8 +119,9 @@ function stopProcess(child) {
   });
 }
 
-function serverEnv(database, port) {
+function serverEnv(database, port, pgUrl = null) {
   return {
+    ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -200,6 +213,40 @@ function rssSampler(pid) {
     processes: () => family.length,
     count: () => samples.length,
   };
+}
+
+/** bigint columns (ids, counters, cents) as numbers, as the app reads them (exact at these sizes). */
+const PG_TYPES = {
+  getTypeParser: (oid, format) =>
+    oid === 20 ? (v) => Number(v) : pg.types.getTypeParser(oid, format),
+};
+
+/**
+ * Rows from the database a mode runs on: `store.pgUrl` (PostgreSQL) or `store.file` (SQLite).
+ * The statement is written once with `?` placeholders (numbered for PostgreSQL).
+ */
+async function dbAll(store, text, params = []) {
+  if (store.pgUrl) {
+    const client = new pg.Client({ connectionString: store.pgUrl, types: PG_TYPES });
+    await client.connect();
+    try {
+      let n = 0;
+      return (
+        await client.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const sqlite = new SQLite(store.file, { readonly: true });
+  try {
+    return sqlite.prepare(text).all(...params);
+  } finally {
+    sqlite.close();
+  }
 }
 
 // ------------------------------------------------------------------ measuring
@@ -546,19 +593,61 @@ async function main() {
       ? [{ key: "perCore", label: `one per core (${cores} workers)`, workers: cores }]
       : []),
   ];
+  // PostgreSQL (issue 16): the same modes again, each on its own database on the local cluster,
+  // loaded from the dataset's SQLite file (bench/copy-to-postgres.ts); their baseline reads an
+  // untouched SQLite copy of the same rows.
+  const pgServer = args["no-pg"] ? null : await postgresAvailable();
+  if (args.pg && !pgServer)
+    throw new Error(
+      "--pg: PostgreSQL does not answer (start it: pg_ctlcluster 15 main start, or npm run test:pg once)",
+    );
+  log(
+    pgServer ? `PostgreSQL: ${new URL(pgServer).host}` : "PostgreSQL: not available, SQLite only",
+  );
   // The copies are made before any mode runs: the reviews and submit scenarios change the data.
-  const databases = [database];
-  for (const mode of modes.slice(1)) {
-    const copy = path.join(TMP, `bench-${mode.key}.db`);
+  const copyOf = async (name) => {
+    const copy = path.join(TMP, name);
     const source = new SQLite(database, { readonly: true });
     await source.backup(copy);
     source.close();
-    databases.push(copy);
-  }
+    return copy;
+  };
+  const databases = [database];
+  for (const mode of modes.slice(1)) databases.push(await copyOf(`bench-${mode.key}.db`));
+  const pristine = pgServer ? await copyOf("bench-pristine.db") : null;
   const byMode = {};
   for (const [i, mode] of modes.entries())
     byMode[mode.key] = await measureMode(mode, databases[i], dataset);
   const results = byMode.perCore ?? byMode.single;
+  const pgModes = [];
+  let twoServers = null;
+  if (pgServer) {
+    // --quick (CI) runs PostgreSQL in the last mode only (one per core): the harness is exercised
+    // on both databases without doubling the run.
+    for (const mode of QUICK ? modes.slice(-1) : modes) {
+      const pgMode = {
+        ...mode,
+        key: `pg-${mode.key}`,
+        label: `PostgreSQL, ${mode.label}`,
+        sqliteKey: mode.key,
+      };
+      const pgDb = await postgresCopy(pgServer, pristine);
+      pgMode.pgUrl = pgDb.url;
+      pgMode.copy = pgDb.copy;
+      try {
+        byMode[pgMode.key] = await measureMode(pgMode, pristine, dataset);
+      } finally {
+        await pgDb.drop();
+      }
+      pgModes.push(pgMode);
+    }
+    const pgDb = await postgresCopy(pgServer, pristine);
+    try {
+      twoServers = await measureTwoServers(pgDb.url, dataset);
+    } finally {
+      await pgDb.drop();
+    }
+  }
 
   const report = renderReport({
     machine,
@@ -569,11 +658,129 @@ async function main() {
     results,
     modes,
     byMode,
+    pgModes,
+    twoServers,
   });
   fs.writeFileSync(OUT, report);
   log(`report written to ${path.relative(ROOT, OUT)}`);
   if (!args.keep) fs.rmSync(TMP, { recursive: true, force: true });
   else log(`temporary files kept in ${TMP}`);
+}
+
+/** A fresh PostgreSQL database holding the dataset of SQLite file `file` (copied, then analysed). */
+async function postgresCopy(serverUrl, file) {
+  const db = await freshDatabase(serverUrl, "cda_bench");
+  const started = performance.now();
+  const r = spawnSync(
+    path.join(ROOT, "node_modules/.bin/tsx"),
+    ["bench/copy-to-postgres.ts", file, db.url],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOG_LEVEL: "warn" } },
+  );
+  if (r.status !== 0) {
+    await db.drop();
+    throw new Error(`copying the dataset into PostgreSQL failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  const copy = {
+    ...JSON.parse(r.stdout.trim().split("\n").pop()),
+    wallMs: performance.now() - started,
+  };
+  log(
+    `dataset copied into PostgreSQL ${db.name}: ${copy.rows} rows of ${copy.tables} tables in ${fmt(copy.wallMs / 1000, 1)} s (migrations included)`,
+  );
+  return { ...db, copy };
+}
+
+/**
+ * Issue 16's scale-out layout under the board's load: two servers (WEB_CONCURRENCY=1 each, so as
+ * many processes as the one-per-core mode on this machine) on one PostgreSQL database behind
+ * nginx (round-robin), 8 connections to nginx. Which server answered is counted from nginx's
+ * X-Upstream header on sample requests.
+ */
+async function measureTwoServers(pgUrl, dataset) {
+  log("mode: two servers on one PostgreSQL database behind nginx");
+  const publicPort = await freePort();
+  const base = `http://127.0.0.1:${publicPort}`;
+  const servers = [];
+  const rss = [];
+  let nginx = null;
+  const out = { scenarios: [], servers: 2, answeredBy: {} };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const child = startProcess(
+        process.execPath,
+        [...SERVER_NODE_FLAGS, "server.mjs"],
+        {
+          ...serverEnv(path.join(TMP, "unused.db"), port, pgUrl),
+          PUBLIC_URL: base,
+          SEED_DEMO: "off",
+          WEB_CONCURRENCY: "1",
+        },
+        `server-two-${i + 1}.log`,
+      );
+      servers.push({ port, child });
+      rss.push(rssSampler(child.pid));
+      await waitForHealthAt(port, `127.0.0.1:${publicPort}`, child);
+    }
+    nginx = await startNginx({
+      dir: path.join(TMP, "nginx"),
+      port: publicPort,
+      upstreams: servers.map((s) => `127.0.0.1:${s.port}`),
+    });
+    const official = await signIn(base, dataset.official.email, dataset.official.password);
+    const headers = { Cookie: official };
+    const slug = dataset.callSlug;
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${base}/board/${slug}`, { headers });
+      await res.arrayBuffer();
+      const u = res.headers.get("x-upstream") ?? "none";
+      out.answeredBy[u] = (out.answeredBy[u] ?? 0) + 1;
+    }
+    for (const [key, label, url] of [
+      ["boardDefault", "Board, first page (default order)", `${base}/board/${slug}`],
+      [
+        "boardFiltered",
+        "Board, filtered + sorted, page 20",
+        `${base}/board/${slug}?track=tier4DataCentre&qualifies=yes&sort=investment&dir=desc&page=20`,
+      ],
+    ]) {
+      const probe = await timedGet(url, headers);
+      if (probe.status !== 200) {
+        log(`${label} (two servers): not available (${probe.status})`);
+        continue;
+      }
+      const portal = await load(`${label} [two servers behind nginx]`, { url, headers });
+      out.scenarios.push({ key, label, portal });
+    }
+  } finally {
+    for (const r of rss) r.stop();
+    await nginx?.stop();
+    for (const s of servers) await stopProcess(s.child);
+  }
+  out.rssPeakMb = Math.max(...rss.map((r) => r.peakMb() ?? 0));
+  out.rssTotalPeakMb = rss.reduce((sum, r) => sum + (r.peakTotalMb() ?? 0), 0);
+  return out;
+}
+
+/** /healthz on a server's own port under the public host (the portal answers no other host). */
+async function waitForHealthAt(port, host, child, timeoutMs = 120_000) {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const req = http.get(
+        { host: "127.0.0.1", port, path: "/healthz", headers: { host } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
+      req.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no answer from /healthz on port ${port} within ${timeoutMs} ms`);
 }
 
 /**
@@ -601,7 +808,7 @@ async function measureMode(mode, database, dataset) {
       "server.mjs",
     ],
     {
-      ...serverEnv(database, port),
+      ...serverEnv(database, port, mode.pgUrl),
       SEED_DEMO: "off",
       WEB_CONCURRENCY: String(mode.workers),
       ...(args.profile ? { BENCH_SQL_TIMING: path.join(TMP, `sql-timing-${mode.key}.json`) } : {}),
@@ -634,6 +841,8 @@ async function measureMode(mode, database, dataset) {
     await new Promise((r) => setTimeout(r, 300));
   };
   const baselineRss = rssSampler(baseline.pid);
+  // Where the portal's data is: its PostgreSQL database, or the SQLite file the baseline also reads.
+  const store = { file: database, pgUrl: mode.pgUrl ?? null };
   const results = { scenarios: [], exports: [], notes: [], skipped: [] };
   try {
     await waitForHealth(port, server);
@@ -760,7 +969,7 @@ async function measureMode(mode, database, dataset) {
         continue;
       }
       await markSql(label);
-      const audit = lastExportAudit(database, key);
+      const audit = await lastExportAudit(store, key);
       const entry = {
         audit,
         key,
@@ -790,7 +999,7 @@ async function measureMode(mode, database, dataset) {
 
     // Reviews under load (issue 11), before the submit scenario so that the call still has the
     // dataset's proposals; it changes their scores, so after the board, exports and breakdown.
-    const reviews = await reviewsScenario({ base, dataset, staffHeaders, rss, database });
+    const reviews = await reviewsScenario({ base, dataset, staffHeaders, rss, store });
     if (reviews.skipped) {
       results.skipped.push({
         key: "reviews",
@@ -818,7 +1027,7 @@ async function measureMode(mode, database, dataset) {
           reason: `not available: GET /proposals/${probeId}/check answered ${probe.status}`,
         });
       } else {
-        results.submit = await submitScenario(base, port, applicant, dataset, database);
+        results.submit = await submitScenario(base, port, applicant, dataset, store);
         await markSql("Submit action");
       }
     }
@@ -833,7 +1042,8 @@ async function measureMode(mode, database, dataset) {
   results.processes = rss.processes();
   results.rssSamples = rss.count();
   results.baselineRssPeakMb = baselineRss.peakMb();
-  results.explain = explainBoard(database, dataset.callId);
+  // SQLite's query plans (EXPLAIN QUERY PLAN): for the SQLite modes only.
+  results.explain = mode.pgUrl ? [] : explainBoard(database, dataset.callId);
   if (args.profile) {
     results.profile = summariseProfile(profileDir);
     results.sql = [];
@@ -852,7 +1062,7 @@ async function measureMode(mode, database, dataset) {
   return results;
 }
 
-async function submitScenario(base, port, applicant, dataset, database) {
+async function submitScenario(base, port, applicant, dataset, store) {
   const host = `127.0.0.1:${port}`;
   const drafts = dataset.drafts;
   let next = 0;
@@ -903,20 +1113,18 @@ async function submitScenario(base, port, applicant, dataset, database) {
   });
   await new Promise((r) => setTimeout(r, 500));
   // Verify in the database: every posted draft is submitted once, with its own reference.
-  const sqlite = new SQLite(database, { readonly: true });
   const ids = handedOut;
   const rows = [];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     rows.push(
-      ...sqlite
-        .prepare(
-          `select id, status, reference from proposals where id in (${chunk.map(() => "?").join(",")})`,
-        )
-        .all(...chunk),
+      ...(await dbAll(
+        store,
+        `select id, status, reference from proposals where id in (${chunk.map(() => "?").join(",")})`,
+        chunk,
+      )),
     );
   }
-  sqlite.close();
   const submitted = rows.filter((r) => r.status === "submitted" && r.reference);
   const refs = new Set(submitted.map((r) => r.reference));
   const redirects = (result.statuses[303] ?? 0) + (result.statuses[302] ?? 0);
@@ -1013,7 +1221,7 @@ function errorSummaryText(html) {
     .slice(0, 200);
 }
 
-async function reviewsScenario({ base, dataset, staffHeaders, rss, database }) {
+async function reviewsScenario({ base, dataset, staffHeaders, rss, store }) {
   const supply = dataset.reviewScenario;
   const kinds = [];
   for (let b = 0; b < REVIEW_BURSTS; b++)
@@ -1179,19 +1387,17 @@ async function reviewsScenario({ base, dataset, staffHeaders, rss, database }) {
         ? d.res.error
         : `${status}${location ? ` → ${location}` : ""}${errorSummaryText(d.res.text) ? `: ${errorSummaryText(d.res.text)}` : ""}`;
   }
-  const sqlite = new SQLite(database, { readonly: true });
-  const reviewOf = sqlite.prepare(
-    `select r.status from reviews r join users u on u.id = r.reviewer_id where r.proposal_id = ? and u.email = ?`,
-  );
-  const reviewById = sqlite.prepare(`select status from reviews where id = ?`);
   for (const d of done) {
-    const row =
+    const [row] =
       d.kind === "submit"
-        ? reviewOf.get(d.a.proposalId, d.a.reviewerEmail)
-        : reviewById.get(d.a.reviewId);
+        ? await dbAll(
+            store,
+            `select r.status from reviews r join users u on u.id = r.reviewer_id where r.proposal_id = ? and u.email = ?`,
+            [d.a.proposalId, d.a.reviewerEmail],
+          )
+        : await dbAll(store, `select status from reviews where id = ?`, [d.a.reviewId]);
     d.stored = d.kind === "submit" ? row?.status === "submitted" : row?.status === "returned";
   }
-  sqlite.close();
 
   const perKind = {};
   for (const kind of ["submit", "return"]) {
@@ -1285,13 +1491,13 @@ function summariseProfile(dir) {
 }
 
 /** What the export's own audit row says: how many rows it wrote, and whether it completed. */
-function lastExportAudit(database, kind) {
+async function lastExportAudit(store, kind) {
   try {
-    const sqlite = new SQLite(database, { readonly: true });
-    const row = sqlite
-      .prepare(`select after_json from audit_log where action = ? order by id desc limit 1`)
-      .get(`export.${kind}`);
-    sqlite.close();
+    const [row] = await dbAll(
+      store,
+      `select after_json from audit_log where action = ? order by id desc limit 1`,
+      [`export.${kind}`],
+    );
     if (!row?.after_json) return null;
     const after = JSON.parse(row.after_json);
     return { rows: after.rows ?? null, completed: after.completed ?? null };
@@ -1430,7 +1636,121 @@ function modesSection(modes, byMode) {
   return L;
 }
 
-function renderReport({ machine, buildSeconds, dataset, js, startup, results, modes, byMode }) {
+/**
+ * Issue 16: every scenario on SQLite and on PostgreSQL in the same run, mode by mode, and the
+ * board with two app servers on one PostgreSQL database behind nginx.
+ */
+function databasesSection(modes, pgModes, byMode, twoServers) {
+  if (!pgModes.length) return [];
+  // Pairs: each PostgreSQL mode beside the SQLite mode with as many workers.
+  const pairs = pgModes.map((p) => [modes.find((m) => m.key === p.sqliteKey), p]);
+  const columns = pairs.flat();
+  const label = (m) => (m.pgUrl ? m.label : `SQLite, ${m.label}`);
+  const copies = pgModes.map((m) => m.copy).filter(Boolean);
+  const L = [
+    "## SQLite and PostgreSQL side by side (issue 16)",
+    "",
+    `Each PostgreSQL column ran the same scenarios as the SQLite column beside it, in this run, on a fresh database of the local PostgreSQL cluster (same machine, default settings) loaded from the dataset's SQLite file by \`bench/copy-to-postgres.ts\` (the app's migrations, then the rows with their ids, then ANALYZE: ${copies.map((c) => `${c.rows.toLocaleString("en")} rows in ${fmt(c.wallMs / 1000, 1)} s`).join(", ")}). The baseline of a PostgreSQL column is the same bare SQLite server on an untouched copy of the rows, so its ratio says what the portal on PostgreSQL costs against the plain SQL on SQLite. Cells: req/s · p95 ms (times for exports, lower is better).`,
+    "",
+    `| scenario | ${columns.map(label).join(" | ")} | PostgreSQL ÷ SQLite (${pairs.map(([m]) => m.label).join("; ")}) |`,
+    `| --- | ${columns.map(() => "---").join(" | ")} | --- |`,
+  ];
+  const ratio = (a, b) =>
+    typeof a === "number" && typeof b === "number" && a > 0 ? `${fmt(b / a, 2)}×` : "—";
+  const keys = [...new Set(columns.flatMap((m) => byMode[m.key].scenarios.map((s) => s.key)))];
+  for (const key of keys) {
+    const cells = columns.map((m) => byMode[m.key].scenarios.find((s) => s.key === key));
+    const name = cells.find(Boolean)?.label ?? key;
+    const ratios = pairs.map((_, i) =>
+      ratio(cells[2 * i]?.portal.rps, cells[2 * i + 1]?.portal.rps),
+    );
+    L.push(
+      `| ${name} | ${cells.map((c) => (c ? `${fmt(c.portal.rps)} · ${fmt(c.portal.p95)}` : "not measured")).join(" | ")} | ${ratios.join("; ")} |`,
+    );
+  }
+  const row = (name, pick, unit) => {
+    const values = columns.map((m) => pick(byMode[m.key]));
+    const ratios = pairs.map((_, i) => ratio(values[2 * i], values[2 * i + 1]));
+    L.push(
+      `| ${name} | ${values.map((v) => (v === null || v === undefined ? "not measured" : `${fmt(v)} ${unit}`)).join(" | ")} | ${ratios.join("; ")} |`,
+    );
+  };
+  row("Submit action (sustained)", (r) => r.submit?.rps ?? null, "submissions/s");
+  L.push(
+    `| Submit action: every acknowledged draft submitted, references unique | ${columns
+      .map((m) => byMode[m.key].submit)
+      .map((sub) =>
+        sub
+          ? `${sub.uniqueReferences === sub.submitted && !sub.lost ? "yes" : "**NO**"} (${sub.submitted} submitted, ${sub.lost} lost)`
+          : "not measured",
+      )
+      .join(" | ")} | — |`,
+  );
+  for (const key of ["csv", "xlsx", "pdf"])
+    row(
+      `${byMode[modes[0].key].exports.find((e) => e.key === key)?.label ?? key} (time)`,
+      (r) => r.exports.find((e) => e.key === key)?.ms ?? null,
+      "ms",
+    );
+  row(
+    "Reviews under load: board p95 with the actions",
+    (r) => r.reviews?.during.board.p95 ?? null,
+    "ms",
+  );
+  row(
+    "Reviews under load: /healthz max with the actions",
+    (r) => r.reviews?.during.probe.max ?? null,
+    "ms",
+  );
+  row(
+    "Reviews under load: actions done (answer and database checked)",
+    (r) =>
+      r.reviews
+        ? Object.values(r.reviews.perKind).reduce((sum, k) => sum + Math.min(k.ok, k.stored), 0)
+        : null,
+    `of ${byMode[columns[0].key].reviews?.actions ?? "?"}`,
+  );
+  row("Largest process RSS (peak)", (r) => r.rssPeakMb, "MB");
+  L.push("");
+  if (twoServers) {
+    const pgPerCore = byMode[pgModes[pgModes.length - 1].key];
+    L.push(
+      "### Two app servers against one PostgreSQL database (behind nginx)",
+      "",
+      `Two servers (\`WEB_CONCURRENCY=1\` each: as many processes as ${pgModes[pgModes.length - 1].label.replace("PostgreSQL, ", "")}) on one fresh copy of the dataset in PostgreSQL, behind Debian's nginx (round-robin, keep-alive to the servers), 8 connections to nginx for ${DURATION} s per page. Ten sample requests were answered by: ${Object.entries(
+        twoServers.answeredBy,
+      )
+        .map(([u, n]) => `${u} ${n}`)
+        .join(
+          ", ",
+        )} (nginx's X-Upstream). Largest server RSS ${fmt(twoServers.rssPeakMb)} MB, both ${fmt(twoServers.rssTotalPeakMb)} MB.`,
+      "",
+      `| page | two servers behind nginx: req/s · p95 ms | ${pgModes[pgModes.length - 1].label}: req/s · p95 ms | two servers ÷ one server |`,
+      "| --- | --- | --- | --- |",
+    );
+    for (const s of twoServers.scenarios) {
+      const one = pgPerCore.scenarios.find((x) => x.key === s.key);
+      L.push(
+        `| ${s.label} | ${fmt(s.portal.rps)} · ${fmt(s.portal.p95)} | ${one ? `${fmt(one.portal.rps)} · ${fmt(one.portal.p95)}` : "not measured"} | ${ratio(one?.portal.rps, s.portal.rps)} |`,
+      );
+    }
+    L.push("");
+  }
+  return L;
+}
+
+function renderReport({
+  machine,
+  buildSeconds,
+  dataset,
+  js,
+  startup,
+  results,
+  modes,
+  byMode,
+  pgModes,
+  twoServers,
+}) {
   const L = [];
   const byKey = Object.fromEntries(results.scenarios.map((s) => [s.key, s]));
   const exp = Object.fromEntries(results.exports.map((e) => [e.key, e]));
@@ -1569,6 +1889,7 @@ function renderReport({ machine, buildSeconds, dataset, js, startup, results, mo
 
   // Load scenarios
   L.push(...modesSection(modes, byMode));
+  L.push(...databasesSection(modes, pgModes, byMode, twoServers));
   L.push(
     "## Load scenarios (autocannon, 8 connections)",
     "",

@@ -14,18 +14,33 @@
 //     showed is the stored one, that no reference was issued twice, and that references are
 //     gap-free. Then every applicant retries with the same key (what a browser does): nobody gets
 //     a second reference, and all 200 end up submitted once, numbered 1..200.
+//
+// On PostgreSQL (docs/decisions/0025-scale-out-tests.md): CRASH_DATABASE=postgres runs the same on
+// a fresh database of the local cluster (scripts/scale-out.mjs prepares it; dropped afterwards).
+// CRASH_SERVERS=2 (PostgreSQL implied) is issue 16's scale-out layout: two servers (one process
+// each) on that database behind Debian's nginx, round-robin; every request goes through nginx,
+// and one of the two servers is killed with SIGKILL midway while the other goes on answering; it
+// is restarted after the burst and the checks run as above.
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { freePort, freshDatabase, preparePostgres, startNginx } from "./scale-out.mjs";
 
 const COUNT = Number(process.env.CRASH_COUNT ?? 200);
 const CRASH_AFTER = Number(process.env.CRASH_AFTER ?? Math.floor(COUNT / 3));
 const WORKERS = Number(process.env.CRASH_WORKERS ?? 1);
+const SERVERS = Number(process.env.CRASH_SERVERS ?? 1);
+const POSTGRES = process.env.CRASH_DATABASE === "postgres" || SERVERS > 1;
+if (SERVERS > 1 && WORKERS > 1) {
+  console.error("crash-test: CRASH_SERVERS > 1 runs one process per server (CRASH_WORKERS=1)");
+  process.exit(2);
+}
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const started = Date.now();
 
@@ -55,40 +70,56 @@ const check = (ok, message) => {
 const log = (...args) =>
   console.log(`[crash-test ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+let server = null;
+/** With CRASH_SERVERS > 1: every app server ({ proc, port }) and nginx in front of them. */
+const servers = [];
+let nginx = null;
+let database = null;
+const serverLog = fs.openSync(path.join(dir, "server.log"), "a");
+
+/** GET /healthz on one server's own port, under the public host (any other host is refused). */
+function healthy(port, host) {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: "127.0.0.1", port, path: "/healthz", headers: { host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on("error", () => resolve(false));
   });
 }
 
-let server = null;
-const serverLog = fs.openSync(path.join(dir, "server.log"), "a");
-
-async function startServer(port) {
-  server = spawn(process.execPath, ["server.mjs"], {
+function spawnServer(port, extraEnv = {}) {
+  return spawn(process.execPath, ["server.mjs"], {
     cwd: root,
-    env: { ...env, PORT: String(port) },
+    env: { ...env, PORT: String(port), ...extraEnv },
     stdio: ["ignore", serverLog, serverLog],
   });
+}
+
+async function waitHealthy(proc, port, host) {
   // A hang guard, not a speed target: a cluster starts three processes, slowly on a busy machine.
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    if (hasExited(server))
-      throw new Error(`server exited with ${server.exitCode ?? server.signalCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (hasExited(proc)) throw new Error(`server exited with ${proc.exitCode ?? proc.signalCode}`);
+    if (await healthy(port, host)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("server did not become healthy within 180 s");
+}
+
+async function startServer(port) {
+  server = spawnServer(port);
+  await waitHealthy(server, port, `127.0.0.1:${port}`);
+}
+
+/** Server i of the scale-out layout, on its own port, answering for nginx's address. */
+async function startScaleOutServer(i) {
+  const entry = servers[i];
+  entry.proc = spawnServer(entry.port);
+  await waitHealthy(entry.proc, entry.port, new URL(env.PUBLIC_URL).host);
 }
 
 /** The cluster's workers: the server's child processes (Linux: read from /proc). */
@@ -128,6 +159,12 @@ function hasExited(proc) {
   return proc.exitCode !== null || proc.signalCode !== null;
 }
 
+/** Resolves when the process has exited (at once if it already has). */
+function exited(proc) {
+  if (!proc || hasExited(proc)) return Promise.resolve();
+  return new Promise((resolve) => proc.once("exit", () => resolve(undefined)));
+}
+
 function stopServer(signal = "SIGTERM") {
   if (!server || hasExited(server)) return Promise.resolve();
   const proc = server;
@@ -159,6 +196,11 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   Object.assign(env, { PORT: String(port), PUBLIC_URL: base });
+  if (POSTGRES) {
+    database = await freshDatabase(preparePostgres(), "cda_crash");
+    env.DATABASE_URL = database.url;
+    log(`PostgreSQL database ${database.name}`);
+  }
   log(`preparing ${COUNT} applicants with complete drafts in ${dir}`);
   const prepared = path.join(dir, "applicants.json");
   const prep = spawnSync(
@@ -169,8 +211,24 @@ async function main() {
   if (prep.status !== 0) throw new Error(`prepare failed:\n${prep.stdout}\n${prep.stderr}`);
   const applicants = JSON.parse(fs.readFileSync(prepared, "utf8"));
 
-  await startServer(port);
-  log(`server up on ${base}`);
+  if (SERVERS > 1) {
+    // nginx listens on the public address; the servers on ports of their own behind it. They
+    // share the upload directory (one machine here; i16b moves documents into PostgreSQL).
+    for (let i = 0; i < SERVERS; i++) servers.push({ proc: null, port: await freePort() });
+    for (let i = 0; i < SERVERS; i++) await startScaleOutServer(i);
+    const nginxDir = path.join(dir, "nginx");
+    nginx = await startNginx({
+      dir: nginxDir,
+      port,
+      upstreams: servers.map((s) => `127.0.0.1:${s.port}`),
+    });
+    log(
+      `${SERVERS} servers (ports ${servers.map((s) => s.port).join(", ")}) behind nginx on ${base}`,
+    );
+  } else {
+    await startServer(port);
+    log(`server up on ${base}`);
+  }
   await serverChecks(base);
 
   // Each applicant opens the check-answers page: the form carries its one-time submission key.
@@ -197,8 +255,15 @@ async function main() {
   let acknowledged = 0;
   let killedAt = null;
   let killedWorker = null;
+  let acknowledgedAfterKill = 0;
+  /** Which server answered each submission (nginx's X-Upstream), to show both took part. */
+  const answeredBy = new Map();
+  const victim = SERVERS > 1 ? servers[SERVERS - 1] : null;
   const kill = () => {
-    if (killedAt === null && server) {
+    if (killedAt === null && victim) {
+      killedAt = Date.now();
+      victim.proc.kill("SIGKILL");
+    } else if (killedAt === null && server) {
       killedAt = Date.now();
       if (WORKERS === 1) server.kill("SIGKILL");
       else {
@@ -231,9 +296,12 @@ async function main() {
         await res.body?.cancel();
         const location = res.headers.get("location") ?? "";
         a.firstStatus = res.status;
+        const upstream = res.headers.get("x-upstream");
+        if (upstream) answeredBy.set(upstream, (answeredBy.get(upstream) ?? 0) + 1);
         if (res.status === 303 && location.endsWith(`/proposals/${a.proposalId}/confirmation`)) {
           a.acknowledged = true;
           acknowledged += 1;
+          if (killedAt !== null) acknowledgedAfterKill += 1;
           if (acknowledged >= CRASH_AFTER) kill();
           // The browser follows the redirect: the confirmation page shows the reference.
           const page = await fetch(`${base}${location}`, { headers: { Cookie: a.cookie } });
@@ -247,19 +315,46 @@ async function main() {
   );
   clearTimeout(safety);
   kill();
-  if (WORKERS === 1) await stopServer("SIGKILL");
+  if (victim) await exited(victim.proc);
+  else if (WORKERS === 1) await stopServer("SIGKILL");
   const shown = applicants.filter((a) => a.shownReference).length;
+  const killed = victim
+    ? `server ${SERVERS} of ${SERVERS} (port ${victim.port})`
+    : WORKERS === 1
+      ? "the server"
+      : `worker ${killedWorker} of ${WORKERS}`;
   log(
-    `killed ${WORKERS === 1 ? "the server" : `worker ${killedWorker} of ${WORKERS}`} with SIGKILL after ${acknowledged} acknowledged submissions (${shown} confirmation pages read, ${
+    `killed ${killed} with SIGKILL after ${CRASH_AFTER} acknowledged submissions; ${acknowledged} acknowledged in all (${shown} confirmation pages read, ${
       applicants.filter((a) => a.lost).length
-    } requests lost)`,
+    } requests lost, ${applicants.filter((a) => !a.acknowledged && !a.lost).length} refused)`,
   );
+  if (victim)
+    log(
+      `answered by (nginx's X-Upstream): ${[...answeredBy].map(([u, n]) => `${u} ${n}`).join(", ")}; ${acknowledgedAfterKill} acknowledged after the kill; statuses ${JSON.stringify(
+        Object.fromEntries(
+          [...new Set(applicants.map((a) => a.firstStatus))].map((st) => [
+            st,
+            applicants.filter((a) => a.firstStatus === st).length,
+          ]),
+        ),
+      )}`,
+    );
   check(acknowledged > 0, "no submission was acknowledged before the kill");
-  if (WORKERS === 1)
+  if (victim) {
+    check(
+      servers.every((s) => [...answeredBy.keys()].some((u) => u.includes(`:${s.port}`))),
+      `not every server answered submissions: ${JSON.stringify([...answeredBy])}`,
+    );
+    check(acknowledgedAfterKill > 0, "the surviving server acknowledged nothing after the kill");
+  } else if (WORKERS === 1)
     check(acknowledged < COUNT, "the kill came after every submission: not midway");
   else check(killedWorker !== null, "no worker of the cluster was found to kill");
 
-  if (WORKERS === 1) {
+  if (victim) {
+    // The killed server starts again on the same database; nginx sends it requests again.
+    await startScaleOutServer(SERVERS - 1);
+    log("the killed server restarted");
+  } else if (WORKERS === 1) {
     // Restart on the same files: recovery happens as the server opens the database.
     await startServer(port);
     log("server restarted");
@@ -268,10 +363,10 @@ async function main() {
     await clusterRecovered(base);
     log(`the cluster is back to ${WORKERS} workers`);
   }
-  verify(applicants, "after the crash", false);
+  await verify(applicants, "after the crash", false);
 
   // Every applicant retries with the same key, as a browser resending the form would.
-  const refsBefore = new Map(readProposals().map((p) => [p.id, p.reference]));
+  const refsBefore = new Map((await readProposals()).map((p) => [p.id, p.reference]));
   await mapLimit(applicants, 25, async (a) => {
     try {
       const res = await submit(a);
@@ -286,7 +381,7 @@ async function main() {
       check(false, `retry of proposal ${a.proposalId} failed: ${error}`);
     }
   });
-  for (const p of readProposals()) {
+  for (const p of await readProposals()) {
     const before = refsBefore.get(p.id);
     if (before)
       check(
@@ -294,14 +389,23 @@ async function main() {
         `proposal ${p.id} got a new reference on retry: ${before} → ${p.reference}`,
       );
   }
-  verify(applicants, "after the retries", true);
-  const stopped = server;
-  await stopServer("SIGTERM");
+  await verify(applicants, "after the retries", true);
+  const stopped = victim ? servers.map((s) => s.proc) : [server];
+  if (victim)
+    await Promise.all(
+      stopped.map((proc) => {
+        const done = exited(proc);
+        proc.kill("SIGTERM");
+        return done;
+      }),
+    );
+  else await stopServer("SIGTERM");
   // A graceful stop: every worker finished and the server exited by itself, with success.
-  check(
-    stopped.exitCode === 0,
-    `SIGTERM: the server exited with ${stopped.exitCode ?? stopped.signalCode}`,
-  );
+  for (const proc of stopped)
+    check(
+      proc.exitCode === 0,
+      `SIGTERM: the server exited with ${proc.exitCode ?? proc.signalCode}`,
+    );
 }
 
 /**
@@ -361,38 +465,60 @@ async function serverChecks(base) {
   }
 }
 
-function openDb() {
-  return new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+/**
+ * The database, read only: `all(sql)` returns rows (SQLite through better-sqlite3, PostgreSQL
+ * through pg with bigints as numbers: ids and counters here are small), `integrity()` SQLite's
+ * integrity check (PostgreSQL has none to run: its WAL recovery is the server's own business).
+ */
+async function openDb() {
+  if (POSTGRES) {
+    const client = new pg.Client({
+      connectionString: env.DATABASE_URL,
+      types: {
+        getTypeParser: (oid, format) =>
+          oid === 20 ? (v) => Number(v) : pg.types.getTypeParser(oid, format),
+      },
+    });
+    await client.connect();
+    return {
+      all: async (sql) => (await client.query(sql)).rows,
+      integrity: async () => true,
+      close: () => client.end(),
+    };
+  }
+  const db = new Database(env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+  return {
+    all: async (sql) => db.prepare(sql).all(),
+    integrity: async () => db.pragma("integrity_check", { simple: true }) === "ok",
+    close: async () => db.close(),
+  };
 }
 
-function readProposals() {
-  const db = openDb();
+async function readProposals() {
+  const db = await openDb();
   try {
-    return db.prepare("select * from proposals order by id").all();
+    return await db.all("select * from proposals order by id");
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-function verify(applicants, when, allSubmitted) {
+async function verify(applicants, when, allSubmitted) {
   const problemsBefore = problems.length;
-  const db = openDb();
+  const db = await openDb();
   try {
-    check(
-      db.pragma("integrity_check", { simple: true }) === "ok",
-      `${when}: integrity_check failed`,
-    );
-    const byId = new Map(
-      db
-        .prepare("select * from proposals")
-        .all()
-        .map((p) => [p.id, p]),
-    );
+    check(await db.integrity(), `${when}: integrity_check failed`);
+    const byId = new Map((await db.all("select * from proposals")).map((p) => [p.id, p]));
     const audited = new Set(
-      db
-        .prepare("select proposal_id from audit_log where action = 'proposal.submit'")
-        .all()
-        .map((r) => r.proposal_id),
+      (await db.all("select proposal_id from audit_log where action = 'proposal.submit'")).map(
+        (r) => r.proposal_id,
+      ),
+    );
+    const counters = new Map(
+      (await db.all("select year, last_value from reference_counters")).map((r) => [
+        Number(r.year),
+        r.last_value,
+      ]),
     );
     for (const a of applicants) {
       const p = byId.get(a.proposalId);
@@ -446,12 +572,10 @@ function verify(applicants, when, allSubmitted) {
         gaps.length === 0,
         `${when}: references of ${year} are not 1..${numbers.length} (first gap near ${gaps[0]})`,
       );
-      const counter = db
-        .prepare("select last_value from reference_counters where year = ?")
-        .get(Number(year));
+      const counter = counters.get(Number(year));
       check(
-        counter?.last_value === numbers.length,
-        `${when}: counter for ${year} is ${counter?.last_value}, ${numbers.length} references issued`,
+        counter === numbers.length,
+        `${when}: counter for ${year} is ${counter}, ${numbers.length} references issued`,
       );
     }
     const submitted = refs.length;
@@ -464,7 +588,7 @@ function verify(applicants, when, allSubmitted) {
         `${when}: ${submitted} of ${applicants.length} submitted`,
       );
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -475,6 +599,16 @@ try {
   problems.push(String(error?.stack ?? error));
 } finally {
   await stopServer("SIGKILL").catch(() => undefined);
+  for (const s of servers)
+    if (s.proc && !hasExited(s.proc)) {
+      const done = exited(s.proc);
+      s.proc.kill("SIGKILL");
+      await done;
+    }
+  await nginx?.stop();
+  // The database is dropped when the run passed, kept (like the files) when it failed.
+  if (database && !problems.length) await database.drop().catch(() => undefined);
+  else if (database) console.error(`PostgreSQL database kept: ${database.name}`);
   fs.closeSync(serverLog);
   if (problems.length) {
     exitCode = 1;
