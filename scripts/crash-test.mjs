@@ -118,7 +118,9 @@ async function startServer(port) {
 /** Server i of the scale-out layout, on its own port, answering for nginx's address. */
 async function startScaleOutServer(i) {
   const entry = servers[i];
-  entry.proc = spawnServer(entry.port);
+  // Each server its own upload directory: documents live in PostgreSQL (the database store,
+  // docs/decisions/0024-document-store.md), so neither needs the other's disk.
+  entry.proc = spawnServer(entry.port, { UPLOAD_DIR: path.join(dir, `uploads-${i + 1}`) });
   await waitHealthy(entry.proc, entry.port, new URL(env.PUBLIC_URL).host);
 }
 
@@ -212,8 +214,7 @@ async function main() {
   const applicants = JSON.parse(fs.readFileSync(prepared, "utf8"));
 
   if (SERVERS > 1) {
-    // nginx listens on the public address; the servers on ports of their own behind it. They
-    // share the upload directory (one machine here; i16b moves documents into PostgreSQL).
+    // nginx listens on the public address; the servers on ports of their own behind it.
     for (let i = 0; i < SERVERS; i++) servers.push({ proc: null, port: await freePort() });
     for (let i = 0; i < SERVERS; i++) await startScaleOutServer(i);
     const nginxDir = path.join(dir, "nginx");

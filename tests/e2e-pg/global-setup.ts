@@ -43,9 +43,6 @@ export default async function setup(project: TestProject) {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     DATABASE_URL: database.url,
-    // Both servers share one documents directory: they run on one machine here. When documents
-    // live in PostgreSQL (issue 16, helper i16b), this line goes and every server reads them there.
-    UPLOAD_DIR: path.join(dir, "uploads"),
     SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
     PUBLIC_URL: publicUrl,
     WEB_CONCURRENCY: "1",
@@ -73,7 +70,9 @@ export default async function setup(project: TestProject) {
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       const proc = spawn(process.execPath, ["server.mjs"], {
-        env: { ...env, PORT: String(port) },
+        // Each server its own upload directory: the documents live in PostgreSQL (the database
+        // store, decision 0024), and the journey downloads one from both servers.
+        env: { ...env, PORT: String(port), UPLOAD_DIR: path.join(dir, `uploads-${i + 1}`) },
         stdio: ["ignore", out, out],
       });
       servers.push({ port, proc });
