@@ -16,6 +16,7 @@ import {
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
+import { forUpdate, lockRows } from "~/services/sql-dialect.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
 
@@ -166,8 +167,18 @@ export async function addDocuments(
         .selectFrom("proposals")
         .select(["id", "status", "call_id", "owner_id", "organisation_id"])
         .where("id", "=", input.proposalId)
+        // A submission of this proposal running at the same moment (another server) holds it
+        // while it snapshots the documents: the upload waits and then finds it submitted (the
+        // files are refused), or the submission waits for the upload and includes it. Before,
+        // PostgreSQL let the upload land after the snapshot, on a submitted proposal.
+        .$call(forUpdate(trx, "proposals"))
         .executeTakeFirst();
       if (!proposal || proposal.status !== "draft") return null;
+      // The company's storage is a sum over its proposals: parallel uploads to two of them take
+      // turns on the company (or the owner, without one) so that they cannot both pass.
+      if (proposal.organisation_id !== null)
+        await lockRows(trx, "organisations", [proposal.organisation_id]);
+      else await lockRows(trx, "users", [proposal.owner_id]);
       const admitted = admitFiles(
         await storageState(trx, proposal),
         input.files.map((f) => ({ ...f, kind: f.field })),
@@ -281,6 +292,8 @@ export async function removeDocument(
       .selectFrom("proposals")
       .select(["id", "status", "call_id"])
       .where("id", "=", input.proposalId)
+      // As for an upload: a removal never lands after a submission's snapshot.
+      .$call(forUpdate(trx, "proposals"))
       .executeTakeFirst();
     if (!proposal || proposal.status !== "draft") return null;
     const row = await trx

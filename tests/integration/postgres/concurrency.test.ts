@@ -1,0 +1,221 @@
+// Issue 16: the read-check-write transactions that SQLite's single writer serialised, raced on
+// PostgreSQL by two app servers (two pools) and made deterministic by a lock holder (see
+// race-support.ts). Each failed before its lock was added; each answers both racers sensibly now.
+import crypto from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assignReviewer } from "~/models/assignments.server";
+import { addDocuments } from "~/models/attachments.server";
+import { recordDecision } from "~/models/board-decisions.server";
+import { declareConflict } from "~/models/conflicts.server";
+import { pakistanYear, submitProposal } from "~/models/submission.server";
+import { getDb, type DB } from "~/services/db.server";
+import type { Role } from "~db/schema";
+import {
+  createCall as createScoredCall,
+  createSubmittedProposal,
+  createUser,
+} from "../../support/factories";
+import { createCall, DECLARATION, newKey, readyDraft } from "../submission-fixtures";
+import { openRacers, race, valueOf } from "./race-support";
+
+let second: DB;
+let blocker: DB;
+
+beforeAll(() => {
+  ({ second, blocker } = openRacers());
+});
+
+afterAll(async () => {
+  await second?.destroy();
+  await blocker?.destroy();
+});
+
+const lockProposal = (id: number) => (trx: DB) =>
+  sql`select id from proposals where id = ${id} for update`.execute(trx);
+
+const actorOf = (u: { id: number; email: string; role: Role }) => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+});
+
+describe("on PostgreSQL, two servers at once", () => {
+  it("a document uploaded while the proposal is being submitted is refused, never added after the snapshot", async () => {
+    const applicant = await createUser("applicant");
+    const call = await createCall();
+    const draft = await readyDraft(applicant.id, call.id);
+    const year = pakistanYear(new Date());
+    await getDb()
+      .insertInto("reference_counters")
+      .values({ year, last_value: 0 })
+      .onConflict((oc) => oc.column("year").doNothing())
+      .execute();
+    const before = await getDb()
+      .selectFrom("attachments")
+      .select("id")
+      .where("proposal_id", "=", draft.id)
+      .where("removed_at", "is", null)
+      .execute();
+    const bytes = Buffer.from("%PDF-1.4 late\n");
+    const late = {
+      field: "other" as const,
+      originalName: "late.pdf",
+      storedName: crypto.randomUUID(),
+      mimeType: "application/pdf",
+      sizeBytes: bytes.length,
+      sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+    };
+
+    // The submission holds the proposal and waits on the year's counter (held by the blocker);
+    // the upload, on the other server, comes in while it waits.
+    const results = await race<unknown>(
+      blocker,
+      (trx) =>
+        sql`select last_value from reference_counters where year = ${year} for update`.execute(trx),
+      [
+        () =>
+          submitProposal(getDb(), {
+            proposalId: draft.id,
+            userId: applicant.id,
+            submissionKey: newKey(),
+            declaration: DECLARATION,
+          }),
+        () => addDocuments(second, { proposalId: draft.id, userId: applicant.id, files: [late] }),
+      ],
+      { staged: true },
+    );
+
+    expect(valueOf(results[0]!)).toMatchObject({ ok: true });
+    expect(valueOf(results[1]!)).toBeNull();
+    const after = await getDb()
+      .selectFrom("attachments")
+      .select("id")
+      .where("proposal_id", "=", draft.id)
+      .where("removed_at", "is", null)
+      .execute();
+    expect(after.map((a) => a.id).sort()).toEqual(before.map((a) => a.id).sort());
+    const audits = await getDb()
+      .selectFrom("audit_log")
+      .select("action")
+      .where("proposal_id", "=", draft.id)
+      .where("action", "=", "attachment.add")
+      .execute();
+    expect(audits).toHaveLength(0);
+  });
+
+  it("two officials deciding one proposal at once: one records, the other changes what it recorded", async () => {
+    const { call } = await createScoredCall({ status: "closed" });
+    const { proposal } = await createSubmittedProposal(call.id, { status: "under_review" });
+    const first = await createUser("official");
+    const other = await createUser("official");
+    const decide = (db: DB, actor: typeof first, outcome: string) => () =>
+      recordDecision(db, {
+        call,
+        proposalId: proposal.id,
+        values: { outcome, reason: `${outcome} by ${actor.id}` },
+        actor: { id: actor.id, email: actor.email },
+      });
+
+    const results = await race(blocker, lockProposal(proposal.id), [
+      decide(getDb(), first, "rejected"),
+      decide(second, other, "reserve"),
+    ]);
+
+    expect(results.map((r) => valueOf(r))).toEqual([
+      { ok: true, changed: true },
+      { ok: true, changed: true },
+    ]);
+    const audits = await getDb()
+      .selectFrom("audit_log")
+      .select(["action", "before_json", "after_json"])
+      .where("proposal_id", "=", proposal.id)
+      .where("action", "in", ["decision.record", "decision.change"])
+      .orderBy("id")
+      .execute();
+    // Before: both read no decision and both audited "decision.record" with nothing before.
+    expect(audits.map((a) => a.action)).toEqual(["decision.record", "decision.change"]);
+    const recorded = JSON.parse(audits[0]!.after_json!) as { outcome: string };
+    const changedFrom = JSON.parse(audits[1]!.before_json!) as { outcome: string };
+    expect(changedFrom.outcome).toBe(recorded.outcome);
+    const stored = await getDb()
+      .selectFrom("decisions")
+      .select("outcome")
+      .where("proposal_id", "=", proposal.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.outcome).toBe(
+      (JSON.parse(audits[1]!.after_json!) as { outcome: string }).outcome,
+    );
+  });
+
+  it("the same reviewer assigned twice at once: one assignment, the second told it exists", async () => {
+    const { call } = await createScoredCall({ status: "closed" });
+    const { proposal } = await createSubmittedProposal(call.id);
+    const reviewer = await createUser("reviewer");
+    const a = await createUser("official");
+    const b = await createUser("official");
+
+    const results = await race(blocker, lockProposal(proposal.id), [
+      () => assignReviewer(getDb(), actorOf(a), proposal.id, reviewer.id),
+      () => assignReviewer(second, actorOf(b), proposal.id, reviewer.id),
+    ]);
+
+    // Before: the second insert hit the unique index of active assignments (an error, a 500).
+    const outcomes = results.map((r) => valueOf(r)).map((r) => r.ok);
+    expect(outcomes.sort()).toEqual([false, true]);
+    const refused = results.map((r) => valueOf(r)).find((r) => !r.ok);
+    expect(refused).toMatchObject({ status: 409 });
+    const active = await getDb()
+      .selectFrom("reviewer_assignments")
+      .select("id")
+      .where("proposal_id", "=", proposal.id)
+      .where("unassigned_at", "is", null)
+      .execute();
+    expect(active).toHaveLength(1);
+    const moved = await getDb()
+      .selectFrom("audit_log")
+      .select("id")
+      .where("proposal_id", "=", proposal.id)
+      .where("action", "=", "proposal.under_review")
+      .execute();
+    expect(moved).toHaveLength(1);
+  });
+
+  it("a reviewer declaring a conflict while being assigned ends up unassigned", async () => {
+    const { call } = await createScoredCall({ status: "closed" });
+    const { proposal } = await createSubmittedProposal(call.id);
+    const reviewer = await createUser("reviewer");
+    const official = await createUser("official");
+
+    // The assignment takes the proposal and waits on the reviewer's row (held by the blocker);
+    // the declaration, on the other server, then waits on the same row.
+    const results = await race<{ ok: boolean }>(
+      blocker,
+      (trx) => sql`select id from users where id = ${reviewer.id} for update`.execute(trx),
+      [
+        () => assignReviewer(getDb(), actorOf(official), proposal.id, reviewer.id),
+        () =>
+          declareConflict(
+            second,
+            actorOf(reviewer),
+            { kind: "proposal", proposalId: proposal.id },
+            "My former employer",
+          ),
+      ],
+      { staged: true },
+    );
+
+    expect(valueOf(results[1]!).ok).toBe(true);
+    // Whichever went first, the conflict holds: no active assignment of a conflicted reviewer.
+    // (Before: the declaration ended no assignment, the assignment saw no conflict: both stood.)
+    expect(typeof valueOf(results[0]!).ok).toBe("boolean");
+    const active = await getDb()
+      .selectFrom("reviewer_assignments")
+      .select("id")
+      .where("proposal_id", "=", proposal.id)
+      .where("reviewer_id", "=", reviewer.id)
+      .where("unassigned_at", "is", null)
+      .execute();
+    expect(active).toHaveLength(0);
+  });
+});
