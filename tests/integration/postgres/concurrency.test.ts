@@ -9,7 +9,7 @@ import { addDocuments } from "~/models/attachments.server";
 import { recordDecision } from "~/models/board-decisions.server";
 import { declareConflict } from "~/models/conflicts.server";
 import { pakistanYear, submitProposal } from "~/models/submission.server";
-import { getDb, type DB } from "~/services/db.server";
+import { getDb, withRetry, type DB } from "~/services/db.server";
 import type { Role } from "~db/schema";
 import {
   createCall as createScoredCall,
@@ -217,5 +217,40 @@ describe("on PostgreSQL, two servers at once", () => {
       .where("unassigned_at", "is", null)
       .execute();
     expect(active).toHaveLength(0);
+  });
+
+  it("withRetry runs a repeatable-read transaction again when another server changed its row", async () => {
+    const { call } = await createScoredCall({ status: "closed" });
+    const retries: string[] = [];
+    let runs = 0;
+    const version = await withRetry(
+      getDb(),
+      async (trx) => {
+        runs += 1;
+        // The snapshot is taken here; on the first run another server then bumps the call.
+        await trx.selectFrom("proposals").select("id").limit(1).execute();
+        if (runs === 1)
+          await second
+            .updateTable("calls")
+            .set((eb) => ({ scores_version: eb("scores_version", "+", 1) }))
+            .where("id", "=", call.id)
+            .execute();
+        const row = await trx
+          .selectFrom("calls")
+          .select("scores_version")
+          .where("id", "=", call.id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        return row.scores_version;
+      },
+      {
+        isolation: "repeatable read",
+        onRetry: (_attempt, error) => retries.push(String((error as { code?: string }).code)),
+      },
+    );
+    // The first run could not lock a row changed after its snapshot (40001); the second could.
+    expect(retries).toEqual(["40001"]);
+    expect(runs).toBe(2);
+    expect(version).toBe(call.scores_version + 1);
   });
 });
