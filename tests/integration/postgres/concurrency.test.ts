@@ -8,6 +8,7 @@ import { assignReviewer } from "~/models/assignments.server";
 import { addDocuments } from "~/models/attachments.server";
 import { recordDecision } from "~/models/board-decisions.server";
 import { declareConflict } from "~/models/conflicts.server";
+import { withdraw } from "~/models/proposal-lifecycle.server";
 import { pakistanYear, submitProposal } from "~/models/submission.server";
 import { getDb, withRetry, type DB } from "~/services/db.server";
 import type { Role } from "~db/schema";
@@ -146,6 +147,44 @@ describe("on PostgreSQL, two servers at once", () => {
     expect(stored.outcome).toBe(
       (JSON.parse(audits[1]!.after_json!) as { outcome: string }).outcome,
     );
+  });
+
+  it("a decision recorded while the applicant withdraws is refused, never left on a withdrawn proposal", async () => {
+    const { call } = await createScoredCall({ status: "closed" });
+    const { proposal, owner } = await createSubmittedProposal(call.id, { status: "under_review" });
+    const official = await createUser("official");
+
+    const results = await race<{ ok: boolean }>(
+      blocker,
+      lockProposal(proposal.id),
+      [
+        () =>
+          withdraw(getDb(), {
+            proposalId: proposal.id,
+            ownerId: owner.id,
+            reason: "Plans changed",
+            actor: { id: owner.id, email: owner.email },
+          }),
+        () =>
+          recordDecision(second, {
+            call,
+            proposalId: proposal.id,
+            values: { outcome: "reserve", reason: "Good, not the best" },
+            actor: { id: official.id, email: official.email },
+          }),
+      ],
+      { staged: true },
+    );
+
+    expect(valueOf(results[0]!).ok).toBe(true);
+    // Before: the decision read the proposal in review and was recorded after the withdrawal.
+    expect(valueOf(results[1]!)).toMatchObject({ ok: false, status: 404 });
+    const decisions = await getDb()
+      .selectFrom("decisions")
+      .select("proposal_id")
+      .where("proposal_id", "=", proposal.id)
+      .execute();
+    expect(decisions).toHaveLength(0);
   });
 
   it("the same reviewer assigned twice at once: one assignment, the second told it exists", async () => {
