@@ -9,6 +9,7 @@ import { addDocuments } from "~/models/attachments.server";
 import { recordDecision } from "~/models/board-decisions.server";
 import { declareConflict } from "~/models/conflicts.server";
 import { withdraw } from "~/models/proposal-lifecycle.server";
+import { claimDueDeliveries } from "~/models/webhooks.server";
 import { pakistanYear, submitProposal } from "~/models/submission.server";
 import { getDb, withRetry, type DB } from "~/services/db.server";
 import type { Role } from "~db/schema";
@@ -256,6 +257,50 @@ describe("on PostgreSQL, two servers at once", () => {
       .where("unassigned_at", "is", null)
       .execute();
     expect(active).toHaveLength(0);
+  });
+
+  it("two webhook dispatchers claiming at once never claim the same delivery", async () => {
+    const admin = await createUser("admin");
+    const endpoint = await getDb()
+      .insertInto("webhook_endpoints")
+      .values({
+        url: "https://hooks.example.test/cda",
+        events_json: "[]",
+        secret_encrypted: "not used here",
+        owner_id: admin.id,
+        created_by: admin.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const delivery = await getDb()
+      .insertInto("webhook_deliveries")
+      .values({
+        uuid: crypto.randomUUID(),
+        endpoint_id: endpoint.id,
+        event_type: "call.opened",
+        body: "{}",
+        next_attempt_at: past,
+        give_up_at: future,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const now = new Date();
+
+    const results = await race(
+      blocker,
+      (trx) =>
+        sql`select id from webhook_deliveries where id = ${delivery.id} for update`.execute(trx),
+      [
+        () => claimDueDeliveries(getDb(), "server-a", now, 60_000, 10),
+        () => claimDueDeliveries(second, "server-b", now, 60_000, 10),
+      ],
+    );
+
+    // Before: the second waited for the first's lease, re-read only "pending", and claimed it too.
+    const claimed = results.map((r) => valueOf(r));
+    expect(claimed.flat()).toEqual([delivery.id]);
   });
 
   it("withRetry runs a repeatable-read transaction again when another server changed its row", async () => {
