@@ -9,12 +9,14 @@ import { addDocuments } from "~/models/attachments.server";
 import { recordDecision } from "~/models/board-decisions.server";
 import { declareConflict } from "~/models/conflicts.server";
 import { withdraw } from "~/models/proposal-lifecycle.server";
+import { returnReview } from "~/models/reviews.server";
 import { claimDueDeliveries } from "~/models/webhooks.server";
 import { pakistanYear, submitProposal } from "~/models/submission.server";
 import { getDb, withRetry, type DB } from "~/services/db.server";
 import type { Role } from "~db/schema";
 import {
   createCall as createScoredCall,
+  createReview,
   createSubmittedProposal,
   createUser,
 } from "../../support/factories";
@@ -257,6 +259,37 @@ describe("on PostgreSQL, two servers at once", () => {
       .where("unassigned_at", "is", null)
       .execute();
     expect(active).toHaveLength(0);
+  });
+
+  it("a review returned for rework by two officials at once is returned once", async () => {
+    const { call, criteria } = await createScoredCall({ status: "closed" });
+    const { proposal } = await createSubmittedProposal(call.id, { status: "under_review" });
+    const reviewer = await createUser("reviewer");
+    const review = await createReview(proposal.id, reviewer.id, criteria);
+    const a = await createUser("official");
+    const b = await createUser("official");
+
+    const results = await race(
+      blocker,
+      (trx) => sql`select id from reviews where id = ${review.id} for update`.execute(trx),
+      [
+        () => returnReview(getDb(), actorOf(a), proposal.id, review.id, "Please score the gates"),
+        () => returnReview(second, actorOf(b), proposal.id, review.id, "Justify the level"),
+      ],
+    );
+
+    // Before: both read it submitted; the second failed its guarded write (an error, a 500).
+    const outcomes = results.map((r) => valueOf(r));
+    expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
+    expect(outcomes.find((o) => !o.ok)).toMatchObject({
+      errors: { _form: expect.stringContaining("returnNotSubmitted") },
+    });
+    const revisions = await getDb()
+      .selectFrom("review_revisions")
+      .select("revision")
+      .where("review_id", "=", review.id)
+      .execute();
+    expect(revisions).toHaveLength(1);
   });
 
   it("two webhook dispatchers claiming at once never claim the same delivery", async () => {
