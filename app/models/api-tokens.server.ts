@@ -22,6 +22,7 @@ import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
 import type { Role } from "~db/schema";
 import { writeAudit, writeThrottledAudit } from "~/models/audit.server";
 import { nowIso, type DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 
 export function hashApiToken(secret: string): string {
   return crypto.createHash("sha256").update(secret, "utf8").digest("hex");
@@ -209,6 +210,8 @@ export async function revokeApiToken(
             .selectFrom("api_tokens")
             .select(["id", "user_id", "revoked_at", "name"])
             .where("id", "=", tokenId)
+            // Revoked twice at once: the second waits and finds it revoked (nothing to do).
+            .$call(forUpdate(trx, "api_tokens"))
             .executeTakeFirst()
         : undefined;
       if (!token || (actor.role !== "admin" && token.user_id !== actor.id))

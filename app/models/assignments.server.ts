@@ -21,6 +21,7 @@ import {
 } from "~/models/conflicts.server";
 import { notifyReviewerAssigned } from "~/models/review-mail.server";
 import { nowIso, type DB } from "~/services/db.server";
+import { forUpdate, lockRows } from "~/services/sql-dialect.server";
 import { msg } from "~/utils/form";
 import { ok, refusal, type CommandResult } from "~/domain/command";
 
@@ -180,9 +181,17 @@ async function assignmentProblems(
     .selectFrom("proposals")
     .select(["id", "status"])
     .where("id", "=", proposalId)
+    // Checked, then written: two officials assigning the same reviewer at once (two servers)
+    // both saw no assignment and the second insert hit the unique index (a 500); now the second
+    // waits here and reads the first's assignment.
+    .$call(forUpdate(db, "proposals"))
     .executeTakeFirst();
   if (!proposal) return { _form: msg("review.error.notFound") };
   if (!isReviewable(proposal.status)) return { _form: msg("review.error.notReviewable") };
+  // The reviewer's conflicts are read below: a declaration (which locks the reviewer for update,
+  // conflicts.server declareConflict) either commits first and is seen, or waits for this
+  // assignment and then ends it.
+  await lockRows(db, "users", [reviewerId], "share");
   const reviewer = await db
     .selectFrom("users")
     .select(["id", "role", "disabled_at"])
@@ -347,15 +356,21 @@ export async function autoAssignCall(
       .select(["id", "min_reviews"])
       .where("id", "=", callId)
       .executeTakeFirstOrThrow();
+    // The proposals are locked in id order (as a hand assignment locks its one proposal), so two
+    // auto-assignments of the call, or one beside a hand assignment, take turns instead of both
+    // counting the same existing assignments and inserting the same pair twice.
     const proposals = await trx
       .selectFrom("proposals")
       .select(["proposals.id", "proposals.call_id", "proposals.reference", "proposals.company_en"])
       .where("proposals.call_id", "=", callId)
       .where("proposals.status", "in", [...IN_REVIEW_STATUSES])
       .orderBy("proposals.id")
+      .$call(forUpdate(trx, "proposals"))
       .execute();
     const reviewers = await listReviewers(trx);
     const reviewerIds = reviewers.map((r) => r.id);
+    // Their conflicts are read next: see assignmentProblems.
+    await lockRows(trx, "users", reviewerIds, "share");
     const existing = await trx
       .selectFrom("reviewer_assignments")
       .innerJoin("proposals", "proposals.id", "reviewer_assignments.proposal_id")

@@ -16,7 +16,7 @@ import {
 import type { DB } from "~/services/db.server";
 import { nowIso } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
-import { forUpdate } from "~/services/sql-dialect.server";
+import { forUpdate, lockRows } from "~/services/sql-dialect.server";
 import { deleteStoredFiles, type StoredFile } from "~/services/uploads.server";
 import { writeAudit } from "./audit.server";
 
@@ -97,15 +97,13 @@ export async function storageState(
   proposal: { id: number; owner_id: number; organisation_id: number | null },
 ): Promise<StorageState> {
   // Uploads at once (to one proposal, or to two of one company) must not all pass the same check:
-  // on PostgreSQL the company's proposals are locked, in id order, until the transaction ends
-  // (on SQLite the write transaction already holds the only write lock).
-  await trx
-    .selectFrom("proposals")
-    .select("id")
-    .where((eb) => companyProposals(eb, proposal))
-    .orderBy("id")
-    .$call(forUpdate(trx, "proposals"))
-    .execute();
+  // the company's storage is a sum over its proposals, so on PostgreSQL they take turns on the
+  // company (or the owner, without one) until the transaction ends; on SQLite the write
+  // transaction already holds the only write lock. Callers lock their own proposal first, so the
+  // order is always a proposal, then its company: two of them never wait for each other in a ring.
+  if (proposal.organisation_id !== null)
+    await lockRows(trx, "organisations", [proposal.organisation_id]);
+  else await lockRows(trx, "users", [proposal.owner_id]);
   const docs = await trx
     .selectFrom("attachments")
     .select(["kind", "message_id", "size_bytes"])
@@ -183,6 +181,11 @@ export async function addDocuments(
         .selectFrom("proposals")
         .select(["id", "status", "call_id", "owner_id", "organisation_id"])
         .where("id", "=", input.proposalId)
+        // A submission of this proposal running at the same moment (another server) holds it
+        // while it snapshots the documents: the upload waits and then finds it submitted (the
+        // files are refused), or the submission waits for the upload and includes it. Before,
+        // PostgreSQL let the upload land after the snapshot, on a submitted proposal.
+        .$call(forUpdate(trx, "proposals"))
         .executeTakeFirst();
       if (!proposal || proposal.status !== "draft") return null;
       const admitted = admitFiles(
@@ -298,6 +301,8 @@ export async function removeDocument(
       .selectFrom("proposals")
       .select(["id", "status", "call_id"])
       .where("id", "=", input.proposalId)
+      // As for an upload: a removal never lands after a submission's snapshot.
+      .$call(forUpdate(trx, "proposals"))
       .executeTakeFirst();
     if (!proposal || proposal.status !== "draft") return null;
     const row = await trx

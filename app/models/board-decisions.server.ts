@@ -20,7 +20,8 @@ import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueEvent } from "~/models/webhooks.server";
 import { DecisionSchema } from "~/schemas/board";
-import type { DB } from "~/services/db.server";
+import { withRetry, type DB } from "~/services/db.server";
+import { forShare, lockRows } from "~/services/sql-dialect.server";
 import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
 
 /** Whether decisions on the call can still be recorded or changed. */
@@ -62,11 +63,19 @@ export async function recordDecision(
   const parsed = DecisionSchema.safeParse(input.values);
   if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error), status: 400 };
   const { outcome, reason } = parsed.data;
-  return db.transaction().execute(async (trx): Promise<DecisionResult> => {
+  return withRetry(db, async (trx): Promise<DecisionResult> => {
+    // Read, checked, then written, so locked (proposal first, then its call: the order every move
+    // of a proposal takes). Two officials deciding the same proposal at once take turns, and the
+    // second's audit row records the first's decision as what it changed (before, both read no
+    // decision: two "decision.record" rows, one of them wrong); a withdrawal running at the same
+    // moment either commits first (and the decision is refused) or waits for it. The call is held
+    // for share: marking it decided waits until the decision is in, and then publishes it.
+    await lockRows(trx, "proposals", [input.proposalId]);
     const call = await trx
       .selectFrom("calls")
       .select(["id", "status", "qualifying_score"])
       .where("id", "=", input.call.id)
+      .$call(forShare(trx, "calls"))
       .executeTakeFirstOrThrow();
     if (!decisionsOpen(call))
       return {

@@ -15,14 +15,15 @@ import { decimalToScaled, RATE_PATTERN } from "~/domain/money";
 import { utcIsoToPktLocal } from "~/domain/pakistan-time";
 import { writeAudit } from "~/models/audit.server";
 import { enqueueEvent } from "~/models/webhooks.server";
-import { rebuildCallScores } from "~/models/score-read-model.server";
+import { CALL_SNAPSHOT, rebuildCallScores } from "~/models/score-read-model.server";
 import {
   publishDecisions,
   sendDecisionMails,
   undecidedMessage,
   type DecisionMail,
 } from "~/models/decisions.server";
-import { nowIso, type DB } from "~/services/db.server";
+import { nowIso, withRetry, type DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 import { msg, normaliseInput } from "~/utils/form";
 import {
   auditActor,
@@ -259,48 +260,79 @@ export async function updateCall(
   now: Date = new Date(),
 ): Promise<CommandResult<{ call: Call }>> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom("calls")
-        .selectAll()
-        .where("id", "=", callId)
-        .executeTakeFirstOrThrow();
-      if (!callDetailsEditable(before.status)) refuse(400, "callAdmin.archived");
-      const next = settingsRow(input);
-      const errors: Record<string, string> = {};
-      const changedRules = RULE_FIELDS.filter((f) => String(before[f]) !== String(next[f]));
-      if (changedRules.length) {
-        const policy = criteriaPolicy(before.status, await hasSubmittedReview(trx, callId));
-        if (!criteriaMayChange(policy))
-          for (const f of changedRules) errors[RULE_FIELD_NAMES[f]] = msg("callAdmin.rulesFrozen");
-      }
-      if (!errors.tieBreak && changedRules.includes("tie_break_json")) {
-        const tieBreakError = validateTieBreak(input.tieBreak, await scoredKeysOf(trx, callId));
-        if (tieBreakError) errors.tieBreak = tieBreakError;
-      }
-      if (before.status === "open" && Date.parse(input.closesAt) <= now.getTime())
-        errors.closesAt = msg("callAdmin.closesFuture");
-      if (Object.keys(errors).length) refuse(400, errors);
-      const after = await trx
-        .updateTable("calls")
-        .set({ ...next, updated_at: now.toISOString() })
-        .where("id", "=", callId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      // The scoring rules moved every proposal's result: the whole call, once, in this transaction.
-      if (changedRules.length) await rebuildCallScores(trx, callId);
-      await writeAudit(trx, {
-        ...auditActor(actor),
-        action: "call.update",
-        entityType: "call",
-        entityId: callId,
-        callId,
-        before,
-        after,
-      });
-      return { call: after };
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const before = await trx
+          .selectFrom("calls")
+          .selectAll()
+          .where("id", "=", callId)
+          .executeTakeFirstOrThrow();
+        if (!callDetailsEditable(before.status)) refuse(400, "callAdmin.archived");
+        const next = settingsRow(input);
+        const errors: Record<string, string> = {};
+        const changedRules = RULE_FIELDS.filter((f) => String(before[f]) !== String(next[f]));
+        if (changedRules.length) {
+          const policy = criteriaPolicy(before.status, await hasSubmittedReview(trx, callId));
+          if (!criteriaMayChange(policy))
+            for (const f of changedRules)
+              errors[RULE_FIELD_NAMES[f]] = msg("callAdmin.rulesFrozen");
+        }
+        if (!errors.tieBreak && changedRules.includes("tie_break_json")) {
+          const tieBreakError = validateTieBreak(input.tieBreak, await scoredKeysOf(trx, callId));
+          if (tieBreakError) errors.tieBreak = tieBreakError;
+        }
+        if (before.status === "open" && Date.parse(input.closesAt) <= now.getTime())
+          errors.closesAt = msg("callAdmin.closesFuture");
+        if (Object.keys(errors).length) refuse(400, errors);
+        const after = await trx
+          .updateTable("calls")
+          .set({ ...next, updated_at: now.toISOString() })
+          .where("id", "=", callId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // The scoring rules moved every proposal's result: the whole call, once, in this transaction.
+        if (changedRules.length) await rebuildCallScores(trx, callId);
+        await writeAudit(trx, {
+          ...auditActor(actor),
+          action: "call.update",
+          entityType: "call",
+          entityId: callId,
+          callId,
+          before,
+          after,
+        });
+        return { call: after };
+      },
+      CALL_SNAPSHOT,
+    ),
   );
+}
+
+/**
+ * The call, read for a move and locked until it commits: two officials moving it at once take
+ * turns (the second then reads the first's status and is refused, instead of failing its guarded
+ * write with a 500), and a decision being recorded (which holds the call for share) finishes
+ * before the call is marked decided, or waits and is then refused. A move that writes the call's
+ * proposals (publishing, reopening) locks them first, in id order, as every proposal's own move
+ * does before its call (proposals, then their call: the one lock order, so no deadlock).
+ */
+async function lockCallForMove(trx: DB, callId: number, proposalsToo: boolean): Promise<Call> {
+  if (proposalsToo)
+    await trx
+      .selectFrom("proposals")
+      .select("id")
+      .where("call_id", "=", callId)
+      .where("status", "!=", "draft")
+      .orderBy("id")
+      .$call(forUpdate(trx, "proposals"))
+      .execute();
+  return trx
+    .selectFrom("calls")
+    .selectAll()
+    .where("id", "=", callId)
+    .$call(forUpdate(trx, "calls"))
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -318,12 +350,8 @@ export async function transitionCall(
   now: Date = new Date(),
 ): Promise<CommandResult<{ call: Call }>> {
   return runCommand(async () => {
-    const { after: decided, mails } = await db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom("calls")
-        .selectAll()
-        .where("id", "=", callId)
-        .executeTakeFirstOrThrow();
+    const { after: decided, mails } = await withRetry(db, async (trx) => {
+      const before = await lockCallForMove(trx, callId, to === "decided");
       const published = await trx
         .selectFrom("criteria_versions")
         .select("id")
@@ -452,12 +480,8 @@ export async function reopenCall(
 ): Promise<CommandResult<{ call: Call }>> {
   const reason = normaliseInput(reasonInput);
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom("calls")
-        .selectAll()
-        .where("id", "=", callId)
-        .executeTakeFirstOrThrow();
+    withRetry(db, async (trx) => {
+      const before = await lockCallForMove(trx, callId, true);
       const check = checkReopen(before.status, reason);
       if (!check.ok) refuse(400, check.errors);
       const iso = now.toISOString();

@@ -13,6 +13,7 @@ import { conflictTargets, loadConflicts } from "~/models/access.server";
 import { writeAudit } from "~/models/audit.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
 import { nowIso, type DB } from "~/services/db.server";
+import { lockRows } from "~/services/sql-dialect.server";
 import { msg, normaliseInput } from "~/utils/form";
 
 export interface ActionContext {
@@ -192,6 +193,10 @@ export async function declareConflict(
   if (Object.keys(errors).length) return { ok: false, errors };
 
   return db.transaction().execute(async (trx) => {
+    // An assignment of this reviewer running at the same moment holds the reviewer's row (for
+    // share) while it checks their conflicts: this waits for it, and then ends that assignment
+    // below; an assignment arriving later waits for this one and sees the conflict.
+    await lockRows(trx, "users", [actor.id]);
     const values = {
       reviewer_id: actor.id,
       organisation_id: target.kind === "organisation" ? target.organisationId : null,

@@ -6,6 +6,7 @@
 import { RANKED_STATUSES } from "~/domain/board-query";
 import { writeAudit } from "~/models/audit.server";
 import type { DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 import { msg, type FieldErrors } from "~/utils/form";
 
 /** The longest note an official may record with the check. */
@@ -97,6 +98,8 @@ export async function recordCreditCodeCheck(
       .select(["id", "call_id", "uscc_needs_check", "uscc_checked_at"])
       .where("id", "=", input.proposalId)
       .where("status", "in", [...RANKED_STATUSES])
+      // Two officials recording the check at once: the second waits, then finds it recorded.
+      .$call(forUpdate(trx, "proposals"))
       .executeTakeFirst();
     if (!row) return { ok: false, errors: { _form: msg("lifecycle.error.notFound") }, status: 404 };
     if (!creditCodePending(row))

@@ -18,8 +18,8 @@ import {
 import { writeAudit } from "~/models/audit.server";
 import { auditActor, refuse, runCommand, type Actor, type CommandResult } from "~/domain/command";
 import { hasSubmittedReview, insertCriteria } from "~/models/call-admin.server";
-import { rebuildCallScores } from "~/models/score-read-model.server";
-import { nowIso, type DB } from "~/services/db.server";
+import { CALL_SNAPSHOT, rebuildCallScores } from "~/models/score-read-model.server";
+import { nowIso, withRetry, type DB } from "~/services/db.server";
 import { msg } from "~/utils/form";
 
 export interface CriteriaVersion {
@@ -171,29 +171,33 @@ export async function addCriterion(
   actor: Actor,
 ): Promise<CommandResult<{ criterion: Criterion }>> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const draft: CriterionDraft = { ...input, kind, weight: 0, minLevel: 0 };
-      const errors = validateCriterion(
-        draft,
-        working.criteria.map((c) => c.key),
-      );
-      if (Object.keys(errors).length) refuse(400, errors);
-      const position = Math.max(0, ...working.criteria.map((c) => c.position)) + 1;
-      await insertCriteria(trx, working.id, [draft], position);
-      const created = await trx
-        .selectFrom("criteria")
-        .selectAll()
-        .where("criteria_version_id", "=", working.id)
-        .where("key", "=", draft.key)
-        .executeTakeFirstOrThrow();
-      await audit(trx, actor, callId, "criteria.add", created.id, undefined, {
-        version: working.version,
-        ...snapshot(created),
-      });
-      await rebuildCallScores(trx, callId);
-      return { criterion: created };
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const draft: CriterionDraft = { ...input, kind, weight: 0, minLevel: 0 };
+        const errors = validateCriterion(
+          draft,
+          working.criteria.map((c) => c.key),
+        );
+        if (Object.keys(errors).length) refuse(400, errors);
+        const position = Math.max(0, ...working.criteria.map((c) => c.position)) + 1;
+        await insertCriteria(trx, working.id, [draft], position);
+        const created = await trx
+          .selectFrom("criteria")
+          .selectAll()
+          .where("criteria_version_id", "=", working.id)
+          .where("key", "=", draft.key)
+          .executeTakeFirstOrThrow();
+        await audit(trx, actor, callId, "criteria.add", created.id, undefined, {
+          version: working.version,
+          ...snapshot(created),
+        });
+        await rebuildCallScores(trx, callId);
+        return { criterion: created };
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 
@@ -212,46 +216,50 @@ export async function saveCriterion(
   actor: Actor,
 ): Promise<CommandResult<{ criterion: Criterion }>> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const before = findIn(working, criterionId);
-      const draft: CriterionDraft = {
-        ...input,
-        kind: before.kind,
-        weight: before.weight,
-        minLevel: before.min_level,
-      };
-      const errors = validateCriterion(
-        draft,
-        working.criteria.filter((c) => c.id !== criterionId).map((c) => c.key),
-      );
-      if (Object.keys(errors).length) refuse(400, errors);
-      const after = await trx
-        .updateTable("criteria")
-        .set({
-          key: draft.key,
-          title_en: draft.titleEn,
-          title_zh: draft.titleZh,
-          description_en: draft.descriptionEn,
-          description_zh: draft.descriptionZh,
-          descriptors_json: JSON.stringify(before.kind === "scored" ? draft.descriptors : []),
-          applies_to_track: before.kind === "gate" ? draft.appliesToTrack : null,
-        })
-        .where("id", "=", criterionId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await audit(
-        trx,
-        actor,
-        callId,
-        "criteria.update",
-        criterionId,
-        snapshot(before),
-        snapshot(after),
-      );
-      await rebuildCallScores(trx, callId);
-      return { criterion: after };
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const before = findIn(working, criterionId);
+        const draft: CriterionDraft = {
+          ...input,
+          kind: before.kind,
+          weight: before.weight,
+          minLevel: before.min_level,
+        };
+        const errors = validateCriterion(
+          draft,
+          working.criteria.filter((c) => c.id !== criterionId).map((c) => c.key),
+        );
+        if (Object.keys(errors).length) refuse(400, errors);
+        const after = await trx
+          .updateTable("criteria")
+          .set({
+            key: draft.key,
+            title_en: draft.titleEn,
+            title_zh: draft.titleZh,
+            description_en: draft.descriptionEn,
+            description_zh: draft.descriptionZh,
+            descriptors_json: JSON.stringify(before.kind === "scored" ? draft.descriptors : []),
+            applies_to_track: before.kind === "gate" ? draft.appliesToTrack : null,
+          })
+          .where("id", "=", criterionId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await audit(
+          trx,
+          actor,
+          callId,
+          "criteria.update",
+          criterionId,
+          snapshot(before),
+          snapshot(after),
+        );
+        await rebuildCallScores(trx, callId);
+        return { criterion: after };
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 
@@ -262,14 +270,26 @@ export async function removeCriterion(
   actor: Actor,
 ): Promise<CommandResult> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const before = findIn(working, criterionId);
-      await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
-      await audit(trx, actor, callId, "criteria.remove", criterionId, snapshot(before), undefined);
-      await rebuildCallScores(trx, callId);
-      return {};
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const before = findIn(working, criterionId);
+        await trx.deleteFrom("criteria").where("id", "=", criterionId).execute();
+        await audit(
+          trx,
+          actor,
+          callId,
+          "criteria.remove",
+          criterionId,
+          snapshot(before),
+          undefined,
+        );
+        await rebuildCallScores(trx, callId);
+        return {};
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 
@@ -282,40 +302,44 @@ export async function moveCriterion(
   actor: Actor,
 ): Promise<CommandResult> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const c = findIn(working, criterionId);
-      const sameKind = working.criteria.filter((x) => x.kind === c.kind);
-      const i = sameKind.findIndex((x) => x.id === criterionId);
-      const other = sameKind[direction === "up" ? i - 1 : i + 1];
-      if (!other) return {};
-      const order = (list: Criterion[]) => list.map((x) => x.key);
-      const beforeOrder = order(sameKind);
-      await trx
-        .updateTable("criteria")
-        .set({ position: other.position })
-        .where("id", "=", c.id)
-        .execute();
-      await trx
-        .updateTable("criteria")
-        .set({ position: c.position })
-        .where("id", "=", other.id)
-        .execute();
-      const afterOrder = [...beforeOrder];
-      afterOrder[i] = other.key;
-      afterOrder[direction === "up" ? i - 1 : i + 1] = c.key;
-      await audit(
-        trx,
-        actor,
-        callId,
-        "criteria.reorder",
-        criterionId,
-        { order: beforeOrder },
-        { order: afterOrder },
-      );
-      await rebuildCallScores(trx, callId);
-      return {};
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const c = findIn(working, criterionId);
+        const sameKind = working.criteria.filter((x) => x.kind === c.kind);
+        const i = sameKind.findIndex((x) => x.id === criterionId);
+        const other = sameKind[direction === "up" ? i - 1 : i + 1];
+        if (!other) return {};
+        const order = (list: Criterion[]) => list.map((x) => x.key);
+        const beforeOrder = order(sameKind);
+        await trx
+          .updateTable("criteria")
+          .set({ position: other.position })
+          .where("id", "=", c.id)
+          .execute();
+        await trx
+          .updateTable("criteria")
+          .set({ position: c.position })
+          .where("id", "=", other.id)
+          .execute();
+        const afterOrder = [...beforeOrder];
+        afterOrder[i] = other.key;
+        afterOrder[direction === "up" ? i - 1 : i + 1] = c.key;
+        await audit(
+          trx,
+          actor,
+          callId,
+          "criteria.reorder",
+          criterionId,
+          { order: beforeOrder },
+          { order: afterOrder },
+        );
+        await rebuildCallScores(trx, callId);
+        return {};
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 
@@ -337,37 +361,41 @@ export async function saveWeights(
   actor: Actor,
 ): Promise<CommandResult> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const scored = working.criteria.filter((c) => c.kind === "scored");
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      if (
-        byId.size !== rows.length ||
-        rows.length !== scored.length ||
-        scored.some((c) => !byId.has(c.id))
-      )
-        refuse(400, "criteria.stale");
-      const ordered = scored.map((c) => ({ key: c.key, ...byId.get(c.id)! }));
-      const errors = validateWeights(ordered);
-      if (Object.keys(errors).length) refuse(400, errors);
-      for (const r of ordered)
-        await trx
-          .updateTable("criteria")
-          .set({ weight: r.weight, min_level: r.minLevel })
-          .where("id", "=", r.id)
-          .execute();
-      await audit(
-        trx,
-        actor,
-        callId,
-        "criteria.weights",
-        working.id,
-        scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
-        ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
-      );
-      await rebuildCallScores(trx, callId);
-      return {};
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const scored = working.criteria.filter((c) => c.kind === "scored");
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        if (
+          byId.size !== rows.length ||
+          rows.length !== scored.length ||
+          scored.some((c) => !byId.has(c.id))
+        )
+          refuse(400, "criteria.stale");
+        const ordered = scored.map((c) => ({ key: c.key, ...byId.get(c.id)! }));
+        const errors = validateWeights(ordered);
+        if (Object.keys(errors).length) refuse(400, errors);
+        for (const r of ordered)
+          await trx
+            .updateTable("criteria")
+            .set({ weight: r.weight, min_level: r.minLevel })
+            .where("id", "=", r.id)
+            .execute();
+        await audit(
+          trx,
+          actor,
+          callId,
+          "criteria.weights",
+          working.id,
+          scored.map((c) => ({ key: c.key, weight: c.weight, minLevel: c.min_level })),
+          ordered.map((r) => ({ key: r.key, weight: r.weight, minLevel: r.minLevel })),
+        );
+        await rebuildCallScores(trx, callId);
+        return {};
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 
@@ -381,40 +409,44 @@ export async function publishCriteria(
   actor: Actor,
 ): Promise<CommandResult<{ version: VersionWithCriteria }>> {
   return runCommand(() =>
-    db.transaction().execute(async (trx) => {
-      const working = await loadWorking(trx, callId);
-      const call = await trx
-        .selectFrom("calls")
-        .select("tie_break_json")
-        .where("id", "=", callId)
-        .executeTakeFirstOrThrow();
-      const tieBreak = JSON.parse(call.tie_break_json) as string[];
-      const errors = validateCriteriaSet(working.criteria.map(criterionToDraft), tieBreak);
-      if (Object.keys(errors).length) refuse(400, errors);
-      const publishedAt = nowIso();
-      await trx
-        .updateTable("criteria_versions")
-        .set({ published_at: publishedAt })
-        .where("id", "=", working.id)
-        .where("published_at", "is", null)
-        .execute();
-      await writeAudit(trx, {
-        ...auditActor(actor),
-        action: "criteria.version.publish",
-        entityType: "criteria_version",
-        entityId: working.id,
-        callId,
-        before: { version: working.version, published_at: null },
-        after: {
-          version: working.version,
-          published_at: publishedAt,
-          tieBreak,
-          criteria: working.criteria.map(snapshot),
-        },
-      });
-      await rebuildCallScores(trx, callId);
-      return { version: { ...working, published_at: publishedAt } };
-    }),
+    withRetry(
+      db,
+      async (trx) => {
+        const working = await loadWorking(trx, callId);
+        const call = await trx
+          .selectFrom("calls")
+          .select("tie_break_json")
+          .where("id", "=", callId)
+          .executeTakeFirstOrThrow();
+        const tieBreak = JSON.parse(call.tie_break_json) as string[];
+        const errors = validateCriteriaSet(working.criteria.map(criterionToDraft), tieBreak);
+        if (Object.keys(errors).length) refuse(400, errors);
+        const publishedAt = nowIso();
+        await trx
+          .updateTable("criteria_versions")
+          .set({ published_at: publishedAt })
+          .where("id", "=", working.id)
+          .where("published_at", "is", null)
+          .execute();
+        await writeAudit(trx, {
+          ...auditActor(actor),
+          action: "criteria.version.publish",
+          entityType: "criteria_version",
+          entityId: working.id,
+          callId,
+          before: { version: working.version, published_at: null },
+          after: {
+            version: working.version,
+            published_at: publishedAt,
+            tieBreak,
+            criteria: working.criteria.map(snapshot),
+          },
+        });
+        await rebuildCallScores(trx, callId);
+        return { version: { ...working, published_at: publishedAt } };
+      },
+      CALL_SNAPSHOT,
+    ),
   );
 }
 

@@ -11,6 +11,7 @@ import { refreshProposalScores } from "~/models/score-read-model.server";
 import { proposalOwnResult } from "~/models/scoring.server";
 import { DisagreementNoteSchema, GateModerationSchema } from "~/schemas/board";
 import type { DB } from "~/services/db.server";
+import { forUpdate } from "~/services/sql-dialect.server";
 import { msg, zodFieldErrors, type FieldErrors } from "~/utils/form";
 
 export type ModerationResult =
@@ -41,10 +42,15 @@ export async function recordModeration(
       : DisagreementNoteSchema.safeParse(input.values);
   if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error), status: 400 };
   return db.transaction().execute(async (trx): Promise<ModerationResult> => {
+    // The call, locked for update from the start (the moderation refreshes its scores, which
+    // locks it anyway): a review submitted or returned at the same moment (which locks the call
+    // before it writes) goes first or after, so the split this checks is the split it settles;
+    // marking the call decided cannot slip in between.
     const call = await trx
       .selectFrom("calls")
       .selectAll()
       .where("id", "=", input.call.id)
+      .$call(forUpdate(trx, "calls"))
       .executeTakeFirstOrThrow();
     if (!decisionsOpen(call))
       return {

@@ -14,6 +14,7 @@ import { getProfileForUser, saveProfile } from "~/models/organisations.server";
 import { parseStep, type Answers, type QuestionStepId } from "~/schemas";
 import { usccStatus } from "~/schemas/organisation";
 import { nowIso, type DB } from "~/services/db.server";
+import { lockRows } from "~/services/sql-dialect.server";
 import { getEnv } from "~/services/env.server";
 
 export type ProposalErrorCode =
@@ -67,6 +68,9 @@ export async function createDraft(
 ): Promise<Proposal> {
   const actor = input.actor ?? { id: input.ownerId };
   return db.transaction().execute(async (trx) => {
+    // The drafts are counted, then one is added: two "start a proposal" requests at once (two
+    // servers) take turns on the owner, so that they cannot both pass the limit.
+    await lockRows(trx, "users", [input.ownerId]);
     const call = await trx
       .selectFrom("calls")
       .selectAll()
@@ -274,6 +278,9 @@ export async function saveStepAnswers(
 ): Promise<{ answers: Answers; revision: string }> {
   const actor = input.actor ?? { id: input.ownerId };
   return db.transaction().execute(async (trx) => {
+    // Saved only while a draft: held until the answers are written, so that a submission running
+    // at the same moment snapshots them whole or refuses them (as uploads, attachments.server).
+    await lockRows(trx, "proposals", [input.proposalId]);
     const proposal = await getOwnedProposal(trx, input.proposalId, input.ownerId);
     if (!proposal) throw new ProposalError("notFound");
     const refused = draftEditable(proposal, now);

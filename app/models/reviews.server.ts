@@ -17,6 +17,7 @@ import { callResultsFrozen } from "~/domain/call-lifecycle";
 import { isReviewable } from "~/domain/proposal-lifecycle";
 import type { CallStatus } from "~db/schema";
 import { nowIso, type DB } from "~/services/db.server";
+import { forShare, forUpdate } from "~/services/sql-dialect.server";
 import { msg, type FieldErrors, normaliseInput } from "~/utils/form";
 
 /**
@@ -112,11 +113,20 @@ export async function getProposalHead(db: DB, proposalId: number): Promise<Propo
 }
 
 /** Whether the call's results are frozen (decided or archived), read in the caller's transaction. */
-async function callFrozen(trx: DB, callId: number): Promise<boolean> {
+async function callFrozen(
+  trx: DB,
+  callId: number,
+  lock: "share" | "update" = "share",
+): Promise<boolean> {
+  // Held until the change commits, so that marking the call decided (which locks it for update)
+  // cannot slip in between this check and the write. A change that refreshes the call's scores
+  // locks it for update from the start: taking share first and update later, two such changes
+  // would deadlock.
   const call = await trx
     .selectFrom("calls")
     .select("status")
     .where("id", "=", callId)
+    .$call(lock === "update" ? forUpdate(trx, "calls") : forShare(trx, "calls"))
     .executeTakeFirstOrThrow();
   return callResultsFrozen(call.status);
 }
@@ -397,13 +407,28 @@ export async function saveReview(
     intent === "submit" ? "submitted" : existing?.status === "returned" ? "returned" : "draft";
   const outcome = await db.transaction().execute(async (trx) => {
     const at = nowIso();
-    if (await callFrozen(trx, proposal.callId)) return "frozen" as const;
-    // The row is re-read inside the transaction: a concurrent submit wins only once.
+    // The reviewer's assignment, locked: two saves of one review (two tabs, two servers) take
+    // turns (before, both could find no review and insert one, or both submit), and ending the
+    // assignment (a declared conflict, an unassignment) cannot cross a save.
+    const assignment = await trx
+      .selectFrom("reviewer_assignments")
+      .select("id")
+      .where("proposal_id", "=", proposalId)
+      .where("reviewer_id", "=", actor.id)
+      .where("unassigned_at", "is", null)
+      .$call(forUpdate(trx, "reviewer_assignments"))
+      .executeTakeFirst();
+    if (!assignment) return "unassigned" as const;
+    if (await callFrozen(trx, proposal.callId, status === "submitted" ? "update" : "share"))
+      return "frozen" as const;
+    // The row is re-read inside the transaction, locked: an official returning it for rework at
+    // the same moment goes first or after, never between this check and the write.
     const current = await trx
       .selectFrom("reviews")
       .select(["id", "status"])
       .where("proposal_id", "=", proposalId)
       .where("reviewer_id", "=", actor.id)
+      .$call(forUpdate(trx, "reviews"))
       .executeTakeFirst();
     if (current?.status === "submitted") return "already" as const;
     let reviewId: number;
@@ -483,6 +508,8 @@ export async function saveReview(
   });
   if (outcome === "already")
     return { ok: false, errors: { _form: msg("review.error.alreadySubmitted") } };
+  if (outcome === "unassigned")
+    return { ok: false, errors: { _form: msg("review.error.notAssigned") } };
   if (outcome === "frozen")
     return { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } };
   return { ok: true, status };
@@ -515,7 +542,16 @@ export async function returnReview(
   const frozen = { ok: false, errors: { _form: msg("lifecycle.error.callDecided") } } as const;
   if (callResultsFrozen(proposal.callStatus)) return frozen;
   const done = await db.transaction().execute(async (trx) => {
-    if (await callFrozen(trx, proposal.callId)) return false;
+    if (await callFrozen(trx, proposal.callId, "update")) return false;
+    // Read again, locked: the reviewer resubmitting, or another official returning it, at the
+    // same moment goes first or after. The revision kept is the one read here.
+    const now = await trx
+      .selectFrom("reviews")
+      .select(["status", "revision"])
+      .where("id", "=", review.id)
+      .$call(forUpdate(trx, "reviews"))
+      .executeTakeFirst();
+    if (now?.status !== "submitted" || now.revision !== review.revision) return "changed" as const;
     const snapshot = {
       overallComment: review.overallComment,
       submittedAt: review.submittedAt,
@@ -561,6 +597,8 @@ export async function returnReview(
     return true;
   });
   if (!done) return frozen;
+  if (done === "changed")
+    return { ok: false, errors: { _form: msg("review.error.returnNotSubmitted") } };
   return { ok: true, status: "returned" };
 }
 

@@ -45,7 +45,7 @@ import {
   paramsOf,
   type CriterionMeta,
 } from "~/models/scoring.server";
-import type { DB } from "~/services/db.server";
+import { withRetry, type DB, type RetryOptions } from "~/services/db.server";
 import { forUpdate, jsonRows } from "~/services/sql-dialect.server";
 import { isReadSnapshot } from "~/services/exports/snapshot.server";
 
@@ -97,7 +97,20 @@ export async function refreshProposalScores(
   }
 }
 
-/** The whole call from scratch, in the caller's transaction. Never on a review's path. */
+/**
+ * How a transaction that rebuilds a call's scores runs (withRetry's options): on PostgreSQL at
+ * repeatable read, so that every statement of the rebuild reads the one snapshot its first read
+ * took; if the call changed after that snapshot (a review submitted, a proposal moved: each bumps
+ * the call's scores version), locking the call fails with 40001 and withRetry runs the whole
+ * transaction again on a fresh snapshot, its own checks (criteria may change?) included.
+ */
+export const CALL_SNAPSHOT: RetryOptions = { isolation: "repeatable read" };
+
+/**
+ * The whole call from scratch, in the caller's transaction: every caller in the app begins it
+ * with CALL_SNAPSHOT (at read committed it would still be right, the call being locked against
+ * every score writer, but each statement would read a later commit). Never on a review's path.
+ */
 export async function rebuildCallScores(trx: DB, callId: number): Promise<void> {
   requireTransaction(trx, "rebuildCallScores");
   const call = await trx
@@ -146,7 +159,7 @@ export async function rebuildMarkedCalls(db: DB): Promise<number[]> {
     .where("rebuild_needed", "=", 1)
     .execute();
   for (const { call_id } of marked)
-    await db.transaction().execute((trx) => rebuildCallScores(trx, call_id));
+    await withRetry(db, (trx) => rebuildCallScores(trx, call_id), CALL_SNAPSHOT);
   return marked.map((m) => m.call_id);
 }
 
@@ -662,10 +675,11 @@ function buildConsistent(db: DB, callId: number, base: RankState | undefined) {
   rankingBuilds.count++;
   // An export's snapshot connection is already inside its one read transaction.
   if (isReadSnapshot(db)) return buildRanking(db, callId, base);
-  return db
-    .transaction()
-    .setAccessMode("read only")
-    .execute((trx) => buildRanking(trx, callId, base));
+  // On PostgreSQL a read-committed transaction would give each statement its own snapshot.
+  return withRetry(db, (trx) => buildRanking(trx, callId, base), {
+    isolation: "repeatable read",
+    readOnly: true,
+  });
 }
 
 /** What the breakdown of one proposal needs from its call's scoring. */

@@ -43,7 +43,7 @@ import {
   type PostResult,
 } from "~/services/webhook-http.server";
 import { msg, normaliseInput, type FieldErrors } from "~/utils/form";
-import { jsonArrayHas } from "~/services/sql-dialect.server";
+import { forUpdate, jsonArrayHas } from "~/services/sql-dialect.server";
 
 /** Which endpoint addresses may be registered and called, from the configuration. */
 export function webhookPolicy(): AddressPolicy {
@@ -324,6 +324,8 @@ export async function resumeEndpoint(
         .selectFrom("webhook_endpoints")
         .select(["status", "paused_at", "paused_reason", "consecutive_failures"])
         .where("id", "=", id)
+        // Resumed twice at once (or while the dispatcher pauses it): one after the other.
+        .$call(forUpdate(trx, "webhook_endpoints"))
         .executeTakeFirst();
       if (!before) refuse(404, "webhooks.error.notFound");
       if (before.status !== "paused") refuse(409, "webhooks.error.notPaused");
@@ -549,7 +551,11 @@ export async function claimDueDeliveries(
         .orderBy("d.id")
         .limit(batch),
     )
+    // Checked again on the row itself: on PostgreSQL a second dispatcher (another server) whose
+    // subquery chose the same rows waits for the first's lease to commit and then re-reads only
+    // these conditions; without the lease here it claimed them too, and both sent them.
     .where("status", "=", "pending")
+    .where((w) => w.or([w("lease_until", "is", null), w("lease_until", "<=", at)]))
     .returning("id")
     .execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);

@@ -33,6 +33,66 @@ export function dialectOf(db: Kysely<any>): DatabaseDialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }
 
+/** PostgreSQL's codes for a transaction it aborted so that it may be run again. */
+const RETRYABLE_CODES = new Set([
+  "40001", // serialization_failure: a serializable or repeatable-read transaction lost a race
+  "40P01", // deadlock_detected: this transaction was the deadlock's victim
+]);
+
+/** Whether `error` is PostgreSQL aborting a transaction that may simply be run again. */
+export function isRetryableConflict(error: unknown): boolean {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    RETRYABLE_CODES.has(String((error as { code?: unknown }).code))
+  );
+}
+
+/** How many times withRetry runs a transaction at most (the first run included). */
+export const RETRY_ATTEMPTS = 5;
+
+export interface RetryOptions {
+  /** PostgreSQL's isolation level for the transaction; read committed (its default) if unset. */
+  isolation?: "serializable" | "repeatable read";
+  readOnly?: boolean;
+  attempts?: number;
+  /** Called before each rerun (tests count them). */
+  onRetry?: (attempt: number, error: unknown) => void;
+}
+
+/**
+ * Runs `fn` in a transaction and, on PostgreSQL, runs it again from the start when PostgreSQL
+ * aborts it as a serialization failure (40001) or a deadlock's victim (40P01), at most `attempts`
+ * times, after a short random wait that grows with each attempt (so that the racers do not meet
+ * again in step). For an invariant that no row lock can hold (a count over rows that do not exist
+ * yet: serializable), and as the safety net of transactions that lock several rows.
+ * `fn` must have no effect outside the database (mail is sent after the commit), because it may
+ * run more than once. SQLite: one transaction as always (its single writer never aborts one).
+ * Inside a transaction already (a caller's), `fn` simply runs in it: the caller's retry applies.
+ */
+export async function withRetry<T>(
+  db: DB,
+  fn: (trx: DB) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  let builder = db.transaction();
+  if (options.readOnly) builder = builder.setAccessMode("read only");
+  if (dialectOf(db) === "sqlite") return builder.execute(fn);
+  if (options.isolation) builder = builder.setIsolationLevel(options.isolation);
+  const attempts = options.attempts ?? RETRY_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await builder.execute(fn);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+      options.onRetry?.(attempt, error);
+      const wait = Math.random() * 20 * attempt;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 /** PostgreSQL type oids whose values `pg` hands over as strings by default. */
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;

@@ -31,6 +31,10 @@ const EnvSchema = z.object({
     .enum(["local", "database"], { error: "DOCUMENT_STORE is local or database" })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /**
+   * Signs sessions (comma-separated, newest first, to rotate). Optional on SQLite (one is made and
+   * kept beside the database); required with DATABASE_URL, where several servers must share it.
+   */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   SMTP_URL: z
     .string()
@@ -130,6 +134,15 @@ export function getEnv(): Env {
       "Invalid configuration:\n  PUBLIC_URL: required in production — the portal's public address " +
         "(e.g. https://invest.cda.gov.pk); e-mailed links are built from it and requests for any " +
         "other host are refused",
+    );
+  }
+  if (env.DATABASE_URL && !env.SESSION_SECRET) {
+    throw new Error(
+      "Invalid configuration:\n  SESSION_SECRET: required with DATABASE_URL — several app servers " +
+        "share one PostgreSQL database, and a session signed by one must be accepted by every " +
+        "other; without SESSION_SECRET each server would invent its own and sign its users out " +
+        "of the rest. Set the same secret (at least 32 characters, e.g. `openssl rand -hex 32`) " +
+        "on every server",
     );
   }
   const base = publicBase(env);

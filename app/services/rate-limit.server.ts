@@ -9,6 +9,7 @@
 // (growing delays, capped), and the owner is told by e-mail, at most once per notice window.
 import type { AppLoadContext } from "@remix-run/node";
 import type { DB } from "./db.server";
+import { lockKey } from "./sql-dialect.server";
 
 export interface RateRule {
   bucket: string;
@@ -180,8 +181,9 @@ export function apiRateRule(max: number): RateRule {
 }
 
 /**
- * Checks and counts one API request in one write transaction (BEGIN IMMEDIATE: no two processes
- * can both take the last request of a window). Answers whether it is refused, how many requests
+ * Checks and counts one API request in one write transaction (BEGIN IMMEDIATE on SQLite, the
+ * key's advisory lock on PostgreSQL: no two processes can both take the last request of a
+ * window). Answers whether it is refused, how many requests
  * remain, and when refused, the seconds until the oldest request of the window leaves it.
  */
 export async function takeApiRequest(
@@ -191,6 +193,7 @@ export async function takeApiRequest(
   now: number = Date.now(),
 ): Promise<{ limited: boolean; remaining: number; retryAfter: number }> {
   return db.transaction().execute(async (trx) => {
+    await lockKey(trx, `rate:${rule.bucket}:${key}`);
     const since = new Date(now - rule.windowMs).toISOString();
     const row = await trx
       .selectFrom("rate_limit_events")

@@ -20,6 +20,49 @@ export function forUpdate(db: AnyDb, ...tables: string[]) {
   };
 }
 
+/**
+ * Takes a shared row lock on the rows a transaction read and relies on without writing them (the
+ * call whose status a decision was checked against): writers of those rows wait until it ends,
+ * other sharers do not. `FOR SHARE` on PostgreSQL; nothing on SQLite (see forUpdate).
+ */
+export function forShare(db: AnyDb, ...tables: string[]) {
+  return <QB extends AnySelect>(query: QB): QB => {
+    if (dialectOf(db) === "sqlite") return query;
+    return (tables.length ? query.forShare(tables) : query.forShare()) as QB;
+  };
+}
+
+/**
+ * Locks rows of `table` by id until the transaction ends, in id order (two transactions locking
+ * overlapping sets cannot deadlock on them): for a transaction that must hold a row it does not
+ * otherwise read (the reviewer a conflict is declared for, the owner whose drafts are counted).
+ * Nothing on SQLite. Answers the ids that exist (on SQLite, all of them, unchecked).
+ */
+export async function lockRows(
+  db: AnyDb,
+  table: string,
+  ids: readonly number[],
+  mode: "update" | "share" = "update",
+): Promise<number[]> {
+  if (dialectOf(db) === "sqlite") return [...ids];
+  const sorted = [...new Set(ids)].filter((id) => Number.isSafeInteger(id)).sort((a, b) => a - b);
+  if (!sorted.length) return [];
+  const { rows } = await sql<{ id: number }>`select id from ${sql.table(table)}
+    where id in (${sql.join(sorted)}) order by id
+    ${mode === "share" ? sql`for share` : sql`for update`}`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Serialises the transactions that name the same key until they end, for an invariant over rows
+ * that no row lock can hold (a count of rows yet to be inserted): PostgreSQL's transaction-level
+ * advisory lock on the key's hash (two keys sharing a hash merely take turns). Nothing on SQLite.
+ */
+export async function lockKey(db: AnyDb, key: string): Promise<void> {
+  if (dialectOf(db) === "sqlite") return;
+  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
+}
+
 /** Whether `needle` occurs in `haystack` (SQLite `instr`, PostgreSQL `strpos`). */
 export function contains(db: AnyDb, haystack: RawBuilder<unknown>, needle: string) {
   return dialectOf(db) === "postgres"

@@ -8,10 +8,15 @@
 // request would wait). So each export opens its own read-only connection, begins a read
 // transaction, reads every page from that one snapshot, and closes the connection at the end.
 // An in-memory database (":memory:") cannot be shared: the process's connection is used instead.
+//
+// On PostgreSQL (DATABASE_URL) the export takes one connection of the pool for itself and holds a
+// `repeatable read, read only` transaction on it (every statement reads the snapshot its first
+// read took; writers are never blocked), and gives the connection back when the stream ends or is
+// aborted (close). The pool's other connections serve everything else meanwhile.
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import type { Database } from "~db/schema";
-import { getDb, type DB } from "~/services/db.server";
+import { dialectOf, getDb, type DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 
 export interface Snapshot {
@@ -28,6 +33,8 @@ export function isReadSnapshot(db: DB): boolean {
 }
 
 export async function openReadSnapshot(): Promise<Snapshot> {
+  const main = getDb();
+  if (dialectOf(main) === "postgres") return openPostgresSnapshot(main);
   const file = getEnv().DATABASE_PATH;
   if (file === ":memory:") return { db: getDb(), close: async () => undefined };
   const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
@@ -48,6 +55,57 @@ export async function openReadSnapshot(): Promise<Snapshot> {
       } finally {
         await db.destroy();
       }
+    },
+  };
+}
+
+/**
+ * A pooled PostgreSQL connection held by one export, inside a repeatable-read, read-only
+ * transaction (see the top of this file), until close() ends it and gives the connection back.
+ */
+async function openPostgresSnapshot(main: DB): Promise<Snapshot> {
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let opened!: (db: DB) => void;
+  let failed!: (error: unknown) => void;
+  const ready = new Promise<DB>((resolve, reject) => {
+    opened = resolve;
+    failed = reject;
+  });
+  const held = main
+    .connection()
+    .execute(async (connection) => {
+      await sql`begin isolation level repeatable read, read only`.execute(connection);
+      try {
+        // The snapshot is taken by the transaction's first statement, not by BEGIN.
+        await sql`select 1 from calls limit 1`.execute(connection);
+        opened(connection);
+        await finished;
+      } finally {
+        // Read only: ending it changes nothing; the connection goes back to the pool clean.
+        await sql`rollback`.execute(connection);
+      }
+    })
+    .catch((error: unknown) => {
+      failed(error);
+      throw error;
+    });
+  let db: DB;
+  try {
+    db = await ready;
+  } catch (error) {
+    await held.catch(() => undefined);
+    throw error;
+  }
+  snapshots.add(db);
+  let closed = false;
+  return {
+    db,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      finish();
+      await held;
     },
   };
 }

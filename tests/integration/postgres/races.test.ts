@@ -5,54 +5,22 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pakistanYear, submitProposal } from "~/models/submission.server";
 import { refreshProposalScores } from "~/models/score-read-model.server";
-import { getDb, openPostgres, type DB } from "~/services/db.server";
+import { getDb, type DB } from "~/services/db.server";
 import { createUser } from "../../support/factories";
 import { createCall, DECLARATION, newKey, readyDraft } from "../submission-fixtures";
+import { openRacers, race as raceWith } from "./race-support";
 
 let second: DB;
 let blocker: DB;
 
 beforeAll(() => {
-  second = openPostgres(process.env.DATABASE_URL!, { max: 2 }).db;
-  blocker = openPostgres(process.env.DATABASE_URL!, { max: 1 }).db;
+  ({ second, blocker } = openRacers());
 });
 
 afterAll(async () => {
   await second?.destroy();
   await blocker?.destroy();
 });
-
-/** Resolves once `count` sessions of this database are waiting for a lock. */
-async function lockWaiters(count: number): Promise<void> {
-  for (;;) {
-    const { rows } = await sql<{ n: number }>`
-      select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(getDb());
-    if (rows[0]!.n >= count) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/**
- * Runs `racers` while the blocker holds `lock` (a statement taking a row lock) in an open
- * transaction; releases it once all of them wait on a lock.
- */
-async function race<T>(lock: (trx: DB) => Promise<unknown>, racers: (() => Promise<T>)[]) {
-  let release!: () => void;
-  let locked!: () => void;
-  const held = new Promise<void>((resolve) => (locked = resolve));
-  const holding = blocker.transaction().execute(async (trx) => {
-    await lock(trx);
-    locked();
-    await new Promise<void>((resolve) => (release = resolve));
-  });
-  await held;
-  const running = racers.map((run) => run());
-  await lockWaiters(racers.length);
-  release();
-  await holding;
-  return Promise.allSettled(running);
-}
 
 describe("on PostgreSQL, with two connections", () => {
   it("a double submission answers both requests with the one reference that exists", async () => {
@@ -80,7 +48,8 @@ describe("on PostgreSQL, with two connections", () => {
 
     // The blocker holds the year's counter: the first submission stops there, the second must
     // not get past reading the proposal until the first has committed.
-    const results = await race(
+    const results = await raceWith(
+      blocker,
       (trx) =>
         sql`select last_value from reference_counters where year = ${year} for update`.execute(trx),
       [() => submitProposal(getDb(), input), () => submitProposal(second, input)],
@@ -134,7 +103,8 @@ describe("on PostgreSQL, with two connections", () => {
     // The blocker holds the proposal's score row: both refreshes reach it (or the call) and wait.
     const refresh = (db: DB) => () =>
       db.transaction().execute((trx) => refreshProposalScores(trx, [draft.id]));
-    const results = await race(
+    const results = await raceWith(
+      blocker,
       (trx) =>
         sql`select proposal_id from proposal_scores where proposal_id = ${draft.id} for update`.execute(
           trx,
