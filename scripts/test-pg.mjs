@@ -48,6 +48,42 @@ function prepareLocalCluster() {
   if (isRoot && asPostgres("select 1 from pg_roles where rolname = 'cda_test'") !== "1") {
     asPostgres("create role cda_test login password 'cda_test' createdb");
   }
+  if (!isRoot) console.log("Not root: the cluster keeps its durability settings (a slower run).");
+  else if (holdsOtherDatabases()) console.log("The cluster holds other databases: left durable.");
+  else configureForTests();
+}
+
+/** Whether the cluster holds any database besides its own and the test runs' (cda_…). */
+function holdsOtherDatabases() {
+  const others = asPostgres(
+    "select count(*) from pg_database where datname not in ('postgres', 'template0', 'template1') and datname not like 'cda\\_%'",
+  );
+  return others !== "0";
+}
+
+// Durability a test run does not need, on the local cluster this script manages when it holds
+// nothing but test databases (never on a TEST_DATABASE_URL server, nor on a cluster with other
+// databases: either may hold someone's data). Every test database is thrown away,
+// so a power cut may lose it: no fsync, no wait for the WAL flush at commit, no full-page images
+// after a checkpoint. Each commit then costs no disk flush: the run went from … to … (decision
+// 0019). All three take effect on a reload: no restart, so a run already going on this cluster is
+// not cut off. ALTER SYSTEM writes postgresql.auto.conf, so the settings stay for the next run.
+const TEST_SETTINGS = { fsync: "off", synchronous_commit: "off", full_page_writes: "off" };
+
+function configureForTests() {
+  const names = Object.keys(TEST_SETTINGS)
+    .map((name) => `'${name}'`)
+    .join(",");
+  const current = Object.fromEntries(
+    asPostgres(`select name, setting from pg_settings where name in (${names})`)
+      .split("\n")
+      .map((line) => line.split("|")),
+  );
+  const changes = Object.entries(TEST_SETTINGS).filter(([name, value]) => current[name] !== value);
+  if (changes.length === 0) return;
+  for (const [name, value] of changes) asPostgres(`alter system set ${name} = ${value}`);
+  asPostgres("select pg_reload_conf()");
+  console.log(`Local test cluster: ${changes.map(([n, v]) => `${n}=${v}`).join(", ")} (reloaded).`);
 }
 
 /** pg_lsclusters' rows: version, name, port, status, … */
