@@ -8,10 +8,13 @@
 // request would wait). So each export opens its own read-only connection, begins a read
 // transaction, reads every page from that one snapshot, and closes the connection at the end.
 // An in-memory database (":memory:") cannot be shared: the process's connection is used instead.
+// On PostgreSQL (DATABASE_URL) the same: a connection of its own (a pool of one), in a
+// `repeatable read, read only` transaction, whose snapshot is taken by its first read. Before, the
+// export opened DATABASE_PATH as SQLite there: a file the PostgreSQL deployment never writes.
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { Database } from "~db/schema";
-import { getDb, type DB } from "~/services/db.server";
+import { getDb, openPostgres, type DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
 
 export interface Snapshot {
@@ -28,14 +31,30 @@ export function isReadSnapshot(db: DB): boolean {
 }
 
 export async function openReadSnapshot(): Promise<Snapshot> {
-  const file = getEnv().DATABASE_PATH;
+  const env = getEnv();
+  if (env.DATABASE_URL) {
+    // One connection, so that every statement of the export runs inside the one transaction.
+    const { db } = openPostgres(env.DATABASE_URL, { max: 1 });
+    return begin(db, sql`begin isolation level repeatable read, read only`);
+  }
+  const file = env.DATABASE_PATH;
   if (file === ":memory:") return { db: getDb(), close: async () => undefined };
   const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   // A deferred read transaction: the snapshot is taken by the first read and kept until commit.
-  await sql`begin`.execute(db);
-  await sql`select count(*) from calls`.execute(db);
+  return begin(db, sql`begin`);
+}
+
+/** Begins the snapshot's transaction on its own connection and takes the snapshot (a first read). */
+async function begin(db: DB, statement: RawBuilder<unknown>): Promise<Snapshot> {
+  try {
+    await statement.execute(db);
+    await sql`select count(*) from calls`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   snapshots.add(db);
   let closed = false;
   return {
