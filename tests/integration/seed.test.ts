@@ -38,7 +38,9 @@ beforeAll(async () => {
       .where("slug", "=", DEMO_CALL_SLUG)
       .executeTakeFirstOrThrow()
   ).id;
-});
+  // The seed is ~2,000 statements in one transaction: on PostgreSQL each is a round trip to the
+  // server (15 s measured on a loaded 2-core machine), past the default 10 s hook timeout.
+}, 60_000);
 
 async function submittedReviews(callId?: number) {
   let q = db
