@@ -403,6 +403,13 @@ export async function parseUploadRequest(
     }
     throw new UploadRequestError(400, error instanceof Error ? error.message : "Malformed form");
   }
+  // As readForm: PostgreSQL cannot store U+0000 in text, and no typed text holds it.
+  for (const [, value] of fields) {
+    if (typeof value === "string" && value.includes("\u0000")) {
+      await deleteStoredFiles(files);
+      throw new UploadRequestError(400, "A field holds the character U+0000");
+    }
+  }
   // Files finish at different moments; give them back in the order of the form.
   files.sort((a, b) => (order.get(a.storedName) ?? 0) - (order.get(b.storedName) ?? 0));
   return { fields, files, rejected };
