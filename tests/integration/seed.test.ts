@@ -227,8 +227,8 @@ describe("demo seed", () => {
       .innerJoin("proposals as p", "p.id", "r.proposal_id")
       .select([
         "r.proposal_id",
-        sql<number>`sum(r.status = 'submitted')`.as("submitted"),
-        sql<number>`sum(r.status = 'draft')`.as("drafts"),
+        sql<number>`sum(case when r.status = 'submitted' then 1 else 0 end)`.as("submitted"),
+        sql<number>`sum(case when r.status = 'draft' then 1 else 0 end)`.as("drafts"),
       ])
       .where("p.call_id", "=", demoCallId)
       .where("p.status", "=", "under_review")
