@@ -63,11 +63,12 @@ function holdsOtherDatabases() {
 
 // Durability a test run does not need, on the local cluster this script manages when it holds
 // nothing but test databases (never on a TEST_DATABASE_URL server, nor on a cluster with other
-// databases: either may hold someone's data). Every test database is thrown away,
-// so a power cut may lose it: no fsync, no wait for the WAL flush at commit, no full-page images
-// after a checkpoint. Each commit then costs no disk flush: the run went from … to … (decision
-// 0019). All three take effect on a reload: no restart, so a run already going on this cluster is
-// not cut off. ALTER SYSTEM writes postgresql.auto.conf, so the settings stay for the next run.
+// databases: either may hold someone's data). Every test database is thrown away, so a power cut
+// may lose it: no fsync, no wait for the WAL flush at commit, no full-page images after a
+// checkpoint. 400 one-row commits took 5.7–8.0 ms each durable and 1.7–2.8 ms each so, on this
+// 2-core machine under load (decision 0019). All three take effect on a reload: no restart, so a
+// run already going on this cluster is not cut off. ALTER SYSTEM writes postgresql.auto.conf,
+// so the settings stay for the next run.
 const TEST_SETTINGS = { fsync: "off", synchronous_commit: "off", full_page_writes: "off" };
 
 function configureForTests() {
