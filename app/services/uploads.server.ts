@@ -183,6 +183,17 @@ async function* capBytes(source: AsyncIterable<Buffer>, cap: number): AsyncGener
   }
 }
 
+const NUL_REFUSED = "A field holds the character U+0000";
+
+/**
+ * Whether a text field holds U+0000: refused, as readForm refuses it, since PostgreSQL cannot
+ * store it in text (the write answered 500 there) and no typed text holds it.
+ */
+function holdsNul(fields: URLSearchParams): boolean {
+  for (const [, value] of fields) if (value.includes("\u0000")) return true;
+  return false;
+}
+
 /**
  * Reads a multipart/form-data (or url-encoded) request: text fields come back as URLSearchParams,
  * accepted files are already stored under UPLOAD_DIR with a random name (the caller records them
@@ -211,7 +222,9 @@ export async function parseUploadRequest(
           throw new UploadRequestError(error.status === 413 ? 413 : 400, "Form too large");
         throw error;
       }
-      return { fields: new URLSearchParams(body.toString("utf8")), files: [], rejected: [] };
+      const fields = new URLSearchParams(body.toString("utf8"));
+      if (holdsNul(fields)) throw new UploadRequestError(400, NUL_REFUSED);
+      return { fields, files: [], rejected: [] };
     }
     throw new UploadRequestError(400, "Expected a form");
   }
@@ -403,12 +416,9 @@ export async function parseUploadRequest(
     }
     throw new UploadRequestError(400, error instanceof Error ? error.message : "Malformed form");
   }
-  // As readForm: PostgreSQL cannot store U+0000 in text, and no typed text holds it.
-  for (const [, value] of fields) {
-    if (typeof value === "string" && value.includes("\u0000")) {
-      await deleteStoredFiles(files);
-      throw new UploadRequestError(400, "A field holds the character U+0000");
-    }
+  if (holdsNul(fields)) {
+    await deleteStoredFiles(files);
+    throw new UploadRequestError(400, NUL_REFUSED);
   }
   // Files finish at different moments; give them back in the order of the form.
   files.sort((a, b) => (order.get(a.storedName) ?? 0) - (order.get(b.storedName) ?? 0));

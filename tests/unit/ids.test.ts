@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { postedId } from "~/utils/ids";
 import { readForm } from "~/services/form-body.server";
+import { parseUploadRequest, UploadRequestError } from "~/services/uploads.server";
 
 describe("postedId", () => {
   it("reads the positive safe integer a field spells", () => {
@@ -45,5 +46,21 @@ describe("readForm", () => {
   it("reads every other field as typed", async () => {
     const form = await readForm(post("body=%E9%95%BF+ok&n=1"));
     expect(form.get("body")).toBe("长 ok");
+  });
+});
+
+describe("parseUploadRequest", () => {
+  it("refuses a form without files whose field holds U+0000 with 400, as readForm does", async () => {
+    const request = new Request("http://localhost/x", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "body=a%00b",
+    });
+    const refused = await parseUploadRequest(request, {
+      allowedTypes: () => null,
+      bytesAlreadyStored: 0,
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UploadRequestError);
+    expect((refused as UploadRequestError).status).toBe(400);
   });
 });
