@@ -88,7 +88,8 @@ async function filtered(
       );
     else q = q.where("a.action", "=", filter.action);
   }
-  if (proposalMissing) q = q.where(sql<SqlBool>`0`);
+  // A condition that is false on both databases (PostgreSQL refuses an integer as a WHERE).
+  if (proposalMissing) q = q.where(sql<SqlBool>`1 = 0`);
   else if (proposalId !== null) {
     const id = proposalId;
     q = q.where(

@@ -782,7 +782,10 @@ export async function callBoardCounts(
     .select((eb) => [
       "ps.call_id",
       eb.fn.countAll<number>().as("submitted"),
-      sql<number>`sum(ps.reviews_submitted >= ps.reviews_required)`.as("fullyReviewed"),
+      // A comparison is a boolean on PostgreSQL, which has no sum(boolean): counted as 1 or 0.
+      sql<number>`sum(case when ps.reviews_submitted >= ps.reviews_required then 1 else 0 end)`.as(
+        "fullyReviewed",
+      ),
       sql<number>`sum(ps.flagged)`.as("flagged"),
       sql<number>`sum(ps.qualifies)`.as("qualifying"),
       sql<number>`count(d.proposal_id)`.as("decided"),

@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   await requireRole(request, ["admin"], db);
   const id = Number(params.id);
-  const message = Number.isInteger(id) && id > 0 ? await getOutboxMessage(db, id) : undefined;
+  const message = Number.isSafeInteger(id) && id > 0 ? await getOutboxMessage(db, id) : undefined;
   if (!message) throw new Response("Not Found", { status: 404 });
   const live = await takeLiveText(db, message);
   return data(

@@ -47,6 +47,7 @@ import { readForm } from "~/services/form-body.server";
 import { ClarificationThread } from "~/components/clarification-thread";
 import { CreditCodeFlag } from "~/components/credit-code-flag";
 import { getCreditCodeCheck, recordCreditCodeCheck } from "~/models/credit-code-check.server";
+import { postedId } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Proposal ${data?.proposal.reference ?? ""} – CDA administration` },
@@ -129,25 +130,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   switch (intent) {
     case "assign": {
       const reviewerId = Number(posted.reviewerId);
-      if (!Number.isInteger(reviewerId) || reviewerId <= 0)
+      if (!Number.isSafeInteger(reviewerId) || reviewerId <= 0)
         return fail({ reviewerId: msg("review.error.chooseReviewer") });
       const r = await assignReviewer(db, user, proposal.id, reviewerId, ctx);
       return r.ok ? done("assigned") : fail(r.errors);
     }
     case "unassign": {
-      const r = await unassignReviewer(db, user, proposal.id, Number(posted.assignmentId), ctx);
+      const r = await unassignReviewer(db, user, proposal.id, postedId(posted.assignmentId), ctx);
       return r.ok ? done("unassigned") : fail(r.errors);
     }
     case "reassign": {
-      const field = `reassignTo${Number(posted.assignmentId)}`;
+      const field = `reassignTo${postedId(posted.assignmentId)}`;
       const reviewerId = Number(posted[field]);
-      if (!Number.isInteger(reviewerId) || reviewerId <= 0)
+      if (!Number.isSafeInteger(reviewerId) || reviewerId <= 0)
         return fail({ [field]: msg("review.error.chooseReviewer") });
       const r = await reassignReviewer(
         db,
         user,
         proposal.id,
-        Number(posted.assignmentId),
+        postedId(posted.assignmentId),
         reviewerId,
         ctx,
       );
@@ -157,12 +158,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "return": {
       // One note field per review on the page: its name carries the review id (unique ids).
-      const field = `note${Number(posted.reviewId)}`;
+      const field = `note${postedId(posted.reviewId)}`;
       const r = await returnReview(
         db,
         user,
         proposal.id,
-        Number(posted.reviewId),
+        postedId(posted.reviewId),
         String(posted[field] ?? ""),
         ctx,
       );

@@ -124,7 +124,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const userId = Number(form.get("userId"));
-  if (!Number.isInteger(userId) || userId <= 0) {
+  if (!Number.isSafeInteger(userId) || userId <= 0) {
     return data<ActionData>({ problem: "Choose an account." }, { status: 400 });
   }
   let result: AdminChangeResult;

@@ -56,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "redeliver") {
     const deliveryId = Number(form.get("deliveryId"));
-    const r = Number.isInteger(deliveryId)
+    const r = Number.isSafeInteger(deliveryId)
       ? await redeliver(db, actor, id, deliveryId)
       : refusal(400, "webhooks.error.notRedeliverable");
     if (!r.ok) return data<ActionData>({ errors: r.errors }, { status: r.status });

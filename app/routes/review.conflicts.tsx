@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let result;
   if (intent === "company") {
     const id = Number(posted.organisationId);
-    if (!Number.isInteger(id) || id <= 0) {
+    if (!Number.isSafeInteger(id) || id <= 0) {
       const errors: FieldErrors = { organisationId: msg("review.error.organisation") };
       if (!reason.trim()) errors[reasonField] = msg("review.error.conflictReason");
       return data({ intent, errors, values: posted }, { status: 400 });

@@ -158,6 +158,17 @@ async function* capBytes(source: AsyncIterable<Buffer>, cap: number): AsyncGener
   }
 }
 
+const NUL_REFUSED = "A field holds the character U+0000";
+
+/**
+ * Whether a text field holds U+0000: refused, as readForm refuses it, since PostgreSQL cannot
+ * store it in text (the write answered 500 there) and no typed text holds it.
+ */
+function holdsNul(fields: URLSearchParams): boolean {
+  for (const [, value] of fields) if (value.includes("\u0000")) return true;
+  return false;
+}
+
 /**
  * Reads a multipart/form-data (or url-encoded) request: text fields come back as URLSearchParams,
  * accepted files are already in the document store under a random key (the caller records them in
@@ -186,7 +197,9 @@ export async function parseUploadRequest(
           throw new UploadRequestError(error.status === 413 ? 413 : 400, "Form too large");
         throw error;
       }
-      return { fields: new URLSearchParams(body.toString("utf8")), files: [], rejected: [] };
+      const fields = new URLSearchParams(body.toString("utf8"));
+      if (holdsNul(fields)) throw new UploadRequestError(400, NUL_REFUSED);
+      return { fields, files: [], rejected: [] };
     }
     throw new UploadRequestError(400, "Expected a form");
   }
@@ -374,6 +387,10 @@ export async function parseUploadRequest(
       if (code.startsWith("E") && code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
     }
     throw new UploadRequestError(400, error instanceof Error ? error.message : "Malformed form");
+  }
+  if (holdsNul(fields)) {
+    await deleteStoredFiles(files);
+    throw new UploadRequestError(400, NUL_REFUSED);
   }
   // Files finish at different moments; give them back in the order of the form.
   files.sort((a, b) => (order.get(a.storedName) ?? 0) - (order.get(b.storedName) ?? 0));

@@ -14,6 +14,7 @@ import { getDb } from "~/services/db.server";
 import { openLiveText, sealLiveText, takeLiveText } from "~/services/mail.server";
 import { createUser, signedIn } from "../support/factories";
 import { callAction, callLoader } from "../support/remix";
+import { tableNames } from "../support/database";
 
 const db = () => getDb();
 
@@ -23,13 +24,8 @@ beforeEach(async () => {
 
 /** Every text value of every table, to search a secret in the whole database. */
 async function everyStoredText(): Promise<string> {
-  const tables = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
-    db(),
-  );
   const parts: string[] = [];
-  for (const { name } of tables.rows) {
+  for (const name of await tableNames(db())) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db());
     for (const row of rows.rows) for (const v of Object.values(row)) parts.push(String(v));
   }

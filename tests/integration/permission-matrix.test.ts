@@ -223,7 +223,7 @@ describe("permission matrix", () => {
         const cookie = await cookieFor(people, actor);
         const url = urlFor(file, entry, world, false);
         const request = new Request(url, { headers: cookie ? { Cookie: cookie } : {} });
-        const before = REFUSALS.includes(expected) ? databaseChecksum() : null;
+        const before = REFUSALS.includes(expected) ? await databaseChecksum() : null;
         const { outcome, detail, text } = await invoke(
           mod.loader,
           request,
@@ -246,7 +246,7 @@ describe("permission matrix", () => {
           mismatches.push(
             `GET ${name} as ${actor}: expected ${expected}, got ${outcome} (${detail})`,
           );
-        if (before && before !== databaseChecksum())
+        if (before && before !== (await databaseChecksum()))
           mismatches.push(`GET ${name} as ${actor}: refused, yet the database changed`);
       }
     }
@@ -310,14 +310,14 @@ describe("permission matrix", () => {
           headers,
           body: "",
         });
-        const before = REFUSALS.includes(expected) ? databaseChecksum() : null;
+        const before = REFUSALS.includes(expected) ? await databaseChecksum() : null;
         const { outcome, detail } = await invoke(mod.action, request, paramsFor(entry, world));
         (observed[name] ??= {})[actor] = outcome;
         if (outcome !== expected)
           mismatches.push(
             `POST ${name} as ${actor}: expected ${expected}, got ${outcome} (${detail})`,
           );
-        if (before && before !== databaseChecksum())
+        if (before && before !== (await databaseChecksum()))
           mismatches.push(`POST ${name} as ${actor}: refused, yet the database changed`);
       }
     }

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { startBackgroundJobs } from "~/entry.server";
 import { runDueReminders, startReminderScheduler } from "~/models/reminders.server";
 import * as remindersPage from "~/routes/review.reminders";
-import { closeDb, getDb, openDatabase } from "~/services/db.server";
-import { resetEnvCache, getEnv } from "~/services/env.server";
+import { closeDb, getDb } from "~/services/db.server";
+import { resetEnvCache } from "~/services/env.server";
+import { secondConnection } from "../support/database";
 import { callLoader } from "../support/remix";
 import { createUser, signedIn } from "../support/factories";
 import { createCallWithCriteria, createSubmittedProposal } from "./review-fixtures";
@@ -122,7 +123,7 @@ describe("reminders", () => {
   it("are written once when two processes run the same pass at the same time", async () => {
     const due = dueIn(60);
     const { late } = await scenario(due);
-    const other = openDatabase(getEnv().DATABASE_PATH);
+    const other = secondConnection();
     try {
       const at = new Date(due.getTime() + HOUR);
       const count = async () =>
@@ -135,7 +136,7 @@ describe("reminders", () => {
           ).n,
         );
       const before = await count();
-      const runs = await Promise.all([runDueReminders(getDb(), at), runDueReminders(other.db, at)]);
+      const runs = await Promise.all([runDueReminders(getDb(), at), runDueReminders(other, at)]);
       expect((await mailTo(late.user.id)).map((m) => m.template)).toEqual([
         "reminder_review_overdue",
       ]);
@@ -144,7 +145,7 @@ describe("reminders", () => {
       expect(written).toBeGreaterThan(0);
       expect(written).toBe((await count()) - before);
     } finally {
-      await other.db.destroy();
+      await other.destroy();
     }
   });
 

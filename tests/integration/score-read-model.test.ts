@@ -3,7 +3,7 @@
 // after a review — its rows, its derived ranking and the breakdown equal the pure rules run over
 // the whole call, and equal a rebuild from scratch. And a review's submission touches its own
 // proposal only, never the whole call (issue 11: the whole-call recompute froze the portal).
-import { sql, type Insertable } from "kysely";
+import type { Insertable } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call, ReviewScoresTable } from "~db/schema";
 import { mulberry32 } from "~db/seed/random";
@@ -22,6 +22,7 @@ import { withdrawProposal } from "~/models/submission.server";
 import * as adminProposal from "~/routes/admin.proposals.$id";
 import * as reviewPage from "~/routes/review.$proposalId";
 import { getDb, type DB } from "~/services/db.server";
+import { recordInserts } from "../support/database";
 import { createUser, signedIn } from "../support/factories";
 import { callAction } from "../support/remix";
 import { completeReview, createCallWithCriteria, createSubmittedProposal } from "./review-fixtures";
@@ -292,10 +293,7 @@ describe("a review's submission", () => {
 
   it("rewrites its own proposal's row only, never the whole call's", async () => {
     const db = getDb();
-    await sql`create temp table if not exists score_rows_written (proposal_id integer)`.execute(db);
-    await sql`delete from score_rows_written`.execute(db);
-    await sql`create temp trigger if not exists count_score_rows after insert on main.proposal_scores
-      begin insert into score_rows_written values (new.proposal_id); end`.execute(db);
+    const inserted = await recordInserts(db, "proposal_scores", "proposal_id");
     try {
       const reviewer = await signedIn("reviewer");
       const p = ids[0]!;
@@ -312,22 +310,19 @@ describe("a review's submission", () => {
           params: { proposalId: String(p) },
         });
       expect((await review({ intent: "attest" })).status).toBe(302);
-      await sql`delete from score_rows_written`.execute(db);
+      await inserted.clear();
       const builds = rankingBuilds.count;
       const submitted = await review({
         intent: "submit",
         ...completeReview(criteria, { level: 5, tracks: ["bigDataPlatform"] }),
       });
       expect(submitted.status).toBe(302);
-      const written = await sql<{
-        proposal_id: number;
-      }>`select proposal_id from score_rows_written`.execute(db);
-      expect(written.rows.map((r) => r.proposal_id)).toEqual([p]);
+      expect(await inserted.values()).toEqual([p]);
       // Nor is the ranking derived on the request's path (it is derived when the board reads it).
       expect(rankingBuilds.count).toBe(builds);
       await expectConsistent(callId, "after the submission");
     } finally {
-      await sql`drop trigger if exists temp.count_score_rows`.execute(db);
+      await inserted.stop();
     }
   });
 });

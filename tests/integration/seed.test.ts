@@ -38,7 +38,9 @@ beforeAll(async () => {
       .where("slug", "=", DEMO_CALL_SLUG)
       .executeTakeFirstOrThrow()
   ).id;
-});
+  // The seed is ~2,000 statements in one transaction: on PostgreSQL each is a round trip to the
+  // server (15 s measured on a loaded 2-core machine), past the default 10 s hook timeout.
+}, 60_000);
 
 async function submittedReviews(callId?: number) {
   let q = db
@@ -225,8 +227,8 @@ describe("demo seed", () => {
       .innerJoin("proposals as p", "p.id", "r.proposal_id")
       .select([
         "r.proposal_id",
-        sql<number>`sum(r.status = 'submitted')`.as("submitted"),
-        sql<number>`sum(r.status = 'draft')`.as("drafts"),
+        sql<number>`sum(case when r.status = 'submitted' then 1 else 0 end)`.as("submitted"),
+        sql<number>`sum(case when r.status = 'draft' then 1 else 0 end)`.as("drafts"),
       ])
       .where("p.call_id", "=", demoCallId)
       .where("p.status", "=", "under_review")

@@ -3,12 +3,12 @@
 // submission still gets its own sequential, gap-free reference with its audit row and e-mail; one
 // that fails is undone alone; nobody is told "submitted" before the COMMIT holding their
 // submission has returned; a COMMIT that fails acknowledges nobody and stores nothing.
-import Database from "better-sqlite3";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pakistanYear, submitProposal, type SubmitResult } from "~/models/submission.server";
-import { getDb } from "~/services/db.server";
+import { dialectOf, getDb } from "~/services/db.server";
 import { storeMailInTransaction } from "~/services/mail.server";
+import { secondConnection } from "../support/database";
 import { signedIn } from "../support/factories";
 import { createCall, DECLARATION, newKey, readyDraft } from "./submission-fixtures";
 
@@ -18,6 +18,21 @@ let call: Awaited<ReturnType<typeof createCall>>;
 beforeAll(async () => {
   call = await createCall();
 });
+
+/**
+ * Makes the transaction's COMMIT fail on PostgreSQL, whose foreign keys are not deferrable here:
+ * a deferred constraint trigger (on a temporary table of this transaction) that always raises.
+ */
+async function failAtCommitOnPostgres(trx: Kysely<any>) {
+  await sql`create temporary table commit_refused (x int)`.execute(trx);
+  await sql`create function pg_temp.refuse_commit() returns trigger language plpgsql
+    as $$ begin raise exception 'refused at commit'; end $$`.execute(trx);
+  await sql`create constraint trigger refuse after insert on commit_refused
+    deferrable initially deferred for each row execute function pg_temp.refuse_commit()`.execute(
+    trx,
+  );
+  await sql`insert into commit_refused values (1)`.execute(trx);
+}
 
 const refNumber = (ref: string) => Number(ref.split("-")[2]);
 
@@ -154,7 +169,7 @@ describe("submissions that arrive together (group commit)", () => {
 
   it("answers each submission only once its COMMIT has returned (another connection sees it)", async () => {
     const ds = await drafts(4);
-    const reader = new Database(process.env.DATABASE_PATH!, { readonly: true });
+    const reader = secondConnection();
     try {
       const seenByOthers: (string | undefined)[] = [];
       await Promise.all(
@@ -164,18 +179,20 @@ describe("submissions that arrive together (group commit)", () => {
             userId: who.user.id,
             submissionKey: newKey(),
             declaration: DECLARATION,
-          }).then((result) => {
+          }).then(async (result) => {
             // At the moment the caller learns its reference, it is committed.
-            const row = reader.prepare("select status from proposals where id = ?").get(id) as {
-              status: string;
-            };
+            const row = await reader
+              .selectFrom("proposals")
+              .select("status")
+              .where("id", "=", id)
+              .executeTakeFirstOrThrow();
             seenByOthers.push(result.ok ? row.status : "failed");
           }),
         ),
       );
       expect(seenByOthers).toEqual(["submitted", "submitted", "submitted", "submitted"]);
     } finally {
-      reader.close();
+      await reader.destroy();
     }
   });
 
@@ -216,6 +233,7 @@ describe("submissions that arrive together (group commit)", () => {
           afterSubmit:
             i === 1
               ? async (trx) => {
+                  if (dialectOf(trx) === "postgres") return failAtCommitOnPostgres(trx);
                   // A foreign-key violation checked only at COMMIT: the COMMIT itself fails.
                   await sql`pragma defer_foreign_keys = on`.execute(trx);
                   await sql`insert into proposal_answers (proposal_id, step, data_json) values (${-1}, ${"contact"}, ${"{}"})`.execute(

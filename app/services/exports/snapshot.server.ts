@@ -14,7 +14,7 @@
 // read took; writers are never blocked), and gives the connection back when the stream ends or is
 // aborted (close). The pool's other connections serve everything else meanwhile.
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect, sql, type RawBuilder } from "kysely";
 import type { Database } from "~db/schema";
 import { dialectOf, getDb, type DB } from "~/services/db.server";
 import { getEnv } from "~/services/env.server";
@@ -41,8 +41,18 @@ export async function openReadSnapshot(): Promise<Snapshot> {
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   // A deferred read transaction: the snapshot is taken by the first read and kept until commit.
-  await sql`begin`.execute(db);
-  await sql`select count(*) from calls`.execute(db);
+  return begin(db, sql`begin`);
+}
+
+/** Begins the snapshot's transaction on its own connection and takes the snapshot (a first read). */
+async function begin(db: DB, statement: RawBuilder<unknown>): Promise<Snapshot> {
+  try {
+    await statement.execute(db);
+    await sql`select count(*) from calls`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   snapshots.add(db);
   let closed = false;
   return {
