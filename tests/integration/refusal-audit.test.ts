@@ -2,7 +2,7 @@
 // exports and staff pages are audited — by the access policy in one place for refusals — and
 // throttled (one row per kind, actor and target per minute, the count of the minute before on
 // the next row) so that a script cannot flood the log.
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { writeThrottledAudit } from "~/models/audit.server";
 import * as adminProposal from "~/routes/admin.proposals.$id";
 import * as adminUsers from "~/routes/admin.users";
@@ -97,8 +97,16 @@ describe("access refusals are audited by the access policy", () => {
 describe("failed sign-ins and the lockout are audited, throttled", () => {
   it("twelve wrong passwords: one failure row and one lockout row", async () => {
     const user = await createUser("official");
-    for (let i = 0; i < 12; i++)
-      await callAction(login.action, "/login", { email: user.email, password: `wrong-${i}-pw` });
+    // The audit keeps one row per minute; the clock stands at the start of one, so that twelve
+    // slow sign-ins on a busy machine never straddle two minutes (which gave two rows once).
+    const minute = 60_000;
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.floor(Date.now() / minute) * minute + 1_000 });
+    try {
+      for (let i = 0; i < 12; i++)
+        await callAction(login.action, "/login", { email: user.email, password: `wrong-${i}-pw` });
+    } finally {
+      vi.useRealTimers();
+    }
     const failed = await rowsFor("auth.sign_in_failed", { entityId: String(user.id) });
     expect(failed).toHaveLength(1);
     expect(JSON.parse(failed[0]!.after_json!)).toMatchObject({
