@@ -11,7 +11,6 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STEP_IDS } from "~/domain/proposal-steps";
 import { dialectOf, getDb } from "~/services/db.server";
-import { uploadDir } from "~/services/uploads.server";
 import {
   ACTORS,
   cookieFor,
@@ -27,6 +26,7 @@ import {
   type World,
 } from "../support/permission-table";
 import { VALID_POSTS } from "../support/proposal-answers";
+import { incompleteDocuments, isStored } from "../support/documents";
 import { BASE } from "../support/remix";
 import { completeReview } from "./review-fixtures";
 import { DECLARATION, newKey } from "./submission-fixtures";
@@ -601,14 +601,11 @@ describe("fuzzing every action", () => {
       expect(Number.isFinite(Date.parse(c.opens_at)), `call ${c.id} opens_at`).toBe(true);
       expect(Number.isFinite(Date.parse(c.closes_at)), `call ${c.id} closes_at`).toBe(true);
     }
-    // Every recorded document has its file; no temporary upload is left behind.
+    // Every recorded document is stored; no unfinished upload is left behind (read through the
+    // document store: the upload directory on SQLite, the database on PostgreSQL).
     const attachments = await db.selectFrom("attachments").select(["stored_name"]).execute();
-    for (const a of attachments)
-      expect(fs.existsSync(path.join(uploadDir(), a.stored_name)), a.stored_name).toBe(true);
-    const leftovers = fs.existsSync(uploadDir())
-      ? fs.readdirSync(uploadDir()).filter((f) => f.startsWith(".tmp-"))
-      : [];
-    expect(leftovers).toEqual([]);
+    for (const a of attachments) expect(await isStored(a.stored_name), a.stored_name).toBe(true);
+    expect(await incompleteDocuments()).toEqual([]);
     // No account was created with a privileged role by a public form.
     const staffIds = Object.entries(people)
       .filter(([k]) =>
