@@ -167,15 +167,12 @@ function FilterSelect({
 export default function Board() {
   const { call, query, page, histogram } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
-  const rowsHtml = useMemo(
-    () => ({
-      __html: boardRowsHtml(
-        page.rows,
-        (r) => `/board/${call.slug}/${r.proposalId}${boardSearch(query)}`,
-      ),
-    }),
-    [page.rows, call.slug, query],
-  );
+  const rowsHtml = useMemo(() => {
+    const search = boardSearch(query);
+    return {
+      __html: boardRowsHtml(page.rows, (r) => `/board/${call.slug}/${r.proposalId}${search}`),
+    };
+  }, [page.rows, call.slug, query]);
   /** A plain click on a row's link moves within the app, as a <Link> would. */
   const followRowLink = (event: React.MouseEvent<HTMLElement>) => {
     const link = (event.target as Element).closest("a");
