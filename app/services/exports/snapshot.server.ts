@@ -53,6 +53,17 @@ async function begin(db: DB, statement: RawBuilder<unknown>): Promise<Snapshot> 
     await db.destroy();
     throw error;
   }
+  return held(db, async () => {
+    try {
+      await sql`commit`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+  });
+}
+
+/** The snapshot's handle: its database, and a close that ends it once, however often called. */
+function held(db: DB, end: () => Promise<void>): Snapshot {
   snapshots.add(db);
   let closed = false;
   return {
@@ -60,11 +71,7 @@ async function begin(db: DB, statement: RawBuilder<unknown>): Promise<Snapshot> 
     close: async () => {
       if (closed) return;
       closed = true;
-      try {
-        await sql`commit`.execute(db);
-      } finally {
-        await db.destroy();
-      }
+      await end();
     },
   };
 }
@@ -82,7 +89,7 @@ async function openPostgresSnapshot(main: DB): Promise<Snapshot> {
     opened = resolve;
     failed = reject;
   });
-  const held = main
+  const transaction = main
     .connection()
     .execute(async (connection) => {
       await sql`begin isolation level repeatable read, read only`.execute(connection);
@@ -104,18 +111,11 @@ async function openPostgresSnapshot(main: DB): Promise<Snapshot> {
   try {
     db = await ready;
   } catch (error) {
-    await held.catch(() => undefined);
+    await transaction.catch(() => undefined);
     throw error;
   }
-  snapshots.add(db);
-  let closed = false;
-  return {
-    db,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      finish();
-      await held;
-    },
-  };
+  return held(db, async () => {
+    finish();
+    await transaction;
+  });
 }
