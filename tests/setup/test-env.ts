@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, inject } from "vitest";
-import { databaseUrl, freshDatabaseName, onServer, testServerUrl } from "./postgres";
+import { databaseUrl, dropDatabase, freshDatabaseName, onServer, testServerUrl } from "./postgres";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cda-test-"));
 const file = path.join(dir, "portal.db");
@@ -36,5 +36,5 @@ const { closeDb } = await import("~/services/db.server");
 afterAll(async () => {
   await closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
-  if (server) await onServer(server, `drop database if exists ${database} with (force)`);
+  if (server) await dropDatabase(server, database);
 });
