@@ -85,6 +85,16 @@ function supervise(count) {
     for (let i = 1; i < count; i++) fork("serve");
     log.info({ workers: count, pid: process.pid }, "cluster started");
   });
+  // Until every worker listens, the primary hands each new connection to those that do: a client
+  // that opens its keep-alive connections then (the benchmark did) stays on one worker. Operators
+  // and the benchmark wait for this line.
+  let listening = 0;
+  const onListening = () => {
+    if (++listening < count) return;
+    cluster.off("listening", onListening);
+    log.info({ workers: count }, "every worker listening");
+  };
+  cluster.on("listening", onListening);
   cluster.on("exit", (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);

@@ -62,6 +62,17 @@ describe("route matching (patched on the server)", () => {
     });
   });
 
+  it("hands each caller its own matches: changing one does not change the next", () => {
+    const shared = tree();
+    const first = router.matchRoutes(shared, "/board/demo/42")!;
+    (first.at(-1)!.params as Record<string, string>).slug = "changed";
+    first.pop();
+    const second = router.matchRoutes(shared, "/board/demo/42")!;
+    expect(second.map((m) => m.route.id)).toEqual(["root", "breakdown"]);
+    expect(second.at(-1)!.params).toEqual({ slug: "demo", proposalId: "42" });
+    expect(second.at(-1)!.route).toBe(shared[0]!.children[2]);
+  });
+
   it("keeps case sensitivity and partial matches apart for one path", () => {
     expect(router.matchPath({ path: "/board/:slug", caseSensitive: true }, "/BOARD/x")).toBeNull();
     expect(router.matchPath({ path: "/board/:slug" }, "/BOARD/x")?.params).toEqual({ slug: "x" });
@@ -69,5 +80,41 @@ describe("route matching (patched on the server)", () => {
       "/board",
     );
     expect(router.matchPath({ path: "/board", end: true }, "/board/x")).toBeNull();
+  });
+});
+
+// The static router Remix renders a document with (react-router-dom/server) is patched as well:
+// its data routes are made once per route tree (and Remix, patched, hands it the same tree on
+// every request), so the ranked branches above are kept between requests.
+const domServer = createRequire(import.meta.url)(
+  "react-router-dom/server",
+) as typeof import("react-router-dom/server");
+
+describe("the static router (patched on the server)", () => {
+  async function contextFor(routes: ReturnType<typeof tree>, url: string) {
+    const handler = domServer.createStaticHandler(routes);
+    return (await handler.query(new Request(`http://portal.test${url}`))) as Exclude<
+      Awaited<ReturnType<typeof handler.query>>,
+      Response
+    >;
+  }
+
+  it("reuses one tree's data routes and still gives each request its own matches", async () => {
+    const shared = tree();
+    const first = domServer.createStaticRouter(shared, await contextFor(shared, "/board/demo/42"));
+    const second = domServer.createStaticRouter(
+      shared,
+      await contextFor(shared, "/proposals/5/check"),
+    );
+    expect(second.routes).toBe(first.routes);
+    const ids = (r: typeof first) => r.state.matches.map((m) => [m.route.id, m.params]);
+    expect(ids(first).at(-1)).toEqual(["breakdown", { slug: "demo", proposalId: "42" }]);
+    expect(ids(second).at(-1)).toEqual(["check", { id: "5" }]);
+    // The matches point into the kept data routes, as they did into fresh ones.
+    expect(first.routes[0]!.children).toContain(first.state.matches.at(-1)!.route);
+    const other = tree();
+    expect(domServer.createStaticRouter(other, await contextFor(other, "/")).routes).not.toBe(
+      first.routes,
+    );
   });
 });

@@ -6,7 +6,13 @@
 // still open in it, as a file's leftover pool would be.
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import { databaseUrl, dropDatabase, freshDatabaseName, onServer, testServerUrl } from "../../setup/postgres";
+import {
+  databaseUrl,
+  dropDatabase,
+  freshDatabaseName,
+  onServer,
+  testServerUrl,
+} from "../../setup/postgres";
 
 const server = testServerUrl()!;
 const name = freshDatabaseName("cda_drop");
@@ -24,34 +30,30 @@ async function autovacuumIn(admin: pg.Client): Promise<boolean> {
   return rows.length > 0;
 }
 
-it(
-  "drops a test database while autovacuum works in it and a session of the test role is still open",
-  async () => {
-    await onServer(server, `create database ${name}`);
-    const inside = new pg.Client({ connectionString: databaseUrl(server, name) });
-    await inside.connect();
-    inside.on("error", () => undefined); // it is ended by the drop
-    // Dead rows autovacuum must visit, and a cost limit that keeps it there for minutes.
-    await inside.query(
-      `create table t (id int, pad text) with (autovacuum_vacuum_threshold = 0,
+it("drops a test database while autovacuum works in it and a session of the test role is still open", async () => {
+  await onServer(server, `create database ${name}`);
+  const inside = new pg.Client({ connectionString: databaseUrl(server, name) });
+  await inside.connect();
+  inside.on("error", () => undefined); // it is ended by the drop
+  // Dead rows autovacuum must visit, and a cost limit that keeps it there for minutes.
+  await inside.query(
+    `create table t (id int, pad text) with (autovacuum_vacuum_threshold = 0,
          autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 100,
          autovacuum_vacuum_cost_limit = 1)`,
-    );
-    await inside.query("insert into t select g, repeat('x', 200) from generate_series(1, 200000) g");
-    await inside.query("delete from t");
+  );
+  await inside.query("insert into t select g, repeat('x', 200) from generate_series(1, 200000) g");
+  await inside.query("delete from t");
 
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    try {
-      // Autovacuum wakes once per autovacuum_naptime (a minute by default).
-      await expect.poll(() => autovacuumIn(admin), { timeout: 280_000, interval: 500 }).toBe(true);
-      await dropDatabase(server, name);
-      const { rows } = await admin.query("select 1 from pg_database where datname = $1", [name]);
-      expect(rows).toEqual([]);
-    } finally {
-      await admin.end();
-      await inside.end().catch(() => undefined);
-    }
-  },
-  300_000,
-);
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    // Autovacuum wakes once per autovacuum_naptime (a minute by default).
+    await expect.poll(() => autovacuumIn(admin), { timeout: 280_000, interval: 500 }).toBe(true);
+    await dropDatabase(server, name);
+    const { rows } = await admin.query("select 1 from pg_database where datname = $1", [name]);
+    expect(rows).toEqual([]);
+  } finally {
+    await admin.end();
+    await inside.end().catch(() => undefined);
+  }
+}, 300_000);
