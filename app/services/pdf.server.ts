@@ -15,17 +15,14 @@ const FONT_FILES = {
   [FONT_BOLD]: "@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
 } as const;
 
-const fontCache = new Map<string, Buffer>();
-
-/** The font file's bytes, read once per process. */
+/**
+ * The font file's bytes, read for each document (from the operating system's page cache: a few
+ * milliseconds). Kept in memory instead, the two files (21 MB) stayed in every process that had
+ * once made a PDF, and a worker that had served the exports went past the 250 MB RSS target.
+ */
 export function fontBytes(name: keyof typeof FONT_FILES): Buffer {
-  let bytes = fontCache.get(name);
-  if (!bytes) {
-    const require = createRequire(import.meta.url);
-    bytes = fs.readFileSync(require.resolve(FONT_FILES[name]));
-    fontCache.set(name, bytes);
-  }
-  return bytes;
+  const require = createRequire(import.meta.url);
+  return fs.readFileSync(require.resolve(FONT_FILES[name]));
 }
 
 /** pdfkit, loaded when the first PDF is made (lazy-module.server.ts). */
