@@ -221,8 +221,9 @@ async function serve(role) {
   }
   app.all("*", async (req, res) => {
     const loadContext = loadContextFor(req, res);
+    const request = toFetchRequest(req, res);
     try {
-      const response = await handleRequest(toFetchRequest(req, res), loadContext);
+      const response = await handleRequest(request, loadContext);
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);
@@ -231,6 +232,15 @@ async function serve(role) {
     } catch (err) {
       // The boundary already answered (a body over the limit): the handler's failure is its echo.
       if (res.writableEnded) return;
+      // The client closed the connection before the answer was complete (a closed tab, a load
+      // test stopping): nothing can be sent, and it is no fault of the service.
+      if (request.signal.aborted) {
+        log.info(
+          { requestId: loadContext.requestId, url: req.originalUrl, err: String(err) },
+          "client went away before the answer",
+        );
+        return;
+      }
       if (res.headersSent) {
         // The client went away mid-stream (or the stream failed after the headers): nothing to send.
         if (!res.destroyed) res.destroy();
