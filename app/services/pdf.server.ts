@@ -15,14 +15,28 @@ const FONT_FILES = {
   [FONT_BOLD]: "@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf",
 } as const;
 
+/** How long the fonts' bytes are kept after the last PDF that used them. */
+export const FONT_KEEP_MS = 10_000;
+const fontCache = new Map<string, Buffer>();
+let releaseFonts: ReturnType<typeof setTimeout> | undefined;
+
 /**
- * The font file's bytes, read for each document (from the operating system's page cache: a few
- * milliseconds). Kept in memory instead, the two files (21 MB) stayed in every process that had
- * once made a PDF, and a worker that had served the exports went past the 250 MB RSS target.
+ * The font file's bytes: read once for a run of PDFs (a report is laid out twice, and exports
+ * come in runs), then let go FONT_KEEP_MS after the last use. Kept for good, the two files
+ * (21 MB) stayed in every process that had once made a PDF; read for each document, a report
+ * allocated 42 MB of them.
  */
 export function fontBytes(name: keyof typeof FONT_FILES): Buffer {
-  const require = createRequire(import.meta.url);
-  return fs.readFileSync(require.resolve(FONT_FILES[name]));
+  let bytes = fontCache.get(name);
+  if (!bytes) {
+    const require = createRequire(import.meta.url);
+    bytes = fs.readFileSync(require.resolve(FONT_FILES[name]));
+    fontCache.set(name, bytes);
+  }
+  clearTimeout(releaseFonts);
+  releaseFonts = setTimeout(() => fontCache.clear(), FONT_KEEP_MS);
+  releaseFonts.unref();
+  return bytes;
 }
 
 /** pdfkit, loaded when the first PDF is made (lazy-module.server.ts). */
