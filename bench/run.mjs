@@ -334,10 +334,22 @@ async function load(name, opts) {
 }
 
 /** Requests on all connections before a measured load (per scenario; see `scenario`). */
-const WARM_UP = QUICK ? CONNECTIONS * 2 : 200;
+/**
+ * Seconds of the same load before each measured one (per scenario; see `scenario`). 200 requests
+ * were not enough: a fresh 2-worker cluster then served the board 121–137 req/s over its first
+ * 10 s and 139–164 over the next ones (JIT and heap sizing still settling, ~100 requests each);
+ * after 5 s of load its first 10 s gave 130–151.
+ */
+const WARM_UP_SECONDS = QUICK ? 1 : 5;
 
 async function warmUp(url, headers) {
-  await autocannon({ url, connections: CONNECTIONS, amount: WARM_UP, headers, timeout: 30 });
+  await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: WARM_UP_SECONDS,
+    headers,
+    timeout: 30,
+  });
 }
 
 const fmt = (n, digits = 1) =>
@@ -920,8 +932,8 @@ async function measureMode(mode, database, dataset) {
         return;
       }
       // Every worker's first requests of a page (compiling its code, building the call's ranking
-      // in that process) are not what the load measures: WARM_UP requests on all the connections
-      // first, so that each worker has served the page.
+      // in that process) are not what the load measures: WARM_UP_SECONDS of the same load on all
+      // the connections first, so that each worker has served the page many times.
       await warmUp(url, headers);
       // A second request on its own (the first one warmed the statements up).
       const alone = await timedGet(url, headers);
@@ -2115,7 +2127,7 @@ function renderReport({
     "- The baseline answers the same board URL with the same SQL (same filters, order, 50 rows a page, the two counts, the histogram) as an HTML table, without sessions, React or the board's staleness check, over a connection with WAL, busy_timeout, foreign keys and a 64 MB page cache, caching nothing between requests (so a portal that keeps its counts between changes can beat it; the p95 target is absolute). It runs in its own process while the portal is idle.",
     "- Latency percentiles are computed from every response of the scenario (not autocannon's histogram, which has no p95); req/s counts completed responses over the scenario's wall time.",
     '- RSS is VmRSS from /proc, sampled every 100 ms from start to stop, of the server\'s process and, in a cluster, of each of its processes (the primary and every worker, looked up again each second); "peak" is the largest single process (what the 250 MB target is about), "whole server" the sum of all of them; the peak covers every scenario, exports included.',
-    `- Warm-up: with more than one worker, the load starts once the primary logs that every worker listens; each page scenario then sends ${WARM_UP} requests on all ${CONNECTIONS} connections before it is measured (the baseline too), so that every worker has compiled the page's code and built what it keeps (the call's ranking) before the measured window.`,
+    `- Warm-up: with more than one worker, the load starts once the primary logs that every worker listens; each page scenario then runs the same load for ${WARM_UP_SECONDS} s on all ${CONNECTIONS} connections before it is measured (the baseline too), so that every worker has compiled and optimised the page's code, sized its heap and built what it keeps (the call's ranking) before the measured window.`,
     "- Scenario order: board (default), board (filtered), criteria page, exports, breakdown, reviews under load, then submission last, so the board and the exports see exactly the generated call (the server's RSS does not shrink between scenarios, so a peak is the highest of its own and every earlier scenario).",
     `- Reviews under load: the dataset gives ${QUICK ? "some" : "the"} proposals under review a fourth, attested assignment without a review, and lists submitted reviews of other proposals under review; each reviewer and official signs in through /login and opens the page whose form they post (outside the measurements); a submission posts every criterion the page's scoring form shows (a level or pass, a rationale, an overall comment) with intent=submit, a return posts the page's return form with a note. An action counts as succeeded only when it is answered with the form's success redirect (\`?saved=submitted\`, \`?done=returned\`) and the database then shows the review submitted or returned. The bursts are sent on a fixed schedule (not when the previous burst is answered), so a server that answers one action at a time shows it in the later actions' times. The board's figures with the actions count the requests that started between the first action sent and the last one answered; the probe runs in a worker thread of the harness, one request at a time over one kept-alive connection, every 20 ms (at once after an answer that took longer). Actions (each on its own connection) and probes are waited for up to ${ACTION_TIMEOUT_MS / 1000} s.`,
     "",
