@@ -221,8 +221,9 @@ async function serve(role) {
   }
   app.all("*", async (req, res) => {
     const loadContext = loadContextFor(req, res);
-    const request = toFetchRequest(req, res);
+    let request = null;
     try {
+      request = toFetchRequest(req, res);
       const response = await handleRequest(request, loadContext);
       res.statusMessage = response.statusText;
       res.status(response.status);
@@ -234,7 +235,7 @@ async function serve(role) {
       if (res.writableEnded) return;
       // The client closed the connection before the answer was complete (a closed tab, a load
       // test stopping): nothing can be sent, and it is no fault of the service.
-      if (request.signal.aborted) {
+      if (request?.signal.aborted) {
         log.info(
           { requestId: loadContext.requestId, url: req.originalUrl, err: String(err) },
           "client went away before the answer",

@@ -333,7 +333,6 @@ async function load(name, opts) {
   return out;
 }
 
-/** Requests on all connections before a measured load (per scenario; see `scenario`). */
 /**
  * Seconds of the same load before each measured one (per scenario; see `scenario`). 200 requests
  * were not enough: a fresh 2-worker cluster then served the board 121–137 req/s over its first
