@@ -243,7 +243,8 @@ async function serve(role) {
         return;
       }
       if (res.headersSent) {
-        // The client went away mid-stream (or the stream failed after the headers): nothing to send.
+        // The answer's stream failed after its headers went out (a client that left is handled
+        // above): the status cannot change, so the connection is cut and the failure logged.
         if (!res.destroyed) res.destroy();
         log.warn(
           { requestId: loadContext.requestId, err: String(err) },
