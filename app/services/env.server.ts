@@ -105,6 +105,15 @@ const EnvSchema = z.object({
    * database so that every worker process shares the count.
    */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /**
+   * Where the board's CSV, XLSX and PDF exports are made (docs/decisions/0028): `child`, a
+   * short-lived process of their own per export, whose memory goes back to the system when it
+   * ends; `inline`, in the serving process. Unset: `child` in production, `inline` otherwise.
+   */
+  EXPORT_PROCESS: z
+    .enum(["child", "inline"], { error: "EXPORT_PROCESS is child or inline" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {
