@@ -116,8 +116,30 @@ async function onServer(serverUrl, ...statements) {
 }
 
 /**
+ * Drops database `name`, first ending the sessions this role still has in it (a killed server's
+ * or a test file's leftover pool). Only this role's: an autovacuum worker in the database is a
+ * session no ordinary role may signal, so ending every session (or `drop … with (force)`) failed
+ * with 42501 whenever autovacuum was there (CI's test:pg once, a benchmark run at its very end);
+ * a plain DROP ends autovacuum by itself and waits a few seconds for the ended sessions to go.
+ */
+export async function dropDatabase(serverUrl, name) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = $1 and usename = current_user and pid <> pg_backend_pid()`,
+      [name],
+    );
+    await client.query(`drop database if exists ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * A fresh, empty database on the server (the app migrates it as it starts). Returns its URL and
- * `drop()`, which ends every connection left on it first (a killed server leaves some behind).
+ * `drop()` (dropDatabase: a killed server leaves connections behind).
  */
 export async function freshDatabase(serverUrl, prefix) {
   const name = `${prefix}_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
@@ -125,12 +147,7 @@ export async function freshDatabase(serverUrl, prefix) {
   return {
     name,
     url: databaseUrl(serverUrl, name),
-    drop: () =>
-      onServer(
-        serverUrl,
-        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`,
-        `drop database if exists ${name}`,
-      ),
+    drop: () => dropDatabase(serverUrl, name),
   };
 }
 

@@ -33,23 +33,5 @@ export async function onServer(serverUrl: string, ...statements: string[]): Prom
   }
 }
 
-/**
- * Drops a test database, first ending the sessions of this role still in it (a file's leftover
- * pool). Not `drop … with (force)`: FORCE must signal every session in the database and refuses
- * (42501) when an autovacuum worker is one, as the test role may not signal it; a plain DROP ends
- * autovacuum by itself and waits a few seconds for the ended sessions to go.
- */
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-        where datname = $1 and usename = current_user and pid <> pg_backend_pid()`,
-      [name],
-    );
-    await client.query(`drop database if exists ${name}`);
-  } finally {
-    await client.end();
-  }
-}
+/** Drops a test database (the scale-out tests' and the benchmark's drop: see it for why so). */
+export { dropDatabase } from "../../scripts/scale-out.mjs";

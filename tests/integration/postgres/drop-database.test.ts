@@ -1,21 +1,19 @@
-// The drop that ends every PostgreSQL test file (tests/setup/test-env.ts). CI failed once when
-// it ran `drop database … with (force)` while autovacuum was working in that database: FORCE
-// must signal every session in it, and an autovacuum worker has no role the test role may
-// signal (42501, "must be a member of the role whose process is being terminated"). This test
-// brings autovacuum into a database on purpose, then drops it with a session of the test role
-// still open in it, as a file's leftover pool would be.
+// The drop that ends every PostgreSQL test file (tests/setup/test-env.ts) and every database the
+// scale-out tests and the benchmark make (scripts/scale-out.mjs, freshDatabase). CI failed once
+// when it ran `drop database … with (force)` while autovacuum was working in that database, and
+// a benchmark run ended (losing its report) when the benchmark's drop ended every session in it
+// first: an autovacuum worker has no role the test role may signal (42501, "must be a member of
+// the role whose process is being terminated" / "must be a superuser to terminate superuser
+// process"). This test brings autovacuum into a database on purpose, then drops it with a session
+// of the test role still open in it, as a file's or a killed server's leftover pool would be.
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import {
-  databaseUrl,
-  dropDatabase,
-  freshDatabaseName,
-  onServer,
-  testServerUrl,
-} from "../../setup/postgres";
+import { freshDatabase } from "../../../scripts/scale-out.mjs";
+import { onServer, testServerUrl } from "../../setup/postgres";
 
 const server = testServerUrl()!;
-const name = freshDatabaseName("cda_drop");
+const database = await freshDatabase(server, "cda_drop");
+const name = database.name;
 
 afterAll(async () => {
   await onServer(server, `drop database if exists ${name}`);
@@ -31,8 +29,7 @@ async function autovacuumIn(admin: pg.Client): Promise<boolean> {
 }
 
 it("drops a test database while autovacuum works in it and a session of the test role is still open", async () => {
-  await onServer(server, `create database ${name}`);
-  const inside = new pg.Client({ connectionString: databaseUrl(server, name) });
+  const inside = new pg.Client({ connectionString: database.url });
   await inside.connect();
   inside.on("error", () => undefined); // it is ended by the drop
   // Dead rows autovacuum must visit, and a cost limit that keeps it there for minutes.
@@ -49,7 +46,7 @@ it("drops a test database while autovacuum works in it and a session of the test
   try {
     // Autovacuum wakes once per autovacuum_naptime (a minute by default).
     await expect.poll(() => autovacuumIn(admin), { timeout: 280_000, interval: 500 }).toBe(true);
-    await dropDatabase(server, name);
+    await database.drop();
     const { rows } = await admin.query("select 1 from pg_database where datname = $1", [name]);
     expect(rows).toEqual([]);
   } finally {
