@@ -90,24 +90,36 @@ export async function startJobProcess<R>(job: Serializable): Promise<ExportRun<R
     release();
     throw error;
   }
-  const bytes = child.stdio[4] as Readable;
-  const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
-  void closed.then(release, release);
-
   let result: { value: unknown } | null = null;
   let failure: string | null = null;
+  const bytes = child.stdio[4] as Readable;
+  // Its end is reported by the process's exit; a broken pipe must not throw in this process.
+  bytes.on("error", () => undefined);
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) =>
+      resolve([code, signal]),
+    );
+    child.on("error", (error) => {
+      failure ??= error.message;
+      // A process that could not be started never closes.
+      if (child.pid === undefined) resolve([null, null]);
+    });
+  });
+  void closed.then(release);
+
   let onReady!: () => void;
   let onNotReady!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
     onReady = resolve;
     onNotReady = reject;
   });
+  // Awaited by the caller once this returns; handled here too for a start that throws first.
+  ready.catch(() => undefined);
   child.on("message", (message: JobMessage) => {
     if (message.type === "ready") onReady();
     else if (message.type === "done") result = { value: message.result };
     else if (message.type === "failed") failure = message.message;
   });
-  child.on("error", (error) => (failure ??= error.message));
   const outcome = closed.then(([code, signal]) => {
     if (code === 0 && result) return result.value as R;
     throw new Error(
@@ -119,11 +131,16 @@ export async function startJobProcess<R>(job: Serializable): Promise<ExportRun<R
     () => onNotReady(new Error("the export process ended before it was ready")),
     (error: Error) => onNotReady(error),
   );
-  child.send(job);
-
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
+  try {
+    child.send(job);
+  } catch (error) {
+    // A job that cannot be sent (not plain data): the process would wait for it for ever.
+    stop();
+    throw error;
+  }
   return {
     ready,
     stop,
