@@ -813,7 +813,14 @@ async function postgresCopy(serverUrl, file) {
   log(
     `dataset copied into PostgreSQL ${db.name}: ${copy.rows} rows of ${copy.tables} tables in ${fmt(copy.wallMs / 1000, 1)} s (migrations included)`,
   );
-  return { ...db, copy };
+  return {
+    ...db,
+    copy,
+    // A scratch database that cannot be dropped must not cost the run its measurements: it is
+    // named in the log for dropping by hand.
+    drop: () =>
+      db.drop().catch((error) => log(`could not drop ${db.name} (drop it by hand): ${error}`)),
+  };
 }
 
 /**
