@@ -1739,7 +1739,7 @@ function turnsSection(modes, turns) {
   const L = [
     "### The board's first page in turns (the gain's measurement)",
     "",
-    `One server per mode, side by side, each on its own untouched copy of the dataset, measured before the scenario runs below. They took turns under the same load (8 connections, ${DURATION} s each after 2 s of warm-up; turn 1 in the order of the columns, turn 2 the other way round, and so on), so that the machine's drift over the minutes between the two modes' scenario runs falls on both alike; a server idles while the other is loaded. The targets are judged on the medians.`,
+    `One server per mode, side by side, each on its own untouched copy of the dataset, measured before either mode's scenario runs. They took turns under the same load (8 connections, ${DURATION} s each after 2 s of warm-up; turn 1 in the order of the columns, turn 2 the other way round, and so on), so that the machine's drift over the minutes between the two modes' scenario runs falls on both alike; a server idles while the other is loaded. The targets are judged on the medians.`,
     "",
     `| turn | ${modes.map((m) => `${m.label}: req/s · p95 ms`).join(" | ")} | ratio |`,
     `| --- | ${modes.map(() => "---").join(" | ")} | --- |`,
