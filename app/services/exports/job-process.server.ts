@@ -77,8 +77,8 @@ async function takeTurn(): Promise<() => void> {
 
 /** Starts `job` in a process of its own (see the top of this file). */
 export async function startJobProcess<R>(job: Serializable): Promise<ExportRun<R>> {
-  const release = await takeTurn();
   const { script, execArgv } = jobScript();
+  const release = await takeTurn();
   let child: ChildProcess;
   try {
     child = fork(script, [], {
